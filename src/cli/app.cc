@@ -1,0 +1,163 @@
+#include "cli/app.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include "cli/exit_status.h"
+#include "cli/options.h"
+#include "engine/tesseract_engine.h"
+#include "image/image.h"
+#include "input/discovery.h"
+#include "output/sink.h"
+#include "pipeline/runner.h"
+#include "progress/reporter.h"
+#include "util/atomic_file.h"
+#include "util/signals.h"
+
+namespace ocrbatch::cli {
+namespace {
+
+// Feeds records to the sink and the reporter; notices when the output has gone away.
+class Writer : public pipeline::RecordHandler {
+ public:
+  Writer(output::Sink& sink, std::ostream& out, progress::Reporter& reporter)
+      : sink_(sink), out_(out), reporter_(reporter) {}
+
+  bool on_record(const record::Record& rec) override {
+    if (const auto* error = std::get_if<record::ErrorResult>(&rec)) {
+      const std::string where =
+          error->page > 0 ? error->source + "#" + std::to_string(error->page) : error->source;
+      reporter_.error(where, error->error);
+    }
+    sink_.write(rec);
+    // Flushed per record so a pipeline downstream sees each page as it is done.
+    out_.flush();
+    if (!out_) {
+      output_failed_ = true;
+      failure_errno_ = errno;
+      return false;
+    }
+    return true;
+  }
+
+  void on_progress(const pipeline::Progress& progress) override { reporter_.update(progress); }
+
+  bool output_failed() const { return output_failed_; }
+  bool broken_pipe() const { return output_failed_ && failure_errno_ == EPIPE; }
+  int failure_errno() const { return failure_errno_; }
+
+ private:
+  output::Sink& sink_;
+  std::ostream& out_;
+  progress::Reporter& reporter_;
+  bool output_failed_ = false;
+  int failure_errno_ = 0;
+};
+
+pipeline::DiscoverFn make_discovery(const RunConfig& config, std::function<bool()> stopped) {
+  return [&config, stopped](const input::ItemSink& sink) {
+    input::DiscoveryOptions options;
+    options.hidden = config.hidden;
+    options.max_file_bytes = config.max_file_bytes;
+    options.archive.max_entry_bytes = config.max_file_bytes;
+    options.stopped = stopped;
+    input::Discovery discovery(options, sink);
+    for (const auto& path : config.inputs) {
+      const bool go_on = path == "-" ? discovery.add_stream(STDIN_FILENO, "-") : discovery.add_path(path);
+      if (!go_on) return;
+    }
+    if (config.files_from.empty()) return;
+    if (config.files_from == "-") {
+      discovery.add_list(STDIN_FILENO, config.list_separator);
+      return;
+    }
+    const int fd = ::open(config.files_from.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      const int err = errno;
+      sink(input::InputItem::make_error(config.files_from, input::error_code_for_errno(err),
+                                        std::string("cannot open list: ") + std::strerror(err)));
+      return;
+    }
+    discovery.add_list(fd, config.list_separator);
+    ::close(fd);
+  };
+}
+
+int run(const RunConfig& config) {
+  image::silence_library_messages();
+  engine::check_languages(config.engine);
+  // One engine is built here, before any output exists, so a bad setup fails fast with
+  // exit 2; it then serves as worker 0's engine.
+  auto first_engine = std::make_unique<engine::TesseractEngine>(config.engine);
+
+  std::optional<util::AtomicFile> file;
+  if (!config.output.empty()) file.emplace(config.output);
+  std::ostream& out = file ? file->stream() : std::cout;
+
+  output::SinkOptions sink_options;
+  sink_options.detail = config.detail;
+  auto sink = output::make_sink(config.format, out, sink_options);
+
+  progress::LinePrinter printer(stderr);
+  progress::Reporter reporter(
+      progress::resolve_progress_mode(config.progress, ::isatty(STDERR_FILENO) != 0), config.quiet,
+      printer);
+
+  pipeline::RunnerOptions runner_options;
+  runner_options.jobs = config.jobs;
+  runner_options.ordered = config.ordered;
+  const engine::EngineOptions engine_options = config.engine;
+  pipeline::Runner runner(
+      runner_options,
+      [engine_options] { return std::make_unique<engine::TesseractEngine>(engine_options); },
+      nullptr);
+
+  util::SignalWatcher signals([&runner] { runner.cancel(); });
+  Writer writer(*sink, out, reporter);
+  sink->begin_run();
+  const auto stats = runner.run(make_discovery(config, [&runner] { return runner.cancelled(); }),
+                                writer, std::move(first_engine));
+
+  if (writer.broken_pipe()) return stats.errors > 0 ? kExitSomeFailed : kExitSuccess;
+  if (writer.output_failed()) {
+    std::cerr << "ocrbatch: writing output failed: " << std::strerror(writer.failure_errno()) << "\n";
+    return kExitFatal;
+  }
+  sink->end_run(stats);
+  out.flush();
+  if (file) file->commit();
+  reporter.finish(stats);
+  if (stats.interrupted) return kExitInterrupted;
+  return stats.errors > 0 ? kExitSomeFailed : kExitSuccess;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  util::ensure_single_threaded_openmp(argv);
+  std::ios::sync_with_stdio(false);
+  RunConfig config;
+  try {
+    if (parse(argc, argv, config) == ParseOutcome::exit_ok) return kExitSuccess;
+  } catch (const UsageError& e) {
+    std::cerr << "ocrbatch: " << e.what() << "\nTry 'ocrbatch --help' for more information.\n";
+    return kExitFatal;
+  }
+  try {
+    return run(config);
+  } catch (const engine::SetupError& e) {
+    std::cerr << "ocrbatch: " << e.what() << "\n";
+    return kExitFatal;
+  } catch (const std::exception& e) {
+    std::cerr << "ocrbatch: " << e.what() << "\n";
+    return kExitFatal;
+  }
+}
+
+}  // namespace ocrbatch::cli

@@ -1,0 +1,193 @@
+#include "cli/options.h"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <thread>
+
+#include "engine/tesseract_engine.h"
+#include "output/sink.h"
+
+namespace ocrbatch::cli {
+namespace {
+
+// What CLI11 fills in before validation.
+struct RawOptions {
+  std::vector<std::string> inputs;
+  std::string files_from;
+  bool null_separated = false;
+  bool hidden = false;
+  std::string output;
+  std::string format = "jsonl";
+  std::string detail = "none";
+  int jobs = 0;
+  bool unordered = false;
+  std::string progress = "auto";
+  bool quiet = false;
+  std::string lang = "eng";
+  int psm = -1;
+  int oem = -1;
+  std::string tessdata_dir;
+  std::vector<std::string> variables;
+  uint64_t max_file_mb = 1024;
+};
+
+const char* const kFooter = R"(Output (stdout unless -o): JSON Lines, one object per line with a "type":
+  page     {"type":"page","source","page","pages","width","height","dpi","lang",
+            "confidence","word_count","duration_ms","text"[,"lines"|"words"]}
+  error    {"type":"error","source"[,"page"],"error":{"code","message"}}
+           codes: not_found permission_denied read_failed unsupported_format
+                  decode_failed archive_corrupt too_large timeout ocr_failed
+  summary  {"type":"summary","pages","errors","errors_by_code","skipped",
+            "interrupted","elapsed_s","pages_per_second"}  (always last)
+
+Exit status: 0 all inputs succeeded, 1 some inputs failed, 2 usage or setup error,
+130 interrupted.
+
+Examples:
+  ocrbatch scans/ > scans.jsonl
+  ocrbatch invoices.zip -f csv -o invoices.csv
+  find /srv/inbox -name '*.tif' -print0 | ocrbatch --files-from - -0 > results.jsonl
+  cat page.png | ocrbatch - -f text
+  ocrbatch -q -j 4 --progress plain -o /srv/ocr/nightly.jsonl /srv/inbox 2>>/var/log/ocr.log
+
+See man ocrbatch for the full output contract.)";
+
+std::string format_names() {
+  std::string names;
+  for (const auto& [name, factory] : output::sink_table()) names += (names.empty() ? "" : "|") + name;
+  return names;
+}
+
+record::Detail parse_detail(const std::string& value) {
+  if (value == "line") return record::Detail::line;
+  if (value == "word") return record::Detail::word;
+  return record::Detail::none;
+}
+
+RunConfig validate(const RawOptions& raw) {
+  RunConfig config;
+  config.inputs = raw.inputs;
+  config.files_from = raw.files_from;
+  config.list_separator = raw.null_separated ? '\0' : '\n';
+  config.hidden = raw.hidden;
+  config.output = raw.output;
+  config.format = raw.format;
+  config.detail = parse_detail(raw.detail);
+  config.ordered = !raw.unordered;
+  config.progress = raw.progress;
+  config.quiet = raw.quiet;
+  config.max_file_bytes = raw.max_file_mb << 20;
+
+  if (config.inputs.empty() && config.files_from.empty())
+    throw UsageError("no inputs: name files, folders or archives, '-' for stdin, or use --files-from");
+  int stdin_users = config.files_from == "-" ? 1 : 0;
+  for (const auto& input : config.inputs) stdin_users += input == "-" ? 1 : 0;
+  if (stdin_users > 1) throw UsageError("stdin can be read only once: '-' given more than once with --files-from -");
+  if (raw.null_separated && config.files_from.empty()) throw UsageError("-0/--null needs --files-from");
+  if (config.format == "text" && config.detail != record::Detail::none)
+    throw UsageError("--detail has no effect with -f text; use jsonl, json or csv");
+
+  const unsigned cores = std::thread::hardware_concurrency();
+  config.jobs = raw.jobs > 0 ? raw.jobs : static_cast<int>(cores > 0 ? cores : 1);
+
+  config.engine.lang = raw.lang;
+  config.engine.psm = raw.psm;
+  config.engine.oem = raw.oem;
+  config.engine.tessdata_dir = raw.tessdata_dir;
+  config.engine.detail = config.detail;
+  for (const auto& assignment : raw.variables) {
+    const auto eq = assignment.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw UsageError("-c expects NAME=VALUE, got '" + assignment + "'");
+    config.engine.variables.emplace_back(assignment.substr(0, eq), assignment.substr(eq + 1));
+  }
+  return config;
+}
+
+}  // namespace
+
+std::string version_text() {
+  return "ocrbatch " OCRBATCH_VERSION " (" + engine::TesseractEngine::version() + ")";
+}
+
+ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
+  RawOptions raw;
+  CLI::App app{"ocrbatch: batch OCR of scanned documents and photos with Tesseract.\n"
+               "Reads images, folders, ZIP/TAR archives, lists of paths or stdin; writes\n"
+               "one record per page image.",
+               "ocrbatch"};
+  app.footer(kFooter);
+  app.get_formatter()->column_width(30);
+  app.set_version_flag("-V,--version", version_text(), "Print the version and exit");
+
+  app.add_option("inputs", raw.inputs,
+                 "Image files, folders (walked recursively, sorted), archives, or - for one "
+                 "image or archive on stdin")
+      ->type_name("PATH...");
+
+  const char* kInput = "Input";
+  app.add_option("--files-from", raw.files_from,
+                 "Read paths to process from FILE, one per line (- for stdin)")
+      ->type_name("FILE")->group(kInput);
+  app.add_flag("-0,--null", raw.null_separated, "Paths in --files-from are NUL-separated (find -print0)")
+      ->group(kInput);
+  app.add_flag("--hidden", raw.hidden, "Also walk hidden files and folders (names starting with .)")
+      ->group(kInput);
+  app.add_option("--max-file-size", raw.max_file_mb,
+                 "Refuse image files and archive entries larger than MB megabytes")
+      ->type_name("MB")->default_val(1024)->check(CLI::Range(1, 1 << 20))->group(kInput);
+
+  const char* kOutput = "Output";
+  app.add_option("-o,--output", raw.output,
+                 "Write to FILE (atomically: a temporary file renamed at the end) instead of stdout")
+      ->type_name("FILE")->group(kOutput);
+  app.add_option("-f,--format", raw.format, "Output format")
+      ->type_name(format_names())->check(CLI::IsMember({"jsonl", "json", "csv", "text"}))
+      ->default_val("jsonl")->group(kOutput);
+  app.add_option("--detail", raw.detail, "Add recognised lines or words, with confidences and boxes")
+      ->type_name("none|line|word")->check(CLI::IsMember({"none", "line", "word"}))
+      ->default_val("none")->group(kOutput);
+  app.add_flag("--unordered", raw.unordered,
+               "Write records as pages finish instead of in input order")->group(kOutput);
+
+  const char* kRecognition = "Recognition";
+  app.add_option("-l,--lang", raw.lang, "Tesseract language(s), joined with +")
+      ->type_name("LANG")->default_val("eng")->group(kRecognition);
+  app.add_option("--psm", raw.psm, "Tesseract page segmentation mode (0-13; default 3)")
+      ->type_name("N")->check(CLI::Range(0, 13))->group(kRecognition);
+  app.add_option("--oem", raw.oem, "Tesseract engine mode (0-3; default 3)")
+      ->type_name("N")->check(CLI::Range(0, 3))->group(kRecognition);
+  app.add_option("--tessdata-dir", raw.tessdata_dir,
+                 "Folder holding *.traineddata (default: $TESSDATA_PREFIX, then Tesseract's own)")
+      ->type_name("DIR")->group(kRecognition);
+  app.add_option("-c", raw.variables, "Set a Tesseract variable; repeatable")
+      ->type_name("NAME=VALUE")->allow_extra_args(false)->group(kRecognition);
+
+  const char* kRun = "Run";
+  app.add_option("-j,--jobs", raw.jobs, "Worker threads, each with one warm engine (default: cores)")
+      ->type_name("N")->check(CLI::Range(1, 256))->group(kRun);
+  app.add_option("--progress", raw.progress,
+                 "Progress on stderr: auto is a bar on a terminal, else none; plain prints a "
+                 "line every 5 s for logs")
+      ->type_name("auto|bar|plain|none")->check(CLI::IsMember({"auto", "bar", "plain", "none"}))
+      ->default_val("auto")->group(kRun);
+  app.add_flag("-q,--quiet", raw.quiet, "Print only errors on stderr: no progress, no summary line")
+      ->group(kRun);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::cout << app.help();
+    return ParseOutcome::exit_ok;
+  } catch (const CLI::CallForVersion&) {
+    std::cout << version_text() << "\n";
+    return ParseOutcome::exit_ok;
+  } catch (const CLI::ParseError& e) {
+    throw UsageError(e.what());
+  }
+  config = validate(raw);
+  return ParseOutcome::run;
+}
+
+}  // namespace ocrbatch::cli

@@ -1,0 +1,43 @@
+#pragma once
+// Command-line parsing in two stages: CLI11 fills raw options, then validate() checks them
+// and produces the RunConfig the rest of the program is built from.
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "engine/engine.h"
+#include "record/record.h"
+
+namespace ocrbatch::cli {
+
+struct RunConfig {
+  std::vector<std::string> inputs;   // paths; "-" is stdin
+  std::string files_from;            // "" none, "-" stdin, else a path
+  char list_separator = '\n';
+  bool hidden = false;
+  std::string output;                // "" means stdout
+  std::string format = "jsonl";
+  record::Detail detail = record::Detail::none;
+  int jobs = 1;
+  bool ordered = true;
+  std::string progress = "auto";
+  bool quiet = false;
+  uint64_t max_file_bytes = 1ull << 30;
+  engine::EngineOptions engine;
+};
+
+// Thrown for a bad command line; main prints it with a hint and exits 2.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+enum class ParseOutcome { run, exit_ok };
+
+// Parses argv. On --help/--version prints to stdout and returns exit_ok. Throws UsageError.
+ParseOutcome parse(int argc, const char* const* argv, RunConfig& config);
+
+std::string version_text();
+
+}  // namespace ocrbatch::cli

@@ -1,0 +1,154 @@
+#include "engine/tesseract_engine.h"
+
+#include <leptonica/allheaders.h>
+#include <sys/stat.h>
+#include <tesseract/baseapi.h>
+#include <tesseract/ocrclass.h>
+#include <tesseract/resultiterator.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <sstream>
+#include <vector>
+
+namespace ocrbatch::engine {
+namespace {
+
+using record::ErrorCode;
+
+bool is_dir(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool is_file(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+std::vector<std::string> split_langs(const std::string& spec) {
+  std::vector<std::string> langs;
+  std::stringstream in(spec);
+  std::string lang;
+  while (std::getline(in, lang, '+'))
+    if (!lang.empty()) langs.push_back(lang);
+  return langs;
+}
+
+// Where Tesseract will look for models: --tessdata-dir, else TESSDATA_PREFIX, else the
+// path compiled into libtesseract (empty: we let Tesseract resolve it).
+std::string resolve_tessdata(const EngineOptions& options) {
+  if (!options.tessdata_dir.empty()) return options.tessdata_dir;
+  if (const char* env = std::getenv("TESSDATA_PREFIX"); env != nullptr && *env != '\0') return env;
+  return {};
+}
+
+std::unique_ptr<char*, void (*)(char**)> unique_text(char* text) {
+  return {new char*(text), [](char** p) {
+            delete[] *p;
+            delete p;
+          }};
+}
+
+double round1(double v) { return std::round(v * 10.0) / 10.0; }
+
+// The cancel hook Tesseract polls between words: its way of letting a caller stop a page.
+bool cancel_trampoline(void* cancel_this, int /*words*/) {
+  const auto* check = static_cast<const CancelCheck*>(cancel_this);
+  return *check && (*check)();
+}
+
+}  // namespace
+
+void check_languages(const EngineOptions& options) {
+  const std::string dir = resolve_tessdata(options);
+  if (!options.tessdata_dir.empty() && !is_dir(dir))
+    throw SetupError("tessdata folder '" + dir + "' does not exist (from --tessdata-dir)");
+  if (options.tessdata_dir.empty() && !dir.empty() && !is_dir(dir))
+    throw SetupError("tessdata folder '" + dir + "' does not exist (from TESSDATA_PREFIX)");
+  const auto langs = split_langs(options.lang);
+  if (langs.empty()) throw SetupError("no language given (-l)");
+  if (dir.empty()) return;  // Tesseract's built-in path: the engine's Init reports problems
+  for (const auto& lang : langs) {
+    if (!is_file(dir + "/" + lang + ".traineddata"))
+      throw SetupError("language '" + lang + "' not found: no " + dir + "/" + lang +
+                       ".traineddata (install tesseract-ocr-" + lang +
+                       " or point --tessdata-dir at a folder that has it)");
+  }
+}
+
+TesseractEngine::TesseractEngine(const EngineOptions& options)
+    : api_(std::make_unique<tesseract::TessBaseAPI>()), detail_(options.detail) {
+  const std::string dir = resolve_tessdata(options);
+  // Tesseract's own chatter ("Estimating resolution...") would corrupt our stderr
+  // contract: route its debug output away from the start.
+  std::vector<std::string> names{"debug_file"};
+  std::vector<std::string> values{"/dev/null"};
+  const auto oem = options.oem < 0 ? tesseract::OEM_DEFAULT
+                                   : static_cast<tesseract::OcrEngineMode>(options.oem);
+  if (api_->Init(dir.empty() ? nullptr : dir.c_str(), options.lang.c_str(), oem, nullptr, 0,
+                 &names, &values, false) != 0) {
+    throw SetupError("Tesseract could not load language '" + options.lang + "'" +
+                     (dir.empty() ? std::string(" from its built-in tessdata folder")
+                                  : " from " + dir) +
+                     " (check -l, --tessdata-dir and TESSDATA_PREFIX)");
+  }
+  for (const auto& [name, value] : options.variables) {
+    if (!api_->SetVariable(name.c_str(), value.c_str()))
+      throw SetupError("unknown or read-only Tesseract variable '" + name + "' (-c " + name +
+                       "=" + value + ")");
+  }
+  if (options.psm >= 0) api_->SetPageSegMode(static_cast<tesseract::PageSegMode>(options.psm));
+  lang_ = api_->GetInitLanguagesAsString();
+}
+
+TesseractEngine::~TesseractEngine() { api_->End(); }
+
+std::string TesseractEngine::version() { return std::string("tesseract ") + tesseract::TessBaseAPI::Version(); }
+
+record::Result<Recognition> TesseractEngine::recognize(Pix* image, const CancelCheck& cancel) {
+  api_->SetImage(image);
+  tesseract::ETEXT_DESC monitor;
+  monitor.cancel = &cancel_trampoline;
+  monitor.cancel_this = const_cast<CancelCheck*>(&cancel);
+  if (api_->Recognize(&monitor) != 0) {
+    api_->Clear();
+    if (cancel && cancel()) return record::Error{ErrorCode::ocr_failed, "recognition cancelled"};
+    return record::Error{ErrorCode::ocr_failed, "Tesseract could not recognise the page"};
+  }
+
+  Recognition out;
+  auto text = unique_text(api_->GetUTF8Text());
+  if (*text != nullptr) out.text = *text;
+
+  // Mean word confidence, computed from the words themselves for a fractional value.
+  double confidence_sum = 0;
+  std::unique_ptr<tesseract::ResultIterator> it(api_->GetIterator());
+  if (it) {
+    const auto level = detail_ == record::Detail::line ? tesseract::RIL_TEXTLINE : tesseract::RIL_WORD;
+    do {
+      if (it->Empty(tesseract::RIL_WORD)) continue;
+      const float word_conf = it->Confidence(tesseract::RIL_WORD);
+      confidence_sum += word_conf;
+      ++out.words;
+      if (detail_ == record::Detail::word ||
+          (detail_ == record::Detail::line && it->IsAtBeginningOf(tesseract::RIL_TEXTLINE))) {
+        record::TextItem item;
+        auto item_text = unique_text(it->GetUTF8Text(level));
+        if (*item_text != nullptr) item.text = *item_text;
+        while (!item.text.empty() && (item.text.back() == '\n' || item.text.back() == ' '))
+          item.text.pop_back();
+        item.confidence = round1(it->Confidence(level));
+        int left = 0, top = 0, right = 0, bottom = 0;
+        if (it->BoundingBox(level, &left, &top, &right, &bottom))
+          item.bbox = record::Box{left, top, right - left, bottom - top};
+        out.items.push_back(std::move(item));
+      }
+    } while (it->Next(tesseract::RIL_WORD));
+  }
+  out.confidence = out.words > 0 ? round1(confidence_sum / out.words) : 0;
+  api_->Clear();
+  return out;
+}
+
+}  // namespace ocrbatch::engine

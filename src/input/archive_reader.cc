@@ -1,0 +1,148 @@
+#include "input/archive_reader.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+namespace ocrbatch::input {
+namespace {
+
+using record::ErrorCode;
+
+bool starts_with(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && s.compare(0, prefix.size(), prefix) == 0;
+}
+
+// Feeds libarchive the bytes already read for sniffing, then the rest of the stream.
+struct StreamSource {
+  util::FdReader& reader;
+  std::string head;
+  bool head_sent = false;
+  std::string buffer;
+};
+
+la_ssize_t read_callback(struct archive* a, void* opaque, const void** out) {
+  auto* src = static_cast<StreamSource*>(opaque);
+  if (!src->head_sent) {
+    src->head_sent = true;
+    if (!src->head.empty()) {
+      *out = src->head.data();
+      return static_cast<la_ssize_t>(src->head.size());
+    }
+  }
+  src->buffer.clear();
+  if (!src->reader.read_up_to(src->buffer, 1 << 16)) {
+    archive_set_error(a, errno, "read failed: %s", std::strerror(errno));
+    return -1;
+  }
+  *out = src->buffer.data();
+  return static_cast<la_ssize_t>(src->buffer.size());
+}
+
+struct ArchiveDeleter {
+  void operator()(struct archive* a) const { archive_read_free(a); }
+};
+
+}  // namespace
+
+bool looks_like_archive(std::string_view h) {
+  return starts_with(h, "PK\x03\x04") || starts_with(h, "PK\x05\x06") ||  // zip, empty zip
+         starts_with(h, "7z\xbc\xaf\x27\x1c") ||                          // 7z
+         starts_with(h, "\x1f\x8b") ||                                    // gzip
+         starts_with(h, "BZh") ||                                         // bzip2
+         starts_with(h, "\xfd" "7zXZ") ||                                 // xz
+         starts_with(h, "\x28\xb5\x2f\xfd") ||                            // zstd
+         starts_with(h, "Rar!\x1a\x07") ||                                // rar
+         (h.size() >= 263 && h.substr(257, 5) == "ustar");                // tar
+}
+
+bool read_archive(util::FdReader& reader, std::string head, const std::string& archive_name,
+                  const ArchiveLimits& limits, const ItemSink& sink) {
+  std::unique_ptr<struct archive, ArchiveDeleter> a(archive_read_new());
+  archive_read_support_filter_all(a.get());
+  archive_read_support_format_all(a.get());
+  StreamSource source{reader, std::move(head), false, {}};
+
+  auto corrupt = [&](const char* what) {
+    const char* detail = archive_error_string(a.get());
+    std::string message = std::string(what) + (detail ? std::string(": ") + detail : "");
+    return sink(InputItem::make_error(archive_name, ErrorCode::archive_corrupt, message));
+  };
+
+  if (archive_read_open(a.get(), &source, nullptr, read_callback, nullptr) != ARCHIVE_OK)
+    return corrupt("cannot open archive");
+
+  struct archive_entry* entry = nullptr;
+  for (;;) {
+    const int status = archive_read_next_header(a.get(), &entry);
+    if (status == ARCHIVE_EOF) return true;
+    if (status == ARCHIVE_FATAL) return corrupt("damaged archive");
+    // ARCHIVE_WARN and ARCHIVE_RETRY still give a usable header.
+    const char* raw_name = archive_entry_pathname(entry);
+    const std::string entry_name = raw_name ? raw_name : "(unnamed)";
+    const std::string name = archive_name + "::" + entry_name;
+    if (archive_entry_filetype(entry) != AE_IFREG) continue;  // folders, links, devices
+
+    if (archive_entry_is_encrypted(entry)) {
+      if (!sink(InputItem::make_error(name, ErrorCode::unsupported_format, "entry is encrypted")))
+        return false;
+      continue;
+    }
+    if (archive_entry_size_is_set(entry) &&
+        static_cast<uint64_t>(archive_entry_size(entry)) > limits.max_entry_bytes) {
+      if (!sink(InputItem::make_error(
+              name, ErrorCode::too_large,
+              "entry is " + std::to_string(archive_entry_size(entry)) + " bytes, over the " +
+                  std::to_string(limits.max_entry_bytes) + "-byte limit")))
+        return false;
+      continue;
+    }
+
+    // The declared size can lie or be absent (streamed zip entries), so the limit is also
+    // enforced while reading.
+    std::string bytes;
+    bool over_limit = false;
+    std::array<char, 1 << 16> chunk{};
+    la_ssize_t n = 0;
+    while ((n = archive_read_data(a.get(), chunk.data(), chunk.size())) > 0) {
+      if (bytes.size() + static_cast<uint64_t>(n) > limits.max_entry_bytes) {
+        over_limit = true;
+        break;
+      }
+      bytes.append(chunk.data(), static_cast<size_t>(n));
+    }
+    if (over_limit) {
+      if (!sink(InputItem::make_error(name, ErrorCode::too_large,
+                                      "entry decompresses past the " +
+                                          std::to_string(limits.max_entry_bytes) + "-byte limit")))
+        return false;
+      continue;
+    }
+    if (n < 0) {
+      // Entry data is damaged; report it and try to carry on with the next entry.
+      const char* detail = archive_error_string(a.get());
+      if (!sink(InputItem::make_error(name, ErrorCode::archive_corrupt,
+                                      std::string("cannot read entry") +
+                                          (detail ? std::string(": ") + detail : ""))))
+        return false;
+      if (n == ARCHIVE_FATAL) return true;
+      continue;
+    }
+
+    const auto format = image::sniff(bytes);
+    if (format != image::Format::unknown) {
+      if (!sink(InputItem::make_image(name, std::move(bytes), format))) return false;
+    } else if (image::has_image_extension(entry_name)) {
+      const char* why = bytes.empty() ? "entry is empty (0 bytes)" : "not a recognised image format";
+      if (!sink(InputItem::make_error(name, ErrorCode::decode_failed, why))) return false;
+    } else if (!sink(InputItem::make_skipped(name))) {
+      return false;
+    }
+  }
+}
+
+}  // namespace ocrbatch::input

@@ -1,0 +1,28 @@
+#pragma once
+// Reads archives entry by entry into memory with libarchive; nothing touches the disk.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "input/input_item.h"
+#include "util/fd_reader.h"
+
+namespace ocrbatch::input {
+
+// True when the first bytes look like a container libarchive should open: zip, tar,
+// 7z, or a compressed stream (gzip, bzip2, xz, zstd) that may hold a tar.
+bool looks_like_archive(std::string_view head);
+
+struct ArchiveLimits {
+  uint64_t max_entry_bytes = 0;
+};
+
+// Reads the archive from `reader`, whose first bytes were already consumed into `head`.
+// Pushes one item per regular entry, named "archive_name::entry". A damaged archive ends
+// with one archive_corrupt error item after the entries that could be read.
+// Returns false when the sink asked to stop.
+bool read_archive(util::FdReader& reader, std::string head, const std::string& archive_name,
+                  const ArchiveLimits& limits, const ItemSink& sink);
+
+}  // namespace ocrbatch::input

@@ -1,0 +1,225 @@
+#include "input/discovery.h"
+
+#include "util/fd_reader.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+namespace ocrbatch::input {
+namespace {
+
+using record::ErrorCode;
+
+constexpr size_t kSniffBytes = 512;  // tar's magic sits at offset 257
+
+// Closes a descriptor on scope exit.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+std::string join(const std::string& dir, const std::string& name) {
+  if (!dir.empty() && dir.back() == '/') return dir + name;
+  return dir + "/" + name;
+}
+
+std::string errno_message(const char* what, int err) {
+  return std::string(what) + ": " + std::strerror(err);
+}
+
+}  // namespace
+
+record::ErrorCode error_code_for_errno(int err) {
+  switch (err) {
+    case ENOENT:
+    case ENOTDIR:
+    case ELOOP:
+      return ErrorCode::not_found;
+    case EACCES:
+    case EPERM:
+      return ErrorCode::permission_denied;
+    default:
+      return ErrorCode::read_failed;
+  }
+}
+
+Discovery::Discovery(DiscoveryOptions options, ItemSink sink)
+    : options_(std::move(options)), sink_(std::move(sink)) {}
+
+bool Discovery::add_path(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    const int err = errno;
+    return sink_(InputItem::make_error(path, error_code_for_errno(err),
+                                       errno_message("cannot access", err)));
+  }
+  if (S_ISDIR(st.st_mode)) return walk(path);
+  return add_file(path, /*named=*/true);
+}
+
+bool Discovery::add_file(const std::string& path, bool named) {
+  const int raw = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (raw < 0) {
+    const int err = errno;
+    return sink_(InputItem::make_error(path, error_code_for_errno(err),
+                                       errno_message("cannot open", err)));
+  }
+  Fd fd(raw);
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) {
+    const int err = errno;
+    return sink_(InputItem::make_error(path, error_code_for_errno(err),
+                                       errno_message("cannot stat", err)));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    // FIFOs, sockets and devices: reading them could block forever or never end.
+    if (!named) return sink_(InputItem::make_skipped(path));
+    return sink_(InputItem::make_error(path, ErrorCode::unsupported_format,
+                                       "not a regular file"));
+  }
+  ::fcntl(fd.get(), F_SETFL, ::fcntl(fd.get(), F_GETFL) & ~O_NONBLOCK);
+  return read_opened(fd.get(), path, named, static_cast<uint64_t>(st.st_size));
+}
+
+bool Discovery::add_stream(int fd, const std::string& display_name) {
+  return read_opened(fd, display_name, /*named=*/true, std::nullopt);
+}
+
+bool Discovery::read_error(const std::string& name, int err) {
+  if (options_.stopped && options_.stopped()) return false;
+  return sink_(InputItem::make_error(name, error_code_for_errno(err), errno_message("cannot read", err)));
+}
+
+bool Discovery::read_opened(int fd, const std::string& name, bool named,
+                            std::optional<uint64_t> size) {
+  util::FdReader reader(fd, options_.stopped);
+  std::string head;
+  if (!reader.read_up_to(head, kSniffBytes)) return read_error(name, errno);
+  const auto format = image::sniff(head);
+  if (format == image::Format::unknown && looks_like_archive(head))
+    return read_archive(reader, std::move(head), name, options_.archive, sink_);
+
+  if (format == image::Format::unknown) {
+    if (head.empty() && (named || image::has_image_extension(name)))
+      return sink_(InputItem::make_error(name, ErrorCode::decode_failed, "file is empty (0 bytes)"));
+    if (named)
+      return sink_(InputItem::make_error(name, ErrorCode::unsupported_format,
+                                         "not an image or archive this build can read"));
+    if (image::has_image_extension(name))
+      return sink_(InputItem::make_error(name, ErrorCode::decode_failed,
+                                         "content is not a recognised image format"));
+    return sink_(InputItem::make_skipped(name));
+  }
+
+  const auto too_large = [&] {
+    return sink_(InputItem::make_error(
+        name, ErrorCode::too_large,
+        "input is over the " + std::to_string(options_.max_file_bytes) + "-byte limit"));
+  };
+  if (size && *size > options_.max_file_bytes) return too_large();
+  std::string bytes = std::move(head);
+  if (size) bytes.reserve(static_cast<size_t>(*size));
+  // Read one byte past the limit to tell "exactly at the limit" from "over it".
+  if (!reader.read_up_to(bytes, options_.max_file_bytes + 1)) return read_error(name, errno);
+  if (bytes.size() > options_.max_file_bytes) return too_large();
+  return sink_(InputItem::make_image(name, std::move(bytes), format));
+}
+
+bool Discovery::walk(const std::string& dir) {
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0) {
+    const int err = errno;
+    return sink_(InputItem::make_error(dir, error_code_for_errno(err),
+                                       errno_message("cannot access", err)));
+  }
+  // A folder already on the walk stack means a symlink loop: walking it again never ends.
+  const std::pair<uint64_t, uint64_t> id{st.st_dev, st.st_ino};
+  if (!active_dirs_.insert(id).second) return true;
+
+  DIR* handle = ::opendir(dir.c_str());
+  if (handle == nullptr) {
+    const int err = errno;
+    active_dirs_.erase(id);
+    return sink_(InputItem::make_error(dir, error_code_for_errno(err),
+                                       errno_message("cannot open folder", err)));
+  }
+  std::vector<std::string> names;
+  while (const dirent* entry = ::readdir(handle)) {
+    const std::string name = entry->d_name;
+    if (name == "." || name == "..") continue;
+    if (!options_.hidden && name[0] == '.') continue;
+    names.push_back(name);
+  }
+  ::closedir(handle);
+  std::sort(names.begin(), names.end());
+
+  bool keep_going = true;
+  for (const auto& name : names) {
+    const std::string path = join(dir, name);
+    struct stat entry_st {};
+    if (::stat(path.c_str(), &entry_st) != 0) {
+      // A dangling symlink, or an entry removed while we walk: nothing to read.
+      keep_going = sink_(InputItem::make_skipped(path));
+    } else if (S_ISDIR(entry_st.st_mode)) {
+      keep_going = walk(path);
+    } else {
+      keep_going = add_file(path, /*named=*/false);
+    }
+    if (!keep_going) break;
+  }
+  active_dirs_.erase(id);
+  return keep_going;
+}
+
+bool Discovery::add_list(int fd, char separator) {
+  util::FdReader reader(fd, options_.stopped);
+  std::string path;
+  while (reader.next_record(path, separator)) {
+    if (separator == '\n' && !path.empty() && path.back() == '\r') path.pop_back();
+    if (path.empty()) continue;
+    if (!add_path(path)) return false;
+  }
+  return !reader.stopped();
+}
+
+InputItem InputItem::make_image(std::string name, std::string bytes, image::Format format) {
+  InputItem item;
+  item.kind = Kind::image;
+  item.name = std::move(name);
+  item.bytes = std::make_shared<const std::string>(std::move(bytes));
+  item.format = format;
+  return item;
+}
+
+InputItem InputItem::make_error(std::string name, record::ErrorCode code, std::string message) {
+  InputItem item;
+  item.kind = Kind::error;
+  item.name = std::move(name);
+  item.error = record::Error{code, std::move(message)};
+  return item;
+}
+
+InputItem InputItem::make_skipped(std::string name) {
+  InputItem item;
+  item.kind = Kind::skipped;
+  item.name = std::move(name);
+  return item;
+}
+
+}  // namespace ocrbatch::input

@@ -1,0 +1,53 @@
+#pragma once
+// Turns what the user named (files, folders, archives, "-" for stdin, list files) into
+// InputItems, in a deterministic order.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "input/archive_reader.h"
+#include "input/input_item.h"
+
+namespace ocrbatch::input {
+
+struct DiscoveryOptions {
+  bool hidden = false;                     // walk into dot-files and dot-folders
+  uint64_t max_file_bytes = 1ull << 30;    // refuse larger single files
+  ArchiveLimits archive{256ull << 20};     // per entry
+  std::function<bool()> stopped;           // polled while waiting on pipes
+};
+
+class Discovery {
+ public:
+  Discovery(DiscoveryOptions options, ItemSink sink);
+
+  // A path the user named: a file, a folder to walk, or an archive. Returns false once the
+  // sink has asked to stop.
+  bool add_path(const std::string& path);
+
+  // One image or one archive arriving on a file descriptor (stdin).
+  bool add_stream(int fd, const std::string& display_name);
+
+  // Paths listed one per line (or NUL-separated), read lazily so a producer such as
+  // `find -print0` is consumed as it writes.
+  bool add_list(int fd, char separator);
+
+ private:
+  bool add_file(const std::string& path, bool named);
+  bool walk(const std::string& dir);
+  bool read_opened(int fd, const std::string& name, bool named, std::optional<uint64_t> size);
+  bool read_error(const std::string& name, int err);
+
+  DiscoveryOptions options_;
+  ItemSink sink_;
+  std::set<std::pair<uint64_t, uint64_t>> active_dirs_;  // (dev, inode) on the walk stack
+};
+
+// Maps an errno from open/stat/read to the error code users see.
+record::ErrorCode error_code_for_errno(int err);
+
+}  // namespace ocrbatch::input

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "image/image.h"
+#include "record/record.h"
+
+namespace ocrbatch::input {
+
+// One thing discovery found: the encoded bytes of an image file, an error about an input,
+// or a file it skipped because it is not an image.
+struct InputItem {
+  enum class Kind { image, error, skipped };
+  Kind kind = Kind::image;
+  std::string name;  // path as given, or "archive::entry"
+  std::shared_ptr<const std::string> bytes;
+  image::Format format = image::Format::unknown;
+  std::optional<record::Error> error;
+
+  static InputItem make_image(std::string name, std::string bytes, image::Format format);
+  static InputItem make_error(std::string name, record::ErrorCode code, std::string message);
+  static InputItem make_skipped(std::string name);
+};
+
+// Receives items in discovery order. Returns false to stop discovery (interrupt).
+using ItemSink = std::function<bool(InputItem)>;
+
+}  // namespace ocrbatch::input

@@ -1,0 +1,17 @@
+#pragma once
+// The JSON form of every record type: the output contract shared by -f jsonl and -f json.
+
+#include <nlohmann/json.hpp>
+
+#include "output/sink.h"
+
+namespace ocrbatch::output {
+
+nlohmann::ordered_json to_json(const record::Record& record, record::Detail detail);
+nlohmann::ordered_json to_json(const record::RunStats& stats);
+
+// Serialises without throwing on invalid UTF-8 (file names need not be UTF-8): bad bytes
+// become U+FFFD.
+std::string dump(const nlohmann::ordered_json& value);
+
+}  // namespace ocrbatch::output

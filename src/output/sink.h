@@ -1,0 +1,34 @@
+#pragma once
+// Result sinks: each writes one output format to a std::ostream from plain record values.
+
+#include <functional>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "record/record.h"
+
+namespace ocrbatch::output {
+
+struct SinkOptions {
+  record::Detail detail = record::Detail::none;
+};
+
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  virtual void begin_run() {}
+  virtual void write(const record::Record& record) = 0;
+  virtual void end_run(const record::RunStats& stats) = 0;
+};
+
+using SinkFactory = std::function<std::unique_ptr<Sink>(std::ostream&, const SinkOptions&)>;
+
+// The output formats by name ("jsonl", "json", "csv", "text"), in the order --help lists them.
+const std::vector<std::pair<std::string, SinkFactory>>& sink_table();
+
+// Returns nullptr for an unknown name.
+std::unique_ptr<Sink> make_sink(const std::string& format, std::ostream& out, const SinkOptions& options);
+
+}  // namespace ocrbatch::output

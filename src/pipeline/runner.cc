@@ -1,0 +1,269 @@
+#include "pipeline/runner.h"
+
+#include <chrono>
+#include <exception>
+#include <string>
+#include <thread>
+#include <utility>
+
+#include "image/image.h"
+#include "pipeline/bounded_queue.h"
+#include "pipeline/reorder_buffer.h"
+
+namespace ocrbatch::pipeline {
+namespace {
+
+using record::ErrorCode;
+using record::ErrorResult;
+using record::PageResult;
+using record::Record;
+using Clock = std::chrono::steady_clock;
+
+constexpr auto kTick = std::chrono::milliseconds(200);
+
+double ms_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+}  // namespace
+
+struct Runner::Job {
+  uint64_t seq = 0;
+  std::string source;
+  int page = 1;
+  int pages = 1;
+  std::shared_ptr<const std::string> bytes;
+  image::Format format = image::Format::unknown;
+};
+
+// State shared by the producer, the workers and the writer for one run.
+struct Runner::Shared {
+  explicit Shared(size_t capacity) : window(capacity), jobs(capacity) {}
+
+  const size_t window;
+  BoundedQueue<Job> jobs;
+
+  std::mutex mutex;
+  std::condition_variable changed;  // results arrived, a slot freed, or state changed
+  std::vector<std::pair<uint64_t, Record>> results;
+  uint64_t next_seq = 0;      // sequence numbers handed out
+  uint64_t released = 0;      // records written (their window slots are free again)
+  bool discovery_done = false;
+  int workers_running = 0;
+  uint64_t skipped = 0;
+  std::exception_ptr setup_error;
+
+  void wake() {
+    std::lock_guard<std::mutex> lock(mutex);
+    changed.notify_all();
+  }
+};
+
+Runner::Runner(RunnerOptions options, engine::EngineFactory make_engine, ChainFactory make_chain)
+    : options_(std::move(options)),
+      make_engine_(std::move(make_engine)),
+      make_chain_(std::move(make_chain)) {
+  if (options_.jobs < 1) options_.jobs = 1;
+  if (options_.window == 0) options_.window = 2 * static_cast<size_t>(options_.jobs) + 2;
+}
+
+void Runner::cancel() {
+  stop_ = true;
+  std::lock_guard<std::mutex> lock(shared_mutex_);
+  if (shared_ != nullptr) {
+    shared_->jobs.close();
+    shared_->jobs.clear();
+    shared_->wake();
+  }
+}
+
+record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler,
+                             std::unique_ptr<engine::Engine> first_engine) {
+  const auto started = Clock::now();
+  Shared shared(options_.window);
+  {
+    std::lock_guard<std::mutex> lock(shared_mutex_);
+    shared_ = &shared;
+  }
+  const auto stopped = [this] { return stop_.load(); };
+
+  // Takes a window slot and a sequence number; blocks while the window is full.
+  auto admit = [&](uint64_t* seq) {
+    std::unique_lock<std::mutex> lock(shared.mutex);
+    shared.changed.wait(lock, [&] {
+      return stopped() || shared.next_seq - shared.released < shared.window;
+    });
+    if (stopped()) return false;
+    *seq = shared.next_seq++;
+    shared.changed.notify_all();
+    return true;
+  };
+  auto deliver = [&](uint64_t seq, Record record) {
+    std::lock_guard<std::mutex> lock(shared.mutex);
+    shared.results.emplace_back(seq, std::move(record));
+    shared.changed.notify_all();
+  };
+
+  // Producer: discovery, then one job per page.
+  std::thread producer([&] {
+    const input::ItemSink sink = [&](input::InputItem item) {
+      if (stopped()) return false;
+      uint64_t seq = 0;
+      switch (item.kind) {
+        case input::InputItem::Kind::skipped: {
+          std::lock_guard<std::mutex> lock(shared.mutex);
+          ++shared.skipped;
+          return true;
+        }
+        case input::InputItem::Kind::error:
+          if (!admit(&seq)) return false;
+          deliver(seq, ErrorResult{item.name, 0, *item.error});
+          return true;
+        case input::InputItem::Kind::image:
+          break;
+      }
+      const auto pages = image::page_count(*item.bytes, item.format);
+      if (!pages) {
+        if (!admit(&seq)) return false;
+        deliver(seq, ErrorResult{item.name, 0, pages.error()});
+        return true;
+      }
+      for (int page = 1; page <= pages.value(); ++page) {
+        if (!admit(&seq)) return false;
+        Job job{seq, item.name, page, pages.value(), item.bytes, item.format};
+        if (!shared.jobs.push(std::move(job))) return false;
+      }
+      return true;
+    };
+    discover(sink);
+    shared.jobs.close();
+    std::lock_guard<std::mutex> lock(shared.mutex);
+    shared.discovery_done = true;
+    shared.changed.notify_all();
+  });
+
+  // Workers: each owns one engine for its whole life.
+  std::vector<std::thread> workers;
+  shared.workers_running = options_.jobs;
+  for (int w = 0; w < options_.jobs; ++w) {
+    std::unique_ptr<engine::Engine> engine = w == 0 ? std::move(first_engine) : nullptr;
+    workers.emplace_back([&, engine = std::move(engine)]() mutable {
+      try {
+        if (!engine) engine = make_engine_();
+      } catch (...) {
+        {
+          std::lock_guard<std::mutex> lock(shared.mutex);
+          if (!shared.setup_error) shared.setup_error = std::current_exception();
+        }
+        cancel();
+      }
+      preprocess::Chain chain = make_chain_ ? make_chain_() : preprocess::Chain();
+      const engine::CancelCheck cancel_check = stopped;
+      while (engine) {
+        auto job = shared.jobs.pop();
+        if (!job || stopped()) break;
+        const auto start = Clock::now();
+        auto decoded = image::decode(*job->bytes, job->format, job->page - 1);
+        if (!decoded) {
+          deliver(job->seq, ErrorResult{job->source, job->pages > 1 ? job->page : 0, decoded.error()});
+          continue;
+        }
+        image::PixPtr pix = std::move(decoded.value());
+        job->bytes.reset();  // the encoded copy is no longer needed by this job
+        if (!chain.empty()) pix = chain.run(std::move(pix), nullptr);
+        const auto info = image::info(pix.get());
+        auto recognised = engine->recognize(pix.get(), cancel_check);
+        if (stopped()) break;  // abandoned mid-page: nothing finished to report
+        if (!recognised) {
+          deliver(job->seq, ErrorResult{job->source, job->page, recognised.error()});
+          continue;
+        }
+        PageResult page;
+        page.source = std::move(job->source);
+        page.page = job->page;
+        page.pages = job->pages;
+        page.width = info.width;
+        page.height = info.height;
+        page.dpi = info.dpi;
+        page.text = std::move(recognised->text);
+        page.confidence = recognised->confidence;
+        page.words = recognised->words;
+        page.items = std::move(recognised->items);
+        page.lang = engine->lang();
+        page.duration_ms = ms_since(start);
+        deliver(job->seq, std::move(page));
+      }
+      std::lock_guard<std::mutex> lock(shared.mutex);
+      --shared.workers_running;
+      shared.changed.notify_all();
+    });
+  }
+
+  // Writer: this thread.
+  record::RunStats stats;
+  ReorderBuffer<Record> reorder(options_.ordered);
+  Progress progress;
+  bool output_open = true;
+  auto write = [&](std::vector<Record>& ready) {
+    for (auto& rec : ready) {
+      if (output_open && !handler.on_record(rec)) {
+        output_open = false;
+        cancel();
+      }
+      if (output_open) stats.count(rec);
+    }
+  };
+
+  for (;;) {
+    std::vector<std::pair<uint64_t, Record>> arrived;
+    bool finished = false;
+    {
+      std::unique_lock<std::mutex> lock(shared.mutex);
+      shared.changed.wait_for(lock, kTick, [&] {
+        return !shared.results.empty() || (shared.discovery_done && shared.released == shared.next_seq) ||
+               (stopped() && shared.workers_running == 0);
+      });
+      arrived.swap(shared.results);
+      progress.discovered = shared.next_seq;
+      progress.discovery_done = shared.discovery_done;
+      progress.skipped = shared.skipped;
+      finished = (shared.discovery_done && shared.released + arrived.size() == shared.next_seq &&
+                  reorder.size() == 0) ||
+                 (stopped() && shared.workers_running == 0);
+    }
+    for (auto& [seq, rec] : arrived) reorder.insert(seq, std::move(rec));
+    auto ready = finished && stopped() ? reorder.take_all() : reorder.take_ready();
+    write(ready);
+    if (!ready.empty()) {
+      std::lock_guard<std::mutex> lock(shared.mutex);
+      shared.released += ready.size();
+      shared.changed.notify_all();
+    }
+    progress.written = stats.pages + stats.errors;
+    progress.pages = stats.pages;
+    progress.errors = stats.errors;
+    handler.on_progress(progress);
+    if (finished) {
+      // Late arrivals after a stop (a worker finishing as we decided) still get written.
+      std::lock_guard<std::mutex> lock(shared.mutex);
+      if (shared.results.empty()) break;
+    }
+  }
+
+  // The producer may still be inside discovery; stop it and wait.
+  if (stopped()) cancel();
+  producer.join();
+  for (auto& worker : workers) worker.join();
+  {
+    std::lock_guard<std::mutex> lock(shared_mutex_);
+    shared_ = nullptr;
+  }
+  if (shared.setup_error) std::rethrow_exception(shared.setup_error);
+
+  stats.skipped = shared.skipped;
+  stats.interrupted = stop_.load() && output_open;
+  stats.elapsed_s = ms_since(started) / 1000.0;
+  return stats;
+}
+
+}  // namespace ocrbatch::pipeline

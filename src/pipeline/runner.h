@@ -1,0 +1,79 @@
+#pragma once
+// The batch pipeline: one producer discovers inputs and splits them into page jobs, a pool
+// of workers (one engine each) decodes and recognises, and the calling thread writes
+// records in order through a RecordHandler.
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "engine/engine.h"
+#include "input/input_item.h"
+#include "preprocess/chain.h"
+#include "record/record.h"
+
+namespace ocrbatch::pipeline {
+
+struct RunnerOptions {
+  int jobs = 1;
+  bool ordered = true;
+  // Page jobs admitted past the oldest unwritten one. Bounds the images held in memory
+  // and the reorder buffer together. 0 picks 2 * jobs + 2.
+  size_t window = 0;
+};
+
+// Live counters for progress display.
+struct Progress {
+  uint64_t discovered = 0;  // page jobs and error records known so far
+  bool discovery_done = false;
+  uint64_t written = 0;
+  uint64_t pages = 0;
+  uint64_t errors = 0;
+  uint64_t skipped = 0;
+};
+
+// What the runner tells the outside world. Called only on the thread that called run().
+class RecordHandler {
+ public:
+  virtual ~RecordHandler() = default;
+  // Returns false when the output is gone (closed pipe): the run stops quietly.
+  virtual bool on_record(const record::Record& record) = 0;
+  // Called after each record and a few times a second while waiting.
+  virtual void on_progress(const Progress& /*progress*/) {}
+};
+
+// Runs discovery on the producer thread, pushing every item into the sink it is given.
+using DiscoverFn = std::function<void(const input::ItemSink&)>;
+using ChainFactory = std::function<preprocess::Chain()>;
+
+class Runner {
+ public:
+  Runner(RunnerOptions options, engine::EngineFactory make_engine, ChainFactory make_chain);
+
+  // Runs the whole batch. `first_engine`, if given, is handed to worker 0 (it was built on
+  // this thread to check the setup). Rethrows an engine SetupError from a worker.
+  record::RunStats run(const DiscoverFn& discover, RecordHandler& handler,
+                       std::unique_ptr<engine::Engine> first_engine = nullptr);
+
+  // Stops taking new work and abandons in-flight pages; run() then writes what has
+  // finished and returns. Safe to call from any thread.
+  void cancel();
+  bool cancelled() const { return stop_.load(); }
+
+ private:
+  struct Job;
+  struct Shared;
+
+  RunnerOptions options_;
+  engine::EngineFactory make_engine_;
+  ChainFactory make_chain_;
+  std::atomic<bool> stop_{false};
+  std::mutex shared_mutex_;
+  Shared* shared_ = nullptr;  // live only during run()
+};
+
+}  // namespace ocrbatch::pipeline

@@ -1,0 +1,97 @@
+#include "progress/reporter.h"
+
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+
+namespace ocrbatch::progress {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr auto kBarInterval = std::chrono::milliseconds(100);
+constexpr auto kPlainInterval = std::chrono::seconds(5);
+
+bool terminal_is_dumb() {
+  const char* term = std::getenv("TERM");
+  return term == nullptr || std::strcmp(term, "dumb") == 0;
+}
+
+}  // namespace
+
+LinePrinter::LinePrinter(std::FILE* stream) : stream_(stream) {
+  smart_ = ::isatty(::fileno(stream)) && !terminal_is_dumb();
+  const char* no_color = std::getenv("NO_COLOR");
+  color_ = smart_ && (no_color == nullptr || *no_color == '\0');
+}
+
+int LinePrinter::width() const {
+  winsize size{};
+  if (::ioctl(::fileno(stream_), TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  return 80;
+}
+
+void LinePrinter::status(const std::string& text) {
+  if (!smart_) return;
+  std::fprintf(stream_, "\r%s\x1b[K", text.c_str());
+  std::fflush(stream_);
+  status_shown_ = true;
+}
+
+void LinePrinter::line(const std::string& text) {
+  if (status_shown_) std::fputs("\r\x1b[K", stream_);
+  std::fprintf(stream_, "%s\n", text.c_str());
+  std::fflush(stream_);
+  status_shown_ = false;
+}
+
+void LinePrinter::clear() {
+  if (!status_shown_) return;
+  std::fputs("\r\x1b[K", stream_);
+  std::fflush(stream_);
+  status_shown_ = false;
+}
+
+ProgressMode resolve_progress_mode(const std::string& requested, bool stderr_is_terminal) {
+  if (requested == "bar") return ProgressMode::bar;
+  if (requested == "plain") return ProgressMode::plain;
+  if (requested == "none") return ProgressMode::none;
+  return stderr_is_terminal ? ProgressMode::bar : ProgressMode::none;
+}
+
+Reporter::Reporter(ProgressMode mode, bool quiet, LinePrinter& printer)
+    : mode_(quiet ? ProgressMode::none : mode), quiet_(quiet), printer_(printer) {
+  // A bar needs a terminal to redraw on; elsewhere it degrades to periodic lines.
+  if (mode_ == ProgressMode::bar && !printer_.smart()) mode_ = ProgressMode::plain;
+}
+
+Status Reporter::snapshot(const pipeline::Progress& counts) const {
+  return Status{counts, std::chrono::duration<double>(Clock::now() - start_).count()};
+}
+
+void Reporter::update(const pipeline::Progress& counts) {
+  const auto now = Clock::now();
+  if (mode_ == ProgressMode::bar && now - last_draw_ >= kBarInterval) {
+    printer_.status(format_bar(snapshot(counts), printer_.width() - 1, printer_.color()));
+    last_draw_ = now;
+  } else if (mode_ == ProgressMode::plain) {
+    if (last_draw_ == Clock::time_point{}) last_draw_ = now;  // first line after an interval
+    if (now - last_draw_ >= kPlainInterval) {
+      printer_.line(format_plain(snapshot(counts)));
+      last_draw_ = now;
+    }
+  }
+}
+
+void Reporter::error(const std::string& source, const record::Error& error) {
+  printer_.line("ocrbatch: " + source + ": " + std::string(record::to_string(error.code)) + ": " +
+                error.message);
+}
+
+void Reporter::finish(const record::RunStats& stats) {
+  printer_.clear();
+  if (!quiet_) printer_.line(format_summary(stats));
+}
+
+}  // namespace ocrbatch::progress

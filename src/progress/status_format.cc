@@ -1,0 +1,79 @@
+#include "progress/status_format.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace ocrbatch::progress {
+namespace {
+
+double rate(const Status& s) { return s.elapsed_s > 0.5 ? s.counts.written / s.elapsed_s : 0; }
+
+std::string total_text(const pipeline::Progress& c) {
+  return c.discovery_done ? std::to_string(c.discovered) : std::to_string(c.discovered) + "+";
+}
+
+std::string eta_text(const Status& s) {
+  const double r = rate(s);
+  if (!s.counts.discovery_done || r <= 0) return "--";
+  return format_duration(static_cast<double>(s.counts.discovered - s.counts.written) / r);
+}
+
+}  // namespace
+
+std::string format_duration(double seconds) {
+  if (!(seconds >= 0) || seconds > 360000) return "--";
+  const auto total = static_cast<long>(std::lround(seconds));
+  const long h = total / 3600, m = (total % 3600) / 60, sec = total % 60;
+  if (h > 0) return fmt::format("{}h{:02}m", h, m);
+  if (m > 0) return fmt::format("{}m{:02}s", m, sec);
+  return fmt::format("{}s", sec);
+}
+
+std::string format_bar(const Status& s, int width, bool color) {
+  const auto& c = s.counts;
+  std::string errors;
+  if (c.errors > 0) {
+    errors = fmt::format("  {} error{}", c.errors, c.errors == 1 ? "" : "s");
+    if (color) errors = "  \x1b[31m" + errors.substr(2) + "\x1b[0m";
+  }
+  const std::string visible_errors =
+      c.errors > 0 ? fmt::format("  {} error{}", c.errors, c.errors == 1 ? "" : "s") : "";
+  const std::string counts = fmt::format(" {}/{}  {:.1f}/s  ETA {}", c.written, total_text(c),
+                                         rate(s), eta_text(s));
+  // The bar takes what room is left, and disappears on a narrow terminal.
+  const int room = width - static_cast<int>(counts.size() + visible_errors.size()) - 2;
+  std::string bar;
+  if (room >= 10) {
+    const int cells = std::min(room, 40);
+    const double fraction =
+        c.discovered > 0 ? std::min(1.0, static_cast<double>(c.written) / c.discovered) : 0.0;
+    const int filled = static_cast<int>(fraction * cells);
+    bar = "[" + std::string(filled, '=') + (filled < cells ? ">" : "") +
+          std::string(std::max(0, cells - filled - 1), ' ') + "]";
+  }
+  std::string line = bar + counts + errors;
+  const int visible = static_cast<int>(bar.size() + counts.size() + visible_errors.size());
+  if (visible > width && width > 0) line = (bar + counts).substr(0, static_cast<size_t>(width));
+  return line;
+}
+
+std::string format_plain(const Status& s) {
+  const auto& c = s.counts;
+  return fmt::format("ocrbatch: {}/{} done, {} pages, {} errors, {} skipped, {:.2f} pages/s, ETA {}",
+                     c.written, total_text(c), c.pages, c.errors, c.skipped, rate(s), eta_text(s));
+}
+
+std::string format_summary(const record::RunStats& st) {
+  std::string line = fmt::format("ocrbatch: {} page{}, {} error{}, {} skipped in {} ({:.2f} pages/s)",
+                                 st.pages, st.pages == 1 ? "" : "s", st.errors,
+                                 st.errors == 1 ? "" : "s", st.skipped,
+                                 st.elapsed_s < 10 ? fmt::format("{:.2f}s", st.elapsed_s)
+                                                   : format_duration(st.elapsed_s),
+                                 st.pages_per_second());
+  if (st.interrupted) line += ", interrupted";
+  return line;
+}
+
+}  // namespace ocrbatch::progress

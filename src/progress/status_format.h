@@ -1,0 +1,29 @@
+#pragma once
+// Pure functions that turn counters into the progress text shown on stderr.
+
+#include <string>
+
+#include "pipeline/runner.h"
+#include "record/record.h"
+
+namespace ocrbatch::progress {
+
+struct Status {
+  pipeline::Progress counts;
+  double elapsed_s = 0;
+};
+
+// "1h02m", "3m05s", "42s"; "--" for an unknown or absurd duration.
+std::string format_duration(double seconds);
+
+// The terminal bar: "[=====>    ] 120/500 pages  3.2/s  ETA 1m58s  2 errors", fitted to
+// `width` columns. `color` adds ANSI colour to the error count.
+std::string format_bar(const Status& status, int width, bool color);
+
+// One self-contained line for logs.
+std::string format_plain(const Status& status);
+
+// The one-line summary printed at the end.
+std::string format_summary(const record::RunStats& stats);
+
+}  // namespace ocrbatch::progress

@@ -1,0 +1,29 @@
+#include "record/record.h"
+
+namespace ocrbatch::record {
+
+std::string_view to_string(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::not_found: return "not_found";
+    case ErrorCode::permission_denied: return "permission_denied";
+    case ErrorCode::read_failed: return "read_failed";
+    case ErrorCode::unsupported_format: return "unsupported_format";
+    case ErrorCode::decode_failed: return "decode_failed";
+    case ErrorCode::archive_corrupt: return "archive_corrupt";
+    case ErrorCode::too_large: return "too_large";
+    case ErrorCode::timeout: return "timeout";
+    case ErrorCode::ocr_failed: return "ocr_failed";
+  }
+  return "unknown";
+}
+
+void RunStats::count(const Record& record) {
+  if (const auto* error = std::get_if<ErrorResult>(&record)) {
+    ++errors;
+    ++errors_by_code[std::string(to_string(error->error.code))];
+  } else {
+    ++pages;
+  }
+}
+
+}  // namespace ocrbatch::record

@@ -1,0 +1,105 @@
+#pragma once
+// Plain result values shared by every layer: inputs and the engine produce them, sinks
+// and the progress reporter consume them. Nothing here knows Tesseract or a file format.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace ocrbatch::record {
+
+// Stable error codes: part of the output contract, never renamed.
+enum class ErrorCode {
+  not_found,
+  permission_denied,
+  read_failed,
+  unsupported_format,
+  decode_failed,
+  archive_corrupt,
+  too_large,
+  timeout,
+  ocr_failed,
+};
+
+std::string_view to_string(ErrorCode code);
+
+struct Error {
+  ErrorCode code;
+  std::string message;
+};
+
+// An expected-style return for lower layers: a value or an Error, never an exception.
+template <typename T>
+class Result {
+ public:
+  Result(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(Error error) : error_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
+  bool ok() const { return value_.has_value(); }
+  explicit operator bool() const { return ok(); }
+  T& value() { return *value_; }
+  const T& value() const { return *value_; }
+  T& operator*() { return *value_; }
+  T* operator->() { return &*value_; }
+  const Error& error() const { return *error_; }
+
+ private:
+  std::optional<T> value_;
+  std::optional<Error> error_;
+};
+
+enum class Detail { none, line, word };
+
+struct Box {
+  int x = 0, y = 0, w = 0, h = 0;
+};
+
+// A recognised line or word.
+struct TextItem {
+  std::string text;
+  double confidence = 0;
+  Box bbox;
+};
+
+// One recognised page image.
+struct PageResult {
+  std::string source;  // path as given, or "archive::entry"
+  int page = 1;        // 1-based
+  int pages = 1;       // pages in the source file
+  int width = 0, height = 0;
+  int dpi = 0;         // resolution from the file header, 0 if it has none
+  std::string text;
+  double confidence = 0;  // mean word confidence, 0-100
+  int words = 0;
+  std::string lang;
+  double duration_ms = 0;  // decode + recognition time for this page
+  std::vector<TextItem> items;  // lines or words, per the run's Detail
+};
+
+// An input, or one page of it, that produced no text.
+struct ErrorResult {
+  std::string source;
+  int page = 0;  // 0 when the error concerns the whole file
+  Error error;
+};
+
+using Record = std::variant<PageResult, ErrorResult>;
+
+// Totals for the run, written as the last record.
+struct RunStats {
+  uint64_t pages = 0;
+  uint64_t errors = 0;
+  uint64_t skipped = 0;  // non-image files met while walking folders and archives
+  std::map<std::string, uint64_t> errors_by_code;
+  double elapsed_s = 0;
+  bool interrupted = false;
+
+  void count(const Record& record);
+  double pages_per_second() const { return elapsed_s > 0 ? pages / elapsed_s : 0; }
+};
+
+}  // namespace ocrbatch::record

@@ -1,0 +1,58 @@
+#include "util/atomic_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+#include <vector>
+
+namespace ocrbatch::util {
+
+AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
+  std::vector<char> name(path_.begin(), path_.end());
+  const std::string suffix = ".tmp.XXXXXX";
+  name.insert(name.end(), suffix.begin(), suffix.end());
+  name.push_back('\0');
+  const int fd = ::mkstemp(name.data());
+  if (fd < 0)
+    throw std::runtime_error("cannot create output file next to '" + path_ + "': " + std::strerror(errno));
+  // mkstemp makes the file 0600; give it the mode a plain create would have had.
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  ::fchmod(fd, 0666 & ~mask);
+  ::close(fd);
+  temp_path_ = name.data();
+  stream_.open(temp_path_, std::ios::binary | std::ios::trunc);
+  if (!stream_) {
+    ::unlink(temp_path_.c_str());
+    throw std::runtime_error("cannot open '" + temp_path_ + "' for writing");
+  }
+}
+
+AtomicFile::~AtomicFile() {
+  if (!committed_) {
+    stream_.close();
+    ::unlink(temp_path_.c_str());
+  }
+}
+
+void AtomicFile::commit() {
+  stream_.flush();
+  const bool write_ok = static_cast<bool>(stream_);
+  stream_.close();
+  if (!write_ok) throw std::runtime_error("writing '" + path_ + "' failed (disk full?)");
+  const int fd = ::open(temp_path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+  if (::rename(temp_path_.c_str(), path_.c_str()) != 0)
+    throw std::runtime_error("cannot rename output into '" + path_ + "': " + std::strerror(errno));
+  committed_ = true;
+}
+
+}  // namespace ocrbatch::util

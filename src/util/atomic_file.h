@@ -1,0 +1,28 @@
+#pragma once
+
+#include <fstream>
+#include <string>
+
+namespace ocrbatch::util {
+
+// An output file that readers never see half-written: data goes to a temporary file in the
+// same folder, renamed over the target by commit(). Without commit() the temporary is removed.
+class AtomicFile {
+ public:
+  explicit AtomicFile(std::string path);  // throws std::runtime_error
+  ~AtomicFile();
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+
+  std::ostream& stream() { return stream_; }
+  // Flushes, syncs and renames. Throws std::runtime_error on failure.
+  void commit();
+
+ private:
+  std::string path_;
+  std::string temp_path_;
+  std::ofstream stream_;
+  bool committed_ = false;
+};
+
+}  // namespace ocrbatch::util

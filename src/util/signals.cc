@@ -1,0 +1,48 @@
+#include "util/signals.h"
+
+#include <csignal>
+#include <cstdlib>
+#include <ctime>
+#include <unistd.h>
+
+namespace ocrbatch::util {
+namespace {
+
+sigset_t stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  return set;
+}
+
+}  // namespace
+
+SignalWatcher::SignalWatcher(std::function<void()> on_stop) : on_stop_(std::move(on_stop)) {
+  std::signal(SIGPIPE, SIG_IGN);
+  const sigset_t set = stop_signals();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  thread_ = std::thread([this, set] {
+    const timespec poll{0, 200 * 1000 * 1000};
+    while (!done_) {
+      const int sig = sigtimedwait(&set, nullptr, &poll);
+      if (sig <= 0) continue;
+      if (signalled_.exchange(true)) _exit(130);  // second Ctrl-C: the user means it
+      on_stop_();
+    }
+  });
+}
+
+SignalWatcher::~SignalWatcher() {
+  done_ = true;
+  thread_.join();
+}
+
+void ensure_single_threaded_openmp(char** argv) {
+  if (std::getenv("OMP_THREAD_LIMIT") != nullptr) return;
+  ::setenv("OMP_THREAD_LIMIT", "1", 1);
+  ::execv("/proc/self/exe", argv);
+  // exec failed (no /proc): carry on; workers may then oversubscribe the cores.
+}
+
+}  // namespace ocrbatch::util

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <thread>
+
+namespace ocrbatch::util {
+
+// Turns SIGINT/SIGTERM into a call to `on_stop` on a thread of its own, so the rest of the
+// program needs no async-signal-safe code. A second signal exits at once with 130.
+// SIGPIPE is ignored: a closed stdout shows up as a failed write instead.
+// Construct before starting any other thread: the blocked-signal mask is inherited.
+class SignalWatcher {
+ public:
+  explicit SignalWatcher(std::function<void()> on_stop);
+  ~SignalWatcher();
+  SignalWatcher(const SignalWatcher&) = delete;
+  SignalWatcher& operator=(const SignalWatcher&) = delete;
+  bool signalled() const { return signalled_.load(); }
+
+ private:
+  std::function<void()> on_stop_;
+  std::atomic<bool> done_{false};
+  std::atomic<bool> signalled_{false};
+  std::thread thread_;
+};
+
+// Tesseract's OpenMP runtime reads OMP_THREAD_LIMIT once, when it loads, which is before
+// main runs. If it is unset, set it to 1 and re-execute ourselves so each worker's engine
+// uses exactly one thread. Returns only if no re-exec was needed or possible.
+void ensure_single_threaded_openmp(char** argv);
+
+}  // namespace ocrbatch::util
