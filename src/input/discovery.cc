@@ -118,12 +118,12 @@ bool Discovery::read_opened(int fd, const std::string& name, bool named,
   if (format == image::Format::unknown) {
     if (head.empty() && (named || image::has_image_extension(name)))
       return sink_(InputItem::make_error(name, ErrorCode::decode_failed, "file is empty (0 bytes)"));
-    if (named)
-      return sink_(InputItem::make_error(name, ErrorCode::unsupported_format,
-                                         "not an image or archive this build can read"));
     if (image::has_image_extension(name))
       return sink_(InputItem::make_error(name, ErrorCode::decode_failed,
                                          "content is not a recognised image format"));
+    if (named)
+      return sink_(InputItem::make_error(name, ErrorCode::unsupported_format,
+                                         "not an image or archive this build can read"));
     return sink_(InputItem::make_skipped(name));
   }
 

@@ -1,3 +1,5 @@
+#include <fmt/format.h>
+
 #include <string>
 #include <string_view>
 
@@ -27,12 +29,7 @@ void put_row(std::ostream& out, const Fields&... fields) {
   out << "\r\n";
 }
 
-std::string num(double v) {
-  std::string s = std::to_string(v);
-  s.erase(s.find_last_not_of('0') + 1);
-  if (!s.empty() && s.back() == '.') s.pop_back();
-  return s;
-}
+std::string num(double v) { return fmt::format("{:.1f}", v); }
 std::string num(int v) { return std::to_string(v); }
 
 // One row per page; with --detail line|word one row per line or word. Errors are rows of
