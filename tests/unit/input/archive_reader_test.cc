@@ -1,0 +1,98 @@
+#include "input/archive_reader.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "test_support.h"
+
+namespace ocrbatch::input {
+namespace {
+
+using record::ErrorCode;
+
+class ArchiveReaderTest : public ::testing::Test {
+ protected:
+  // Reads `bytes` as an archive the way discovery does: sniffed head first, then the fd.
+  std::vector<InputItem> read(const std::string& bytes, uint64_t max_entry = 1 << 20) {
+    const auto path = dir.write("archive", bytes);
+    const int fd = ::open(path.c_str(), O_RDONLY);
+    util::FdReader reader(fd, nullptr);
+    std::string head;
+    reader.read_up_to(head, 512);
+    std::vector<InputItem> items;
+    read_archive(reader, head, "a.zip", ArchiveLimits{max_entry}, [&](InputItem item) {
+      items.push_back(std::move(item));
+      return true;
+    });
+    ::close(fd);
+    return items;
+  }
+
+  test::TempDir dir;
+  std::string png = test::encoded_image(image::Format::png);
+};
+
+TEST_F(ArchiveReaderTest, SniffsArchiveKinds) {
+  EXPECT_TRUE(looks_like_archive(test::make_archive("zip", {{"a", "b"}})));
+  EXPECT_TRUE(looks_like_archive(test::make_archive("tar.gz", {{"a", "b"}})));
+  std::string tar(512, '\0');
+  tar.replace(257, 5, "ustar");
+  EXPECT_TRUE(looks_like_archive(tar));
+  EXPECT_FALSE(looks_like_archive(png));
+  EXPECT_FALSE(looks_like_archive("plain text"));
+}
+
+TEST_F(ArchiveReaderTest, NamesEntriesAfterTheArchiveAndKeepsTheirOrder) {
+  const auto items = read(test::make_archive("zip", {{"dir/b.png", png}, {"a.png", png}}));
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0].name, "a.zip::dir/b.png");
+  EXPECT_EQ(items[1].name, "a.zip::a.png");
+  EXPECT_EQ(items[0].kind, InputItem::Kind::image);
+  EXPECT_EQ(*items[0].bytes, png);
+}
+
+TEST_F(ArchiveReaderTest, ReadsCompressedTar) {
+  const auto items = read(test::make_archive("tar.gz", {{"scan.png", png}}));
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].name, "a.zip::scan.png");
+  EXPECT_EQ(items[0].format, image::Format::png);
+}
+
+TEST_F(ArchiveReaderTest, SkipsNonImagesAndFlagsBrokenImages) {
+  const auto items =
+      read(test::make_archive("zip", {{"readme.txt", "hello"}, {"bad.png", "junk"}, {"ok", png}}));
+  ASSERT_EQ(items.size(), 3u);
+  EXPECT_EQ(items[0].kind, InputItem::Kind::skipped);
+  EXPECT_EQ(items[1].error->code, ErrorCode::decode_failed);
+  EXPECT_EQ(items[2].kind, InputItem::Kind::image);
+}
+
+TEST_F(ArchiveReaderTest, RefusesEntriesOverTheLimit) {
+  const auto items = read(test::make_archive("zip", {{"big.png", png + std::string(5000, 'x')}}), 1000);
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].error->code, ErrorCode::too_large);
+}
+
+TEST_F(ArchiveReaderTest, TruncatedArchiveKeepsEarlierEntriesAndReportsCorruption) {
+  // Incompressible filler, so that cutting the archive in half lands after entry one.
+  std::string big(200000, '\0');
+  uint32_t state = 12345;
+  for (auto& c : big) c = static_cast<char>((state = state * 1103515245u + 12345u) >> 24);
+  const auto zip = test::make_archive("tar.gz", {{"a.png", png}, {"filler.txt", big}, {"b.png", png}});
+  const auto items = read(zip.substr(0, zip.size() / 2));
+  ASSERT_GE(items.size(), 2u);
+  EXPECT_EQ(items.front().name, "a.zip::a.png");
+  EXPECT_EQ(items.back().kind, InputItem::Kind::error);
+  EXPECT_EQ(items.back().error->code, ErrorCode::archive_corrupt);
+}
+
+TEST_F(ArchiveReaderTest, GarbageAfterAZipSignatureIsCorrupt) {
+  const auto items = read(std::string("PK\x03\x04") + std::string(100, '\x7f'));
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].error->code, ErrorCode::archive_corrupt);
+  EXPECT_EQ(items[0].name, "a.zip");
+}
+
+}  // namespace
+}  // namespace ocrbatch::input

@@ -1,0 +1,167 @@
+#include "input/discovery.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <vector>
+
+#include "test_support.h"
+
+namespace ocrbatch::input {
+namespace {
+
+using record::ErrorCode;
+
+// Collects every item discovery produces.
+struct Collected {
+  std::vector<InputItem> items;
+  ItemSink sink() {
+    return [this](InputItem item) {
+      items.push_back(std::move(item));
+      return true;
+    };
+  }
+  std::vector<std::string> names(InputItem::Kind kind) const {
+    std::vector<std::string> out;
+    for (const auto& item : items)
+      if (item.kind == kind) out.push_back(item.name);
+    return out;
+  }
+  const InputItem* find(const std::string& name) const {
+    for (const auto& item : items)
+      if (item.name == name) return &item;
+    return nullptr;
+  }
+};
+
+class DiscoveryTest : public ::testing::Test {
+ protected:
+  test::TempDir dir;
+  Collected got;
+  std::string png = test::encoded_image(image::Format::png);
+};
+
+TEST_F(DiscoveryTest, WalksFoldersRecursivelyInSortedOrder) {
+  dir.write("b.png", png);
+  dir.write("a/z.png", png);
+  dir.write("a/c.png", png);
+  dir.write("c.png", png);
+  Discovery(DiscoveryOptions{}, got.sink()).add_path(dir.path());
+  const std::string d = dir.path();
+  EXPECT_EQ(got.names(InputItem::Kind::image),
+            (std::vector<std::string>{d + "/a/c.png", d + "/a/z.png", d + "/b.png", d + "/c.png"}));
+}
+
+TEST_F(DiscoveryTest, SkipsHiddenEntriesUnlessAsked) {
+  dir.write(".hidden/a.png", png);
+  dir.write(".b.png", png);
+  dir.write("c.png", png);
+  Discovery(DiscoveryOptions{}, got.sink()).add_path(dir.path());
+  EXPECT_EQ(got.names(InputItem::Kind::image).size(), 1u);
+
+  Collected all;
+  DiscoveryOptions options;
+  options.hidden = true;
+  Discovery(options, all.sink()).add_path(dir.path());
+  EXPECT_EQ(all.names(InputItem::Kind::image).size(), 3u);
+}
+
+TEST_F(DiscoveryTest, RecognisesImagesByContentNotExtension) {
+  dir.write("scan_without_extension", png);
+  dir.write("notes.txt", "just text");
+  dir.write("broken.png", "not really a png");
+  Discovery(DiscoveryOptions{}, got.sink()).add_path(dir.path());
+  EXPECT_EQ(got.names(InputItem::Kind::image), std::vector<std::string>{dir.file("scan_without_extension")});
+  EXPECT_EQ(got.names(InputItem::Kind::skipped), std::vector<std::string>{dir.file("notes.txt")});
+  const auto* broken = got.find(dir.file("broken.png"));
+  ASSERT_NE(broken, nullptr);
+  EXPECT_EQ(broken->error->code, ErrorCode::decode_failed);
+}
+
+TEST_F(DiscoveryTest, SymlinkLoopDoesNotHangAndFileLinksAreFollowed) {
+  dir.write("sub/a.png", png);
+  std::filesystem::create_directory_symlink("..", dir.file("sub/up"));
+  std::filesystem::create_symlink(dir.file("sub/a.png"), dir.file("link.png"));
+  Discovery(DiscoveryOptions{}, got.sink()).add_path(dir.path());
+  EXPECT_EQ(got.names(InputItem::Kind::image),
+            (std::vector<std::string>{dir.file("link.png"), dir.file("sub/a.png")}));
+}
+
+TEST_F(DiscoveryTest, NamedFilesReportErrorsWithCodes) {
+  dir.write("empty.png", "");
+  dir.write("notes.txt", "text");
+  Discovery discovery(DiscoveryOptions{}, got.sink());
+  discovery.add_path(dir.file("missing.png"));
+  discovery.add_path(dir.file("empty.png"));
+  discovery.add_path(dir.file("notes.txt"));
+  ASSERT_EQ(got.items.size(), 3u);
+  EXPECT_EQ(got.items[0].error->code, ErrorCode::not_found);
+  EXPECT_EQ(got.items[1].error->code, ErrorCode::decode_failed);
+  EXPECT_EQ(got.items[2].error->code, ErrorCode::unsupported_format);
+}
+
+TEST_F(DiscoveryTest, UnreadableFileIsPermissionDenied) {
+  if (::geteuid() == 0) GTEST_SKIP() << "root reads files whatever their mode";
+  const auto path = dir.write("secret.png", png);
+  ::chmod(path.c_str(), 0);
+  Discovery(DiscoveryOptions{}, got.sink()).add_path(path);
+  ASSERT_EQ(got.items.size(), 1u);
+  EXPECT_EQ(got.items[0].error->code, ErrorCode::permission_denied);
+}
+
+TEST_F(DiscoveryTest, SkipsFifosDuringAWalk) {
+  ASSERT_EQ(::mkfifo(dir.file("pipe").c_str(), 0600), 0);
+  dir.write("a.png", png);
+  Discovery(DiscoveryOptions{}, got.sink()).add_path(dir.path());
+  EXPECT_EQ(got.names(InputItem::Kind::skipped), std::vector<std::string>{dir.file("pipe")});
+  EXPECT_EQ(got.names(InputItem::Kind::image).size(), 1u);
+}
+
+TEST_F(DiscoveryTest, RefusesFilesOverTheSizeLimit) {
+  DiscoveryOptions options;
+  options.max_file_bytes = 100;
+  const auto path = dir.write("big.png", png + std::string(200, 'x'));
+  Discovery(options, got.sink()).add_path(path);
+  ASSERT_EQ(got.items.size(), 1u);
+  EXPECT_EQ(got.items[0].error->code, ErrorCode::too_large);
+}
+
+TEST_F(DiscoveryTest, ReadsNulSeparatedLists) {
+  const auto a = dir.write("a.png", png);
+  const auto b = dir.write("b c.png", png);  // a space is fine in a NUL-separated list
+  const auto list = dir.write("list", a + '\0' + b + '\0');
+  const int fd = ::open(list.c_str(), O_RDONLY);
+  Discovery(DiscoveryOptions{}, got.sink()).add_list(fd, '\0');
+  ::close(fd);
+  EXPECT_EQ(got.names(InputItem::Kind::image), (std::vector<std::string>{a, b}));
+}
+
+TEST_F(DiscoveryTest, ReadsNewlineListsAndIgnoresBlankLinesAndCarriageReturns) {
+  const auto a = dir.write("a.png", png);
+  const auto list = dir.write("list", a + "\r\n\n" + dir.file("missing.png") + "\n");
+  const int fd = ::open(list.c_str(), O_RDONLY);
+  Discovery(DiscoveryOptions{}, got.sink()).add_list(fd, '\n');
+  ::close(fd);
+  ASSERT_EQ(got.items.size(), 2u);
+  EXPECT_EQ(got.items[0].name, a);
+  EXPECT_EQ(got.items[1].error->code, ErrorCode::not_found);
+}
+
+TEST_F(DiscoveryTest, StopsWhenTheSinkSaysSo) {
+  for (int i = 0; i < 5; ++i) dir.write("p" + std::to_string(i) + ".png", png);
+  int seen = 0;
+  Discovery(DiscoveryOptions{}, [&](InputItem) { return ++seen < 2; }).add_path(dir.path());
+  EXPECT_EQ(seen, 2);
+}
+
+TEST_F(DiscoveryTest, ExpandsArchivesFoundInAWalk) {
+  dir.write("batch.zip", test::make_archive("zip", {{"in/a.png", png}}));
+  Discovery(DiscoveryOptions{}, got.sink()).add_path(dir.path());
+  EXPECT_EQ(got.names(InputItem::Kind::image), std::vector<std::string>{dir.file("batch.zip") + "::in/a.png"});
+}
+
+}  // namespace
+}  // namespace ocrbatch::input

@@ -1,0 +1,80 @@
+#include "progress/status_format.h"
+
+#include <gtest/gtest.h>
+
+#include "progress/reporter.h"
+
+namespace ocrbatch::progress {
+namespace {
+
+Status status(uint64_t written, uint64_t total, bool done, uint64_t errors, double elapsed) {
+  Status s;
+  s.counts.written = written;
+  s.counts.discovered = total;
+  s.counts.discovery_done = done;
+  s.counts.errors = errors;
+  s.counts.pages = written - errors;
+  s.elapsed_s = elapsed;
+  return s;
+}
+
+TEST(FormatDuration, UsesTheLargestSensibleUnits) {
+  EXPECT_EQ(format_duration(42), "42s");
+  EXPECT_EQ(format_duration(185), "3m05s");
+  EXPECT_EQ(format_duration(3720), "1h02m");
+  EXPECT_EQ(format_duration(-1), "--");
+}
+
+TEST(FormatBar, ShowsCountsRateEtaAndErrors) {
+  const auto line = format_bar(status(50, 100, true, 2, 10), 100, false);
+  EXPECT_NE(line.find("50/100"), std::string::npos);
+  EXPECT_NE(line.find("5.0/s"), std::string::npos);
+  EXPECT_NE(line.find("ETA 10s"), std::string::npos);
+  EXPECT_NE(line.find("2 errors"), std::string::npos);
+  EXPECT_EQ(line.front(), '[');
+}
+
+TEST(FormatBar, MarksAnOpenTotalAndHasNoEtaYet) {
+  const auto line = format_bar(status(5, 40, false, 0, 2), 100, false);
+  EXPECT_NE(line.find("5/40+"), std::string::npos);
+  EXPECT_NE(line.find("ETA --"), std::string::npos);
+}
+
+TEST(FormatBar, FitsNarrowTerminals) {
+  for (int width : {20, 30, 45, 80}) {
+    const auto line = format_bar(status(1234, 99999, true, 17, 60), width, false);
+    EXPECT_LE(static_cast<int>(line.size()), width) << line;
+  }
+}
+
+TEST(FormatBar, ColourOnlyWhenAsked) {
+  EXPECT_EQ(format_bar(status(1, 2, true, 1, 1), 80, false).find('\x1b'), std::string::npos);
+  EXPECT_NE(format_bar(status(1, 2, true, 1, 1), 80, true).find('\x1b'), std::string::npos);
+}
+
+TEST(FormatPlain, IsOneSelfContainedLogLine) {
+  const auto line = format_plain(status(10, 20, true, 1, 5));
+  EXPECT_EQ(line.rfind("ocrbatch: 10/20 done", 0), 0u);
+  EXPECT_NE(line.find("1 errors"), std::string::npos);
+  EXPECT_EQ(line.find('\n'), std::string::npos);
+}
+
+TEST(FormatSummary, SaysWhatHappened) {
+  record::RunStats stats;
+  stats.pages = 3;
+  stats.errors = 1;
+  stats.skipped = 2;
+  stats.elapsed_s = 1.5;
+  stats.interrupted = true;
+  EXPECT_EQ(format_summary(stats), "ocrbatch: 3 pages, 1 error, 2 skipped in 1.50s (2.00 pages/s), interrupted");
+}
+
+TEST(ProgressMode, AutoIsABarOnlyOnATerminal) {
+  EXPECT_EQ(resolve_progress_mode("auto", true), ProgressMode::bar);
+  EXPECT_EQ(resolve_progress_mode("auto", false), ProgressMode::none);
+  EXPECT_EQ(resolve_progress_mode("plain", true), ProgressMode::plain);
+  EXPECT_EQ(resolve_progress_mode("none", true), ProgressMode::none);
+}
+
+}  // namespace
+}  // namespace ocrbatch::progress

@@ -1,0 +1,41 @@
+#pragma once
+// Helpers shared by the unit tests: temporary folders and inputs the tests make themselves.
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "image/image.h"
+
+namespace ocrbatch::test {
+
+// A fresh folder under $TMPDIR, removed with everything in it on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string file(const std::string& name) const { return path_ + "/" + name; }
+  // Writes `bytes` to path()/name, creating parent folders.
+  std::string write(const std::string& name, const std::string& bytes) const;
+
+ private:
+  std::string path_;
+};
+
+// A small white image with a black rectangle, encoded in `format` (png, tiff, bmp, jpeg).
+std::string encoded_image(image::Format format, int width = 64, int height = 48);
+
+// A TIFF holding `pages` pages whose widths are 100, 110, 120, ...
+std::string multipage_tiff(int pages);
+
+// An archive built in memory with libarchive: "zip" or "tar.gz".
+std::string make_archive(const std::string& kind,
+                         const std::vector<std::pair<std::string, std::string>>& entries);
+
+std::string read_file(const std::string& path);
+std::string samples_dir();
+
+}  // namespace ocrbatch::test

@@ -1,0 +1,46 @@
+#include "util/atomic_file.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "test_support.h"
+
+namespace ocrbatch::util {
+namespace {
+
+size_t entries(const std::string& dir) {
+  return static_cast<size_t>(std::distance(std::filesystem::directory_iterator(dir), {}));
+}
+
+TEST(AtomicFile, TargetAppearsOnlyOnCommit) {
+  test::TempDir dir;
+  const auto target = dir.file("out.jsonl");
+  {
+    AtomicFile file(target);
+    file.stream() << "data\n";
+    file.stream().flush();
+    EXPECT_FALSE(std::filesystem::exists(target));
+    file.commit();
+  }
+  EXPECT_EQ(test::read_file(target), "data\n");
+  EXPECT_EQ(entries(dir.path()), 1u);
+}
+
+TEST(AtomicFile, WithoutCommitLeavesNothingAndKeepsTheOldFile) {
+  test::TempDir dir;
+  const auto target = dir.write("out.jsonl", "old\n");
+  {
+    AtomicFile file(target);
+    file.stream() << "half";
+  }
+  EXPECT_EQ(test::read_file(target), "old\n");
+  EXPECT_EQ(entries(dir.path()), 1u);
+}
+
+TEST(AtomicFile, MissingFolderIsAClearError) {
+  EXPECT_THROW(AtomicFile("/nonexistent-dir/out.jsonl"), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace ocrbatch::util
