@@ -49,7 +49,7 @@ Examples:
   ocrbatch invoices.zip -f csv -o invoices.csv
   find /srv/inbox -name '*.tif' -print0 | ocrbatch --files-from - -0 > results.jsonl
   cat page.png | ocrbatch - -f text
-  ocrbatch -q -j 4 --progress plain -o /srv/ocr/nightly.jsonl /srv/inbox 2>>/var/log/ocr.log
+  ocrbatch --progress plain -o /srv/ocr/nightly.jsonl /srv/inbox 2>>/var/log/ocr.log
 
 See man ocrbatch for the full output contract.)";
 
@@ -135,18 +135,18 @@ ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
   app.add_flag("--hidden", raw.hidden, "Also walk hidden files and folders (names starting with .)")
       ->group(kInput);
   app.add_option("--max-file-size", raw.max_file_mb,
-                 "Refuse image files and archive entries larger than MB megabytes")
-      ->type_name("MB")->default_val(1024)->check(CLI::Range(1, 1 << 20))->group(kInput);
+                 "Refuse image files and archive entries larger than MB megabytes (default 1024)")
+      ->type_name("MB")->check(CLI::Range(1, 1 << 20).description(""))->group(kInput);
 
   const char* kOutput = "Output";
   app.add_option("-o,--output", raw.output,
                  "Write to FILE (atomically: a temporary file renamed at the end) instead of stdout")
       ->type_name("FILE")->group(kOutput);
   app.add_option("-f,--format", raw.format, "Output format")
-      ->type_name(format_names())->check(CLI::IsMember({"jsonl", "json", "csv", "text"}))
+      ->type_name(format_names())->check(CLI::IsMember({"jsonl", "json", "csv", "text"}).description(""))
       ->default_val("jsonl")->group(kOutput);
   app.add_option("--detail", raw.detail, "Add recognised lines or words, with confidences and boxes")
-      ->type_name("none|line|word")->check(CLI::IsMember({"none", "line", "word"}))
+      ->type_name("none|line|word")->check(CLI::IsMember({"none", "line", "word"}).description(""))
       ->default_val("none")->group(kOutput);
   app.add_flag("--unordered", raw.unordered,
                "Write records as pages finish instead of in input order")->group(kOutput);
@@ -155,9 +155,9 @@ ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
   app.add_option("-l,--lang", raw.lang, "Tesseract language(s), joined with +")
       ->type_name("LANG")->default_val("eng")->group(kRecognition);
   app.add_option("--psm", raw.psm, "Tesseract page segmentation mode (0-13; default 3)")
-      ->type_name("N")->check(CLI::Range(0, 13))->group(kRecognition);
+      ->type_name("N")->check(CLI::Range(0, 13).description(""))->group(kRecognition);
   app.add_option("--oem", raw.oem, "Tesseract engine mode (0-3; default 3)")
-      ->type_name("N")->check(CLI::Range(0, 3))->group(kRecognition);
+      ->type_name("N")->check(CLI::Range(0, 3).description(""))->group(kRecognition);
   app.add_option("--tessdata-dir", raw.tessdata_dir,
                  "Folder holding *.traineddata (default: $TESSDATA_PREFIX, then Tesseract's own)")
       ->type_name("DIR")->group(kRecognition);
@@ -166,11 +166,11 @@ ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
 
   const char* kRun = "Run";
   app.add_option("-j,--jobs", raw.jobs, "Worker threads, each with one warm engine (default: cores)")
-      ->type_name("N")->check(CLI::Range(1, 256))->group(kRun);
+      ->type_name("N")->check(CLI::Range(1, 256).description(""))->group(kRun);
   app.add_option("--progress", raw.progress,
                  "Progress on stderr: auto is a bar on a terminal, else none; plain prints a "
                  "line every 5 s for logs")
-      ->type_name("auto|bar|plain|none")->check(CLI::IsMember({"auto", "bar", "plain", "none"}))
+      ->type_name("auto|bar|plain|none")->check(CLI::IsMember({"auto", "bar", "plain", "none"}).description(""))
       ->default_val("auto")->group(kRun);
   app.add_flag("-q,--quiet", raw.quiet, "Print only errors on stderr: no progress, no summary line")
       ->group(kRun);
