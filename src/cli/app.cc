@@ -3,11 +3,13 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <thread>
 
 #include "cli/exit_status.h"
 #include "cli/options.h"
@@ -60,13 +62,15 @@ class Writer : public pipeline::RecordHandler {
   int failure_errno_ = 0;
 };
 
-pipeline::DiscoverFn make_discovery(const RunConfig& config, std::function<bool()> stopped) {
-  return [&config, stopped](const input::ItemSink& sink) {
+pipeline::DiscoverFn make_discovery(const RunConfig& config, std::function<bool()> stopped,
+                                   std::atomic<uint64_t>* reached) {
+  return [&config, stopped, reached](const input::ItemSink& sink) {
     input::DiscoveryOptions options;
     options.hidden = config.hidden;
     options.max_file_bytes = config.max_file_bytes;
     options.archive.max_entry_bytes = config.max_file_bytes;
     options.stopped = stopped;
+    options.files_reached = reached;
     input::Discovery discovery(options, sink);
     for (const auto& path : config.inputs) {
       const bool go_on = path == "-" ? discovery.add_stream(STDIN_FILENO, "-") : discovery.add_path(path);
@@ -109,9 +113,17 @@ int run(const RunConfig& config) {
       progress::resolve_progress_mode(config.progress, ::isatty(STDERR_FILENO) != 0), config.quiet,
       printer);
 
+  // Progress totals: a pre-pass counts the files under the named paths (names only) while
+  // discovery reads them; what is left to reach is the difference.
+  std::atomic<uint64_t> counted{0}, reached{0};
+  std::atomic<bool> counting_done{false};
   pipeline::RunnerOptions runner_options;
   runner_options.jobs = config.jobs;
   runner_options.ordered = config.ordered;
+  runner_options.unreached_inputs = [&]() -> uint64_t {
+    const uint64_t c = counted.load(), r = reached.load();
+    return counting_done && c > r ? c - r : 0;
+  };
   const engine::EngineOptions engine_options = config.engine;
   pipeline::Runner runner(
       runner_options,
@@ -119,10 +131,22 @@ int run(const RunConfig& config) {
       nullptr);
 
   util::SignalWatcher signals([&runner] { runner.cancel(); });
+  std::thread counter;
+  if (reporter.shows_progress()) {
+    counter = std::thread([&] {
+      counted = input::count_files(config.inputs, config.hidden, [&runner] { return runner.cancelled(); });
+      counting_done = true;
+    });
+  }
   Writer writer(*sink, out, reporter);
   sink->begin_run();
-  const auto stats = runner.run(make_discovery(config, [&runner] { return runner.cancelled(); }),
-                                writer, std::move(first_engine));
+  const auto stats = runner.run(
+      make_discovery(config, [&runner] { return runner.cancelled(); }, &reached), writer,
+      std::move(first_engine));
+  if (counter.joinable()) {
+    runner.cancel();  // the run is over: stops a count still walking a huge tree
+    counter.join();
+  }
 
   if (writer.broken_pipe()) return stats.errors > 0 ? kExitSomeFailed : kExitSuccess;
   if (writer.output_failed()) {

@@ -1,8 +1,8 @@
 #include "input/discovery.h"
 
+#include "input/walk.h"
 #include "util/fd_reader.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -34,11 +34,6 @@ class Fd {
   int fd_;
 };
 
-std::string join(const std::string& dir, const std::string& name) {
-  if (!dir.empty() && dir.back() == '/') return dir + name;
-  return dir + "/" + name;
-}
-
 std::string errno_message(const char* what, int err) {
   return std::string(what) + ": " + std::strerror(err);
 }
@@ -65,15 +60,17 @@ Discovery::Discovery(DiscoveryOptions options, ItemSink sink)
 bool Discovery::add_path(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
+    reached();
     const int err = errno;
     return sink_(InputItem::make_error(path, error_code_for_errno(err),
                                        errno_message("cannot access", err)));
   }
-  if (S_ISDIR(st.st_mode)) return walk(path);
+  if (S_ISDIR(st.st_mode)) return walk_folder(path);
   return add_file(path, /*named=*/true);
 }
 
 bool Discovery::add_file(const std::string& path, bool named) {
+  reached();
   const int raw = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (raw < 0) {
     const int err = errno;
@@ -98,6 +95,7 @@ bool Discovery::add_file(const std::string& path, bool named) {
 }
 
 bool Discovery::add_stream(int fd, const std::string& display_name) {
+  reached();
   return read_opened(fd, display_name, /*named=*/true, std::nullopt);
 }
 
@@ -141,50 +139,42 @@ bool Discovery::read_opened(int fd, const std::string& name, bool named,
   return sink_(InputItem::make_image(name, std::move(bytes), format));
 }
 
-bool Discovery::walk(const std::string& dir) {
-  struct stat st {};
-  if (::stat(dir.c_str(), &st) != 0) {
-    const int err = errno;
-    return sink_(InputItem::make_error(dir, error_code_for_errno(err),
-                                       errno_message("cannot access", err)));
-  }
-  // A folder already on the walk stack means a symlink loop: walking it again never ends.
-  const std::pair<uint64_t, uint64_t> id{st.st_dev, st.st_ino};
-  if (!active_dirs_.insert(id).second) return true;
-
-  DIR* handle = ::opendir(dir.c_str());
-  if (handle == nullptr) {
-    const int err = errno;
-    active_dirs_.erase(id);
-    return sink_(InputItem::make_error(dir, error_code_for_errno(err),
+bool Discovery::walk_folder(const std::string& dir) {
+  WalkVisitor visit;
+  visit.file = [this](const std::string& path) { return add_file(path, /*named=*/false); };
+  visit.folder_error = [this](const std::string& path, int err) {
+    reached();
+    return sink_(InputItem::make_error(path, error_code_for_errno(err),
                                        errno_message("cannot open folder", err)));
-  }
-  std::vector<std::string> names;
-  while (const dirent* entry = ::readdir(handle)) {
-    const std::string name = entry->d_name;
-    if (name == "." || name == "..") continue;
-    if (!options_.hidden && name[0] == '.') continue;
-    names.push_back(name);
-  }
-  ::closedir(handle);
-  std::sort(names.begin(), names.end());
+  };
+  visit.dangling = [this](const std::string& path) {
+    // A dangling symlink, or an entry removed while we walk: nothing to read.
+    reached();
+    return sink_(InputItem::make_skipped(path));
+  };
+  return walk(dir, options_.hidden, visit);
+}
 
-  bool keep_going = true;
-  for (const auto& name : names) {
-    const std::string path = join(dir, name);
-    struct stat entry_st {};
-    if (::stat(path.c_str(), &entry_st) != 0) {
-      // A dangling symlink, or an entry removed while we walk: nothing to read.
-      keep_going = sink_(InputItem::make_skipped(path));
-    } else if (S_ISDIR(entry_st.st_mode)) {
-      keep_going = walk(path);
+void Discovery::reached() {
+  if (options_.files_reached) ++*options_.files_reached;
+}
+
+uint64_t count_files(const std::vector<std::string>& paths, bool hidden,
+                     const std::function<bool()>& stopped) {
+  uint64_t count = 0;
+  WalkVisitor visit;
+  visit.file = [&](const std::string&) { return ++count, !(stopped && stopped()); };
+  visit.folder_error = [&](const std::string&, int) { return ++count, !(stopped && stopped()); };
+  visit.dangling = visit.file;
+  for (const auto& path : paths) {
+    struct stat st {};
+    if (path != "-" && ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+      if (!walk(path, hidden, visit)) break;
     } else {
-      keep_going = add_file(path, /*named=*/false);
+      ++count;
     }
-    if (!keep_going) break;
   }
-  active_dirs_.erase(id);
-  return keep_going;
+  return count;
 }
 
 bool Discovery::add_list(int fd, char separator) {

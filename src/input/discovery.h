@@ -2,12 +2,12 @@
 // Turns what the user named (files, folders, archives, "-" for stdin, list files) into
 // InputItems, in a deterministic order.
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <optional>
-#include <set>
 #include <string>
-#include <utility>
+#include <vector>
 
 #include "input/archive_reader.h"
 #include "input/input_item.h"
@@ -19,6 +19,7 @@ struct DiscoveryOptions {
   uint64_t max_file_bytes = 1ull << 30;    // refuse larger single files
   ArchiveLimits archive{256ull << 20};     // per entry
   std::function<bool()> stopped;           // polled while waiting on pipes
+  std::atomic<uint64_t>* files_reached = nullptr;  // counts each path opened or failed
 };
 
 class Discovery {
@@ -38,14 +39,19 @@ class Discovery {
 
  private:
   bool add_file(const std::string& path, bool named);
-  bool walk(const std::string& dir);
+  bool walk_folder(const std::string& dir);
+  void reached();
   bool read_opened(int fd, const std::string& name, bool named, std::optional<uint64_t> size);
   bool read_error(const std::string& name, int err);
 
   DiscoveryOptions options_;
   ItemSink sink_;
-  std::set<std::pair<uint64_t, uint64_t>> active_dirs_;  // (dev, inode) on the walk stack
 };
+
+// Counts the paths discovery of `paths` would reach, without reading any file: a cheap
+// pre-pass that gives progress a total long before discovery reaches the end.
+uint64_t count_files(const std::vector<std::string>& paths, bool hidden,
+                     const std::function<bool()>& stopped);
 
 // Maps an errno from open/stat/read to the error code users see.
 record::ErrorCode error_code_for_errno(int err);

@@ -1,5 +1,6 @@
 #include "pipeline/runner.h"
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <string>
@@ -224,8 +225,8 @@ record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler,
                (stopped() && shared.workers_running == 0);
       });
       arrived.swap(shared.results);
-      progress.discovered = shared.next_seq;
-      progress.discovery_done = shared.discovery_done;
+      progress.total = shared.next_seq + shared.skipped;
+      progress.total_known = shared.discovery_done;
       progress.skipped = shared.skipped;
       finished = (shared.discovery_done && shared.released + arrived.size() == shared.next_seq &&
                   reorder.size() == 0) ||
@@ -239,7 +240,9 @@ record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler,
       shared.released += ready.size();
       shared.changed.notify_all();
     }
-    progress.written = stats.pages + stats.errors;
+    if (!progress.total_known && options_.unreached_inputs) progress.total += options_.unreached_inputs();
+    progress.done = stats.pages + stats.errors + progress.skipped;
+    progress.total = std::max(progress.total, progress.done);
     progress.pages = stats.pages;
     progress.errors = stats.errors;
     handler.on_progress(progress);

@@ -24,13 +24,16 @@ struct RunnerOptions {
   // Page jobs admitted past the oldest unwritten one. Bounds the images held in memory
   // and the reorder buffer together. 0 picks 2 * jobs + 2.
   size_t window = 0;
+  // Inputs discovery has not reached yet, if anyone is counting them: lets progress show a
+  // total before discovery is done.
+  std::function<uint64_t()> unreached_inputs;
 };
 
-// Live counters for progress display.
+// Live counters for progress display. Units are records written plus files skipped.
 struct Progress {
-  uint64_t discovered = 0;  // page jobs and error records known so far
-  bool discovery_done = false;
-  uint64_t written = 0;
+  uint64_t done = 0;
+  uint64_t total = 0;         // best estimate of `done` at the end
+  bool total_known = false;   // discovery has finished: `total` is exact
   uint64_t pages = 0;
   uint64_t errors = 0;
   uint64_t skipped = 0;

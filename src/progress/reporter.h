@@ -41,6 +41,7 @@ class Reporter {
  public:
   Reporter(ProgressMode mode, bool quiet, LinePrinter& printer);
   void update(const pipeline::Progress& counts);
+  bool shows_progress() const { return mode_ != ProgressMode::none; }
   void error(const std::string& source, const record::Error& error);
   void finish(const record::RunStats& stats);
 

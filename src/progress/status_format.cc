@@ -8,16 +8,16 @@
 namespace ocrbatch::progress {
 namespace {
 
-double rate(const Status& s) { return s.elapsed_s > 0.5 ? s.counts.written / s.elapsed_s : 0; }
+double rate(const Status& s) { return s.elapsed_s > 0.5 ? s.counts.done / s.elapsed_s : 0; }
 
 std::string total_text(const pipeline::Progress& c) {
-  return c.discovery_done ? std::to_string(c.discovered) : std::to_string(c.discovered) + "+";
+  return c.total_known ? std::to_string(c.total) : "~" + std::to_string(c.total);
 }
 
 std::string eta_text(const Status& s) {
   const double r = rate(s);
-  if (!s.counts.discovery_done || r <= 0) return "--";
-  return format_duration(static_cast<double>(s.counts.discovered - s.counts.written) / r);
+  if (r <= 0 || s.counts.total < s.counts.done) return "--";
+  return format_duration(static_cast<double>(s.counts.total - s.counts.done) / r);
 }
 
 }  // namespace
@@ -40,7 +40,7 @@ std::string format_bar(const Status& s, int width, bool color) {
   }
   const std::string visible_errors =
       c.errors > 0 ? fmt::format("  {} error{}", c.errors, c.errors == 1 ? "" : "s") : "";
-  const std::string counts = fmt::format(" {}/{}  {:.1f}/s  ETA {}", c.written, total_text(c),
+  const std::string counts = fmt::format(" {}/{}  {:.1f}/s  ETA {}", c.done, total_text(c),
                                          rate(s), eta_text(s));
   // The bar takes what room is left, and disappears on a narrow terminal.
   const int room = width - static_cast<int>(counts.size() + visible_errors.size()) - 2;
@@ -48,7 +48,7 @@ std::string format_bar(const Status& s, int width, bool color) {
   if (room >= 10) {
     const int cells = std::min(room, 40);
     const double fraction =
-        c.discovered > 0 ? std::min(1.0, static_cast<double>(c.written) / c.discovered) : 0.0;
+        c.total > 0 ? std::min(1.0, static_cast<double>(c.done) / c.total) : 0.0;
     const int filled = static_cast<int>(fraction * cells);
     bar = "[" + std::string(filled, '=') + (filled < cells ? ">" : "") +
           std::string(std::max(0, cells - filled - 1), ' ') + "]";
@@ -62,7 +62,7 @@ std::string format_bar(const Status& s, int width, bool color) {
 std::string format_plain(const Status& s) {
   const auto& c = s.counts;
   return fmt::format("ocrbatch: {}/{} done, {} pages, {} errors, {} skipped, {:.2f} pages/s, ETA {}",
-                     c.written, total_text(c), c.pages, c.errors, c.skipped, rate(s), eta_text(s));
+                     c.done, total_text(c), c.pages, c.errors, c.skipped, rate(s), eta_text(s));
 }
 
 std::string format_summary(const record::RunStats& st) {

@@ -16,7 +16,8 @@ struct Status {
 // "1h02m", "3m05s", "42s"; "--" for an unknown or absurd duration.
 std::string format_duration(double seconds);
 
-// The terminal bar: "[=====>    ] 120/500 pages  3.2/s  ETA 1m58s  2 errors", fitted to
+// The terminal bar: "[=====>    ] 120/~500  3.2/s  ETA 1m58s  2 errors" ("~": the total
+// is still an estimate), fitted to
 // `width` columns. `color` adds ANSI colour to the error count.
 std::string format_bar(const Status& status, int width, bool color);
 

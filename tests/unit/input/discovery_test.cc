@@ -163,5 +163,24 @@ TEST_F(DiscoveryTest, ExpandsArchivesFoundInAWalk) {
   EXPECT_EQ(got.names(InputItem::Kind::image), std::vector<std::string>{dir.file("batch.zip") + "::in/a.png"});
 }
 
+TEST_F(DiscoveryTest, PreCountMatchesWhatDiscoveryReaches) {
+  dir.write("a.png", png);
+  dir.write("notes.txt", "x");
+  dir.write("sub/b.png", png);
+  dir.write(".hidden/c.png", png);
+  std::filesystem::create_directory_symlink("..", dir.file("sub/up"));
+  std::filesystem::create_symlink(dir.file("gone"), dir.file("dangling.png"));
+  const std::vector<std::string> paths{dir.path(), dir.file("missing.png"), dir.file("a.png")};
+
+  std::atomic<uint64_t> reached{0};
+  DiscoveryOptions options;
+  options.files_reached = &reached;
+  Discovery discovery(options, got.sink());
+  for (const auto& path : paths) discovery.add_path(path);
+
+  EXPECT_EQ(count_files(paths, /*hidden=*/false, nullptr), reached.load());
+  EXPECT_EQ(reached.load(), 6u);  // a.png, dangling.png, notes.txt, sub/b.png, missing, a.png
+}
+
 }  // namespace
 }  // namespace ocrbatch::input

@@ -7,13 +7,13 @@
 namespace ocrbatch::progress {
 namespace {
 
-Status status(uint64_t written, uint64_t total, bool done, uint64_t errors, double elapsed) {
+Status status(uint64_t done, uint64_t total, bool known, uint64_t errors, double elapsed) {
   Status s;
-  s.counts.written = written;
-  s.counts.discovered = total;
-  s.counts.discovery_done = done;
+  s.counts.done = done;
+  s.counts.total = total;
+  s.counts.total_known = known;
   s.counts.errors = errors;
-  s.counts.pages = written - errors;
+  s.counts.pages = done - errors;
   s.elapsed_s = elapsed;
   return s;
 }
@@ -34,10 +34,14 @@ TEST(FormatBar, ShowsCountsRateEtaAndErrors) {
   EXPECT_EQ(line.front(), '[');
 }
 
-TEST(FormatBar, MarksAnOpenTotalAndHasNoEtaYet) {
+TEST(FormatBar, MarksAnEstimatedTotal) {
   const auto line = format_bar(status(5, 40, false, 0, 2), 100, false);
-  EXPECT_NE(line.find("5/40+"), std::string::npos);
-  EXPECT_NE(line.find("ETA --"), std::string::npos);
+  EXPECT_NE(line.find("5/~40"), std::string::npos);
+  EXPECT_NE(line.find("ETA 14s"), std::string::npos);
+}
+
+TEST(FormatBar, HasNoEtaBeforeARateIsKnown) {
+  EXPECT_NE(format_bar(status(0, 40, true, 0, 0.1), 100, false).find("ETA --"), std::string::npos);
 }
 
 TEST(FormatBar, FitsNarrowTerminals) {

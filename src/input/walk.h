@@ -1,0 +1,20 @@
+#pragma once
+
+#include <functional>
+#include <string>
+
+namespace ocrbatch::input {
+
+// What a folder walk met. `error` is an errno for folders it could not open.
+struct WalkVisitor {
+  std::function<bool(const std::string& path)> file;  // anything that is not a folder
+  std::function<bool(const std::string& path, int error)> folder_error;
+  std::function<bool(const std::string& path)> dangling;  // a symlink to nothing
+};
+
+// Walks `root` recursively in sorted order, skipping names that start with '.' unless
+// `hidden`, following symlinks, and never entering a folder already on the walk stack
+// (a symlink loop). Each visitor returns false to stop; walk() then returns false.
+bool walk(const std::string& root, bool hidden, const WalkVisitor& visit);
+
+}  // namespace ocrbatch::input
