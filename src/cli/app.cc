@@ -69,6 +69,7 @@ pipeline::DiscoverFn make_discovery(const RunConfig& config, std::function<bool(
     options.hidden = config.hidden;
     options.max_file_bytes = config.max_file_bytes;
     options.archive.max_entry_bytes = config.max_file_bytes;
+    options.archive.hidden = config.hidden;
     options.stopped = stopped;
     options.files_reached = reached;
     input::Discovery discovery(options, sink);
@@ -130,7 +131,10 @@ int run(const RunConfig& config) {
       [engine_options] { return std::make_unique<engine::TesseractEngine>(engine_options); },
       nullptr);
 
-  util::SignalWatcher signals([&runner] { runner.cancel(); });
+  util::SignalWatcher signals([&runner] { runner.cancel(); },
+                             [&file] {
+                               if (file) file->abandon();
+                             });
   std::thread counter;
   if (reporter.shows_progress()) {
     counter = std::thread([&] {

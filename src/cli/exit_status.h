@@ -6,7 +6,7 @@ namespace ocrbatch::cli {
 enum ExitStatus : int {
   kExitSuccess = 0,      // every input succeeded
   kExitSomeFailed = 1,   // some inputs failed; their error records were written
-  kExitFatal = 2,        // usage error or fatal setup error; no batch ran
+  kExitFatal = 2,        // usage error, fatal setup error, or the output could not be written
   kExitInterrupted = 130,
 };
 

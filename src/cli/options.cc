@@ -25,11 +25,12 @@ struct RawOptions {
   std::string progress = "auto";
   bool quiet = false;
   std::string lang = "eng";
-  int psm = -1;
+  int psm = 3;
   int oem = -1;
   std::string tessdata_dir;
   std::vector<std::string> variables;
   uint64_t max_file_mb = 1024;
+  double timeout_s = 300;
 };
 
 const char* const kFooter = R"(Output (stdout unless -o): JSON Lines, one object per line with a "type":
@@ -71,7 +72,7 @@ RunConfig validate(const RawOptions& raw) {
   config.files_from = raw.files_from;
   config.list_separator = raw.null_separated ? '\0' : '\n';
   config.hidden = raw.hidden;
-  config.output = raw.output;
+  config.output = raw.output == "-" ? "" : raw.output;
   config.format = raw.format;
   config.detail = parse_detail(raw.detail);
   config.ordered = !raw.unordered;
@@ -95,6 +96,7 @@ RunConfig validate(const RawOptions& raw) {
   config.engine.psm = raw.psm;
   config.engine.oem = raw.oem;
   config.engine.tessdata_dir = raw.tessdata_dir;
+  config.engine.timeout_s = raw.timeout_s;
   config.engine.detail = config.detail;
   for (const auto& assignment : raw.variables) {
     const auto eq = assignment.find('=');
@@ -135,12 +137,12 @@ ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
   app.add_flag("--hidden", raw.hidden, "Also walk hidden files and folders (names starting with .)")
       ->group(kInput);
   app.add_option("--max-file-size", raw.max_file_mb,
-                 "Refuse image files and archive entries larger than MB megabytes (default 1024)")
+                 "Refuse image files and archive entries larger than MB MiB (default 1024)")
       ->type_name("MB")->check(CLI::Range(1, 1 << 20).description(""))->group(kInput);
 
   const char* kOutput = "Output";
   app.add_option("-o,--output", raw.output,
-                 "Write to FILE (atomically: a temporary file renamed at the end) instead of stdout")
+                 "Write to FILE (atomically: a temporary file renamed at the end); - or none: stdout")
       ->type_name("FILE")->group(kOutput);
   app.add_option("-f,--format", raw.format, "Output format")
       ->type_name(format_names())->check(CLI::IsMember({"jsonl", "json", "csv", "text"}).description(""))
@@ -154,7 +156,7 @@ ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
   const char* kRecognition = "Recognition";
   app.add_option("-l,--lang", raw.lang, "Tesseract language(s), joined with +")
       ->type_name("LANG")->default_val("eng")->group(kRecognition);
-  app.add_option("--psm", raw.psm, "Tesseract page segmentation mode (0-13; default 3)")
+  app.add_option("--psm", raw.psm, "Tesseract page segmentation mode, 0-13 (default 3, as the tesseract CLI)")
       ->type_name("N")->check(CLI::Range(0, 13).description(""))->group(kRecognition);
   app.add_option("--oem", raw.oem, "Tesseract engine mode (0-3; default 3)")
       ->type_name("N")->check(CLI::Range(0, 3).description(""))->group(kRecognition);
@@ -165,6 +167,10 @@ ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
       ->type_name("NAME=VALUE")->allow_extra_args(false)->group(kRecognition);
 
   const char* kRun = "Run";
+  app.add_option("--timeout", raw.timeout_s,
+                 "Give up on a page after SECONDS of recognition, with a timeout error record; "
+                 "0: no limit (default 300)")
+      ->type_name("SECONDS")->check(CLI::Range(0.0, 86400.0).description(""))->group(kRun);
   app.add_option("-j,--jobs", raw.jobs, "Worker threads, each with one warm engine (default: cores)")
       ->type_name("N")->check(CLI::Range(1, 256).description(""))->group(kRun);
   app.add_option("--progress", raw.progress,

@@ -16,11 +16,12 @@ namespace ocrbatch::engine {
 
 struct EngineOptions {
   std::string lang = "eng";          // Tesseract language spec, e.g. "eng+deu"
-  int psm = -1;                      // -1: Tesseract's default (3, automatic)
+  int psm = 3;                       // as the tesseract CLI: fully automatic segmentation
   int oem = -1;                      // -1: Tesseract's default
   std::string tessdata_dir;          // empty: TESSDATA_PREFIX or the built-in path
   std::vector<std::pair<std::string, std::string>> variables;  // -c NAME=VALUE
   record::Detail detail = record::Detail::none;
+  double timeout_s = 0;              // per page; 0: no limit
 };
 
 struct Recognition {

@@ -78,7 +78,9 @@ void check_languages(const EngineOptions& options) {
 }
 
 TesseractEngine::TesseractEngine(const EngineOptions& options)
-    : api_(std::make_unique<tesseract::TessBaseAPI>()), detail_(options.detail) {
+    : api_(std::make_unique<tesseract::TessBaseAPI>()),
+      detail_(options.detail),
+      timeout_ms_(static_cast<int>(options.timeout_s * 1000)) {
   const std::string dir = resolve_tessdata(options);
   // Tesseract's own chatter ("Estimating resolution...") would corrupt our stderr
   // contract: route its debug output away from the start.
@@ -98,7 +100,9 @@ TesseractEngine::TesseractEngine(const EngineOptions& options)
       throw SetupError("unknown or read-only Tesseract variable '" + name + "' (-c " + name +
                        "=" + value + ")");
   }
-  if (options.psm >= 0) api_->SetPageSegMode(static_cast<tesseract::PageSegMode>(options.psm));
+  // The library's default mode is 6 (one block) while the tesseract CLI uses 3; we set it
+  // always so that equal settings give equal text.
+  api_->SetPageSegMode(static_cast<tesseract::PageSegMode>(options.psm));
   lang_ = api_->GetInitLanguagesAsString();
 }
 
@@ -111,7 +115,16 @@ record::Result<Recognition> TesseractEngine::recognize(Pix* image, const CancelC
   tesseract::ETEXT_DESC monitor;
   monitor.cancel = &cancel_trampoline;
   monitor.cancel_this = const_cast<CancelCheck*>(&cancel);
-  if (api_->Recognize(&monitor) != 0) {
+  // Tesseract checks the deadline between words, so the engine stays usable afterwards.
+  if (timeout_ms_ > 0) monitor.set_deadline_msecs(timeout_ms_);
+  const bool failed = api_->Recognize(&monitor) != 0;
+  if (timeout_ms_ > 0 && monitor.deadline_exceeded()) {
+    api_->Clear();
+    return record::Error{ErrorCode::timeout, "recognition took longer than the " +
+                                                 std::to_string(timeout_ms_ / 1000.0).substr(0, 5) +
+                                                 " s limit (--timeout)"};
+  }
+  if (failed) {
     api_->Clear();
     if (cancel && cancel()) return record::Error{ErrorCode::ocr_failed, "recognition cancelled"};
     return record::Error{ErrorCode::ocr_failed, "Tesseract could not recognise the page"};

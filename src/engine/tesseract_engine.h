@@ -27,6 +27,7 @@ class TesseractEngine : public Engine {
  private:
   std::unique_ptr<tesseract::TessBaseAPI> api_;
   record::Detail detail_;
+  int timeout_ms_;
   std::string lang_;
 };
 

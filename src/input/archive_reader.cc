@@ -4,6 +4,7 @@
 #include <archive_entry.h>
 
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -60,6 +61,37 @@ bool looks_like_archive(std::string_view h) {
          (h.size() >= 263 && h.substr(257, 5) == "ustar");                // tar
 }
 
+bool has_archive_extension(std::string_view name) {
+  std::string lower(name);
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  static const char* const kSuffixes[] = {".zip",     ".tar",     ".tgz",    ".tar.gz", ".tbz2",
+                                          ".tbz",     ".tar.bz2", ".txz",    ".tar.xz", ".tzst",
+                                          ".tar.zst", ".7z",      ".cbz",    ".cbt"};
+  for (const char* suffix : kSuffixes) {
+    const std::string_view s(suffix);
+    if (lower.size() >= s.size() && lower.compare(lower.size() - s.size(), s.size(), s) == 0) return true;
+  }
+  return false;
+}
+
+namespace {
+
+// Hidden entries, and the resource forks macOS adds to every zip it makes.
+bool is_hidden_entry(const std::string& path) {
+  if (path.rfind("__MACOSX/", 0) == 0) return true;
+  size_t start = 0;
+  while (start < path.size()) {
+    if (path[start] == '.' && path.compare(start, 2, "./") != 0 && path.compare(start, 3, "../") != 0)
+      return true;
+    const size_t slash = path.find('/', start);
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  return false;
+}
+
+}  // namespace
+
 bool read_archive(util::FdReader& reader, std::string head, const std::string& archive_name,
                   const ArchiveLimits& limits, const ItemSink& sink) {
   std::unique_ptr<struct archive, ArchiveDeleter> a(archive_read_new());
@@ -86,6 +118,7 @@ bool read_archive(util::FdReader& reader, std::string head, const std::string& a
     const std::string entry_name = raw_name ? raw_name : "(unnamed)";
     const std::string name = archive_name + "::" + entry_name;
     if (archive_entry_filetype(entry) != AE_IFREG) continue;  // folders, links, devices
+    if (!limits.hidden && is_hidden_entry(entry_name)) continue;
 
     if (archive_entry_is_encrypted(entry)) {
       if (!sink(InputItem::make_error(name, ErrorCode::unsupported_format, "entry is encrypted")))

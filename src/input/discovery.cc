@@ -70,7 +70,8 @@ bool Discovery::add_path(const std::string& path) {
 }
 
 bool Discovery::add_file(const std::string& path, bool named) {
-  reached();
+  // Counted once the file's items are admitted, so a progress estimate never runs short.
+  const Reached guard(this);
   const int raw = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (raw < 0) {
     const int err = errno;
@@ -84,18 +85,19 @@ bool Discovery::add_file(const std::string& path, bool named) {
     return sink_(InputItem::make_error(path, error_code_for_errno(err),
                                        errno_message("cannot stat", err)));
   }
-  if (!S_ISREG(st.st_mode)) {
-    // FIFOs, sockets and devices: reading them could block forever or never end.
-    if (!named) return sink_(InputItem::make_skipped(path));
-    return sink_(InputItem::make_error(path, ErrorCode::unsupported_format,
-                                       "not a regular file"));
-  }
   ::fcntl(fd.get(), F_SETFL, ::fcntl(fd.get(), F_GETFL) & ~O_NONBLOCK);
-  return read_opened(fd.get(), path, named, static_cast<uint64_t>(st.st_size));
+  if (S_ISREG(st.st_mode))
+    return read_opened(fd.get(), path, named, static_cast<uint64_t>(st.st_size));
+  // A FIFO or character device the user named, e.g. <(curl ...) or /dev/stdin, is read as a
+  // stream. Met during a walk it is skipped: reading it could block forever.
+  if (named && (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)))
+    return read_opened(fd.get(), path, named, std::nullopt);
+  if (!named) return sink_(InputItem::make_skipped(path));
+  return sink_(InputItem::make_error(path, ErrorCode::unsupported_format, "not a regular file"));
 }
 
 bool Discovery::add_stream(int fd, const std::string& display_name) {
-  reached();
+  const Reached guard(this);
   return read_opened(fd, display_name, /*named=*/true, std::nullopt);
 }
 
@@ -110,7 +112,8 @@ bool Discovery::read_opened(int fd, const std::string& name, bool named,
   std::string head;
   if (!reader.read_up_to(head, kSniffBytes)) return read_error(name, errno);
   const auto format = image::sniff(head);
-  if (format == image::Format::unknown && looks_like_archive(head))
+  if (format == image::Format::unknown && looks_like_archive(head) &&
+      (named || has_archive_extension(name)))
     return read_archive(reader, std::move(head), name, options_.archive, sink_);
 
   if (format == image::Format::unknown) {

@@ -41,6 +41,11 @@ class Discovery {
   bool add_file(const std::string& path, bool named);
   bool walk_folder(const std::string& dir);
   void reached();
+  struct Reached {
+    explicit Reached(Discovery* d) : discovery(d) {}
+    ~Reached() { discovery->reached(); }
+    Discovery* discovery;
+  };
   bool read_opened(int fd, const std::string& name, bool named, std::optional<uint64_t> size);
   bool read_error(const std::string& name, int err);
 

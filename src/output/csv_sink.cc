@@ -63,6 +63,11 @@ class CsvSink : public Sink {
               num(p.confidence), num(p.duration_ms), "", "", p.text);
       return;
     }
+    if (p.items.empty()) {
+      // A page with no text still gets a row, so it is not mistaken for one never processed.
+      put_row(out_, "page", p.source, num(p.page), "", "", "", "", "", num(p.confidence), "", "", "");
+      return;
+    }
     const char* type = detail_ == record::Detail::line ? "line" : "word";
     int index = 0;
     for (const auto& item : p.items) {

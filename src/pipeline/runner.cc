@@ -176,7 +176,7 @@ record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler,
         auto recognised = engine->recognize(pix.get(), cancel_check);
         if (stopped()) break;  // abandoned mid-page: nothing finished to report
         if (!recognised) {
-          deliver(job->seq, ErrorResult{job->source, job->page, recognised.error()});
+          deliver(job->seq, ErrorResult{job->source, job->pages > 1 ? job->page : 0, recognised.error()});
           continue;
         }
         PageResult page;

@@ -61,7 +61,7 @@ std::string format_bar(const Status& s, int width, bool color) {
 
 std::string format_plain(const Status& s) {
   const auto& c = s.counts;
-  return fmt::format("ocrbatch: {}/{} done, {} pages, {} errors, {} skipped, {:.2f} pages/s, ETA {}",
+  return fmt::format("ocrbatch: {}/{} done ({} pages, {} errors, {} skipped), {:.2f}/s, ETA {}",
                      c.done, total_text(c), c.pages, c.errors, c.skipped, rate(s), eta_text(s));
 }
 

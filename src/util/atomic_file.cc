@@ -40,6 +40,8 @@ AtomicFile::~AtomicFile() {
   }
 }
 
+void AtomicFile::abandon() const { ::unlink(temp_path_.c_str()); }
+
 void AtomicFile::commit() {
   stream_.flush();
   const bool write_ok = static_cast<bool>(stream_);

@@ -17,6 +17,8 @@ class AtomicFile {
   std::ostream& stream() { return stream_; }
   // Flushes, syncs and renames. Throws std::runtime_error on failure.
   void commit();
+  // Removes the temporary file now; for a process about to _exit. Thread-safe.
+  void abandon() const;
 
  private:
   std::string path_;

@@ -18,7 +18,8 @@ sigset_t stop_signals() {
 
 }  // namespace
 
-SignalWatcher::SignalWatcher(std::function<void()> on_stop) : on_stop_(std::move(on_stop)) {
+SignalWatcher::SignalWatcher(std::function<void()> on_stop, std::function<void()> on_abort)
+    : on_stop_(std::move(on_stop)), on_abort_(std::move(on_abort)) {
   std::signal(SIGPIPE, SIG_IGN);
   const sigset_t set = stop_signals();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
@@ -27,7 +28,10 @@ SignalWatcher::SignalWatcher(std::function<void()> on_stop) : on_stop_(std::move
     while (!done_) {
       const int sig = sigtimedwait(&set, nullptr, &poll);
       if (sig <= 0) continue;
-      if (signalled_.exchange(true)) _exit(130);  // second Ctrl-C: the user means it
+      if (signalled_.exchange(true)) {  // second Ctrl-C: the user means it
+        if (on_abort_) on_abort_();
+        _exit(130);
+      }
       on_stop_();
     }
   });

@@ -68,6 +68,22 @@ TEST(TesseractEngine, CancelStopsRecognition) {
   EXPECT_EQ(result.error().code, record::ErrorCode::ocr_failed);
 }
 
+TEST(TesseractEngine, TimeoutGivesATimeoutErrorAndTheEngineStaysUsable) {
+  EngineOptions options;
+  options.timeout_s = 0.001;
+  TesseractEngine slow_limit(options);
+  auto result = slow_limit.recognize(load_sample("letter.png").get(), nullptr);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, record::ErrorCode::timeout);
+
+  // The engine survives a timeout: the next page gets its own full deadline and the same
+  // clean result, not a crash or a leftover from the page before.
+  auto again = slow_limit.recognize(load_sample("letter.png").get(), nullptr);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, record::ErrorCode::timeout);
+  EXPECT_EQ(again.error().message, result.error().message);
+}
+
 TEST(CheckLanguages, NamesTheMissingLanguageAndFolder) {
   EngineOptions options;
   options.lang = "eng+xyz";

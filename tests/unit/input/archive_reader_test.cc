@@ -68,6 +68,22 @@ TEST_F(ArchiveReaderTest, SkipsNonImagesAndFlagsBrokenImages) {
   EXPECT_EQ(items[2].kind, InputItem::Kind::image);
 }
 
+TEST_F(ArchiveReaderTest, SkipsHiddenEntriesAndMacResourceForks) {
+  const auto zip = test::make_archive(
+      "zip", {{"__MACOSX/._a.png", png}, {"d/.cache/b.png", png}, {".c.png", png}, {"d/a.png", png}});
+  const auto items = read(zip);
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].name, "a.zip::d/a.png");
+}
+
+TEST(ArchiveExtension, KnowsContainerNamesOnly) {
+  EXPECT_TRUE(has_archive_extension("batch.ZIP"));
+  EXPECT_TRUE(has_archive_extension("scans.tar.gz"));
+  EXPECT_TRUE(has_archive_extension("scans.tgz"));
+  EXPECT_FALSE(has_archive_extension("app.log.gz"));
+  EXPECT_FALSE(has_archive_extension("report.docx"));
+}
+
 TEST_F(ArchiveReaderTest, RefusesEntriesOverTheLimit) {
   const auto items = read(test::make_archive("zip", {{"big.png", png + std::string(5000, 'x')}}), 1000);
   ASSERT_EQ(items.size(), 1u);

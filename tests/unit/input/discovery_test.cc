@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
+#include <thread>
 #include <vector>
 
 #include "test_support.h"
@@ -161,6 +163,28 @@ TEST_F(DiscoveryTest, ExpandsArchivesFoundInAWalk) {
   dir.write("batch.zip", test::make_archive("zip", {{"in/a.png", png}}));
   Discovery(DiscoveryOptions{}, got.sink()).add_path(dir.path());
   EXPECT_EQ(got.names(InputItem::Kind::image), std::vector<std::string>{dir.file("batch.zip") + "::in/a.png"});
+}
+
+TEST_F(DiscoveryTest, WalkOpensOnlyArchivesNamedAsSuch) {
+  const auto zip = test::make_archive("zip", {{"a.png", png}});
+  dir.write("report.docx", zip);
+  dir.write("app.log.gz", std::string("\x1f\x8b\x08\x00", 4) + "not a tar");
+  Discovery(DiscoveryOptions{}, got.sink()).add_path(dir.path());
+  EXPECT_EQ(got.names(InputItem::Kind::skipped).size(), 2u);
+  EXPECT_TRUE(got.names(InputItem::Kind::image).empty());
+
+  Collected named;  // named on the command line, content decides
+  Discovery(DiscoveryOptions{}, named.sink()).add_path(dir.file("report.docx"));
+  EXPECT_EQ(named.names(InputItem::Kind::image).size(), 1u);
+}
+
+TEST_F(DiscoveryTest, ReadsANamedFifoAsAStream) {
+  const auto fifo = dir.file("stream");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::thread writer([&] { std::ofstream(fifo, std::ios::binary) << png; });
+  Discovery(DiscoveryOptions{}, got.sink()).add_path(fifo);
+  writer.join();
+  EXPECT_EQ(got.names(InputItem::Kind::image), std::vector<std::string>{fifo});
 }
 
 TEST_F(DiscoveryTest, PreCountMatchesWhatDiscoveryReaches) {

@@ -142,6 +142,16 @@ TEST(CsvSink, WordDetailWritesOneRowPerWord) {
   EXPECT_EQ(rows[2][4], "40");  // x
 }
 
+TEST(CsvSink, PageWithoutWordsStillGetsARowInDetailMode) {
+  auto empty = page("blank.png", "");
+  empty.items.clear();
+  const auto rows = parse_csv(render("csv", {empty}, Detail::word));
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1][0], "page");
+  EXPECT_EQ(rows[1][1], "blank.png");
+  EXPECT_EQ(rows[1].size(), rows[0].size());
+}
+
 TEST(TextSink, EndsEveryPageWithAFormFeedAndOmitsErrors) {
   EXPECT_EQ(render("text", {page("a", "one\n"), error("b"), page("c", "two\n")}), "one\n\ftwo\n\f");
 }
