@@ -94,7 +94,7 @@ pipeline::DiscoverFn make_discovery(const RunConfig& config, std::function<bool(
   };
 }
 
-int run(const RunConfig& config) {
+int run(const RunConfig& config, std::FILE* diag) {
   image::silence_library_messages();
   engine::check_languages(config.engine);
   // One engine is built here, before any output exists, so a bad setup fails fast with
@@ -109,9 +109,9 @@ int run(const RunConfig& config) {
   sink_options.detail = config.detail;
   auto sink = output::make_sink(config.format, out, sink_options);
 
-  progress::LinePrinter printer(stderr);
+  progress::LinePrinter printer(diag);
   progress::Reporter reporter(
-      progress::resolve_progress_mode(config.progress, ::isatty(STDERR_FILENO) != 0), config.quiet,
+      progress::resolve_progress_mode(config.progress, ::isatty(::fileno(diag)) != 0), config.quiet,
       printer);
 
   // Progress totals: a pre-pass counts the files under the named paths (names only) while
@@ -154,7 +154,7 @@ int run(const RunConfig& config) {
 
   if (writer.broken_pipe()) return stats.errors > 0 ? kExitSomeFailed : kExitSuccess;
   if (writer.output_failed()) {
-    std::cerr << "ocrbatch: writing output failed: " << std::strerror(writer.failure_errno()) << "\n";
+    std::fprintf(diag, "ocrbatch: writing output failed: %s\n", std::strerror(writer.failure_errno()));
     return kExitFatal;
   }
   sink->end_run(stats);
@@ -177,13 +177,11 @@ int main(int argc, char** argv) {
     std::cerr << "ocrbatch: " << e.what() << "\nTry 'ocrbatch --help' for more information.\n";
     return kExitFatal;
   }
+  std::FILE* diag = util::take_stderr_from_libraries();
   try {
-    return run(config);
-  } catch (const engine::SetupError& e) {
-    std::cerr << "ocrbatch: " << e.what() << "\n";
-    return kExitFatal;
-  } catch (const std::exception& e) {
-    std::cerr << "ocrbatch: " << e.what() << "\n";
+    return run(config, diag);
+  } catch (const std::exception& e) {  // engine::SetupError, output file errors
+    std::fprintf(diag, "ocrbatch: %s\n", e.what());
     return kExitFatal;
   }
 }

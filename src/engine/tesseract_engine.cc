@@ -6,6 +6,7 @@
 #include <tesseract/ocrclass.h>
 #include <tesseract/resultiterator.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <sstream>
@@ -103,6 +104,15 @@ TesseractEngine::TesseractEngine(const EngineOptions& options)
   // The library's default mode is 6 (one block) while the tesseract CLI uses 3; we set it
   // always so that equal settings give equal text.
   api_->SetPageSegMode(static_cast<tesseract::PageSegMode>(options.psm));
+  // Tesseract loads what it can of "eng+xyz" and carries on; a language that did not load
+  // is a setup error, not a silent change of results.
+  std::vector<std::string> loaded;
+  api_->GetLoadedLanguagesAsVector(&loaded);
+  for (const auto& want : split_langs(options.lang)) {
+    if (std::find(loaded.begin(), loaded.end(), want) == loaded.end())
+      throw SetupError("language '" + want + "' not found in " + api_->GetDatapath() +
+                       " (install tesseract-ocr-" + want + " or point --tessdata-dir at a folder that has it)");
+  }
   lang_ = api_->GetInitLanguagesAsString();
 }
 

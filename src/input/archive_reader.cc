@@ -76,9 +76,10 @@ bool has_archive_extension(std::string_view name) {
 
 namespace {
 
-// Hidden entries, and the resource forks macOS adds to every zip it makes.
+// The resource forks macOS adds to every zip it makes: never user content.
+bool is_macos_metadata(const std::string& path) { return path.rfind("__MACOSX/", 0) == 0; }
+
 bool is_hidden_entry(const std::string& path) {
-  if (path.rfind("__MACOSX/", 0) == 0) return true;
   size_t start = 0;
   while (start < path.size()) {
     if (path[start] == '.' && path.compare(start, 2, "./") != 0 && path.compare(start, 3, "../") != 0)
@@ -118,7 +119,7 @@ bool read_archive(util::FdReader& reader, std::string head, const std::string& a
     const std::string entry_name = raw_name ? raw_name : "(unnamed)";
     const std::string name = archive_name + "::" + entry_name;
     if (archive_entry_filetype(entry) != AE_IFREG) continue;  // folders, links, devices
-    if (!limits.hidden && is_hidden_entry(entry_name)) continue;
+    if (is_macos_metadata(entry_name) || (!limits.hidden && is_hidden_entry(entry_name))) continue;
 
     if (archive_entry_is_encrypted(entry)) {
       if (!sink(InputItem::make_error(name, ErrorCode::unsupported_format, "entry is encrypted")))

@@ -149,20 +149,24 @@ record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler,
   for (int w = 0; w < options_.jobs; ++w) {
     std::unique_ptr<engine::Engine> engine = w == 0 ? std::move(first_engine) : nullptr;
     workers.emplace_back([&, engine = std::move(engine)]() mutable {
-      try {
-        if (!engine) engine = make_engine_();
-      } catch (...) {
-        {
-          std::lock_guard<std::mutex> lock(shared.mutex);
-          if (!shared.setup_error) shared.setup_error = std::current_exception();
-        }
-        cancel();
-      }
       preprocess::Chain chain = make_chain_ ? make_chain_() : preprocess::Chain();
       const engine::CancelCheck cancel_check = stopped;
-      while (engine) {
+      for (;;) {
         auto job = shared.jobs.pop();
         if (!job || stopped()) break;
+        // Built on first use: a small batch with a large -j loads only the engines it needs.
+        if (!engine) {
+          try {
+            engine = make_engine_();
+          } catch (...) {
+            {
+              std::lock_guard<std::mutex> lock(shared.mutex);
+              if (!shared.setup_error) shared.setup_error = std::current_exception();
+            }
+            cancel();
+            break;
+          }
+        }
         const auto start = Clock::now();
         auto decoded = image::decode(*job->bytes, job->format, job->page - 1);
         if (!decoded) {

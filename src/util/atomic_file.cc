@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 #include <vector>
@@ -13,6 +14,20 @@
 namespace ocrbatch::util {
 
 AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
+  struct stat st {};
+  if (::stat(path_.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) throw std::runtime_error("output '" + path_ + "' is a folder");
+    if (!S_ISREG(st.st_mode)) {
+      direct_ = true;
+      stream_.open(path_, std::ios::binary);
+      if (!stream_) throw std::runtime_error("cannot open '" + path_ + "' for writing");
+      return;
+    }
+    if (char* real = ::realpath(path_.c_str(), nullptr)) {
+      path_ = real;
+      std::free(real);
+    }
+  }
   std::vector<char> name(path_.begin(), path_.end());
   const std::string suffix = ".tmp.XXXXXX";
   name.insert(name.end(), suffix.begin(), suffix.end());
@@ -34,19 +49,25 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
 }
 
 AtomicFile::~AtomicFile() {
-  if (!committed_) {
+  if (!committed_ && !direct_) {
     stream_.close();
     ::unlink(temp_path_.c_str());
   }
 }
 
-void AtomicFile::abandon() const { ::unlink(temp_path_.c_str()); }
+void AtomicFile::abandon() const {
+  if (!direct_) ::unlink(temp_path_.c_str());
+}
 
 void AtomicFile::commit() {
   stream_.flush();
   const bool write_ok = static_cast<bool>(stream_);
   stream_.close();
   if (!write_ok) throw std::runtime_error("writing '" + path_ + "' failed (disk full?)");
+  if (direct_) {
+    committed_ = true;
+    return;
+  }
   const int fd = ::open(temp_path_.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd >= 0) {
     ::fsync(fd);

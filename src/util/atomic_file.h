@@ -7,6 +7,8 @@ namespace ocrbatch::util {
 
 // An output file that readers never see half-written: data goes to a temporary file in the
 // same folder, renamed over the target by commit(). Without commit() the temporary is removed.
+// A target that is a FIFO or a device (/dev/stdout) is written directly, and a symlink is
+// followed, so the file it points to is the one replaced. A folder is refused at once.
 class AtomicFile {
  public:
   explicit AtomicFile(std::string path);  // throws std::runtime_error
@@ -25,6 +27,7 @@ class AtomicFile {
   std::string temp_path_;
   std::ofstream stream_;
   bool committed_ = false;
+  bool direct_ = false;  // writing straight into a FIFO or device
 };
 
 }  // namespace ocrbatch::util

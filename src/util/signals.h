@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdio>
 #include <functional>
 #include <thread>
 
@@ -31,5 +32,12 @@ class SignalWatcher {
 // main runs. If it is unset, set it to 1 and re-execute ourselves so each worker's engine
 // uses exactly one thread. Returns only if no re-exec was needed or possible.
 void ensure_single_threaded_openmp(char** argv);
+
+// libpng, libjpeg and Tesseract print their own warnings straight to file descriptor 2,
+// which would break the promise that stderr carries only our diagnostics. This moves the
+// real stderr to a private descriptor, returned as a FILE* for our own messages, and
+// points descriptor 2 at /dev/null. OCRBATCH_LIBRARY_STDERR=1 keeps the libraries' output,
+// for debugging. Returns stderr itself if the switch is not possible.
+std::FILE* take_stderr_from_libraries();
 
 }  // namespace ocrbatch::util

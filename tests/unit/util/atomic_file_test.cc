@@ -38,6 +38,30 @@ TEST(AtomicFile, WithoutCommitLeavesNothingAndKeepsTheOldFile) {
   EXPECT_EQ(entries(dir.path()), 1u);
 }
 
+TEST(AtomicFile, RefusesAFolderBeforeAnythingIsWritten) {
+  test::TempDir dir;
+  EXPECT_THROW(AtomicFile file(dir.path()), std::runtime_error);
+}
+
+TEST(AtomicFile, ReplacesTheTargetOfASymlinkNotTheLink) {
+  test::TempDir dir;
+  const auto real = dir.write("real.jsonl", "old\n");
+  std::filesystem::create_symlink(real, dir.file("link.jsonl"));
+  {
+    AtomicFile file(dir.file("link.jsonl"));
+    file.stream() << "new\n";
+    file.commit();
+  }
+  EXPECT_TRUE(std::filesystem::is_symlink(dir.file("link.jsonl")));
+  EXPECT_EQ(test::read_file(real), "new\n");
+}
+
+TEST(AtomicFile, WritesDevicesDirectly) {
+  AtomicFile file("/dev/null");
+  file.stream() << "discarded";
+  EXPECT_NO_THROW(file.commit());
+}
+
 TEST(AtomicFile, MissingFolderIsAClearError) {
   EXPECT_THROW(AtomicFile("/nonexistent-dir/out.jsonl"), std::runtime_error);
 }
