@@ -56,6 +56,7 @@ ordered_json to_json(const record::RunStats& stats) {
                       {"errors", stats.errors},
                       {"errors_by_code", by_code},
                       {"skipped", stats.skipped},
+                      {"cached", stats.cached},
                       {"interrupted", stats.interrupted},
                       {"elapsed_s", round_to(stats.elapsed_s, 1000)},
                       {"pages_per_second", round_to(stats.pages_per_second(), 100)}};

@@ -35,6 +35,16 @@ struct Runner::Job {
   int pages = 1;
   std::shared_ptr<const std::string> bytes;
   image::Format format = image::Format::unknown;
+  std::string key;  // content key in the cache, if there is one
+};
+
+// A finished record and what the cache needs to remember it.
+struct Runner::Outcome {
+  Record record;
+  std::string key;  // empty: not cacheable (e.g. a file that could not be read)
+  int page = 0;
+  int pages = 0;
+  bool from_cache = false;
 };
 
 // State shared by the producer, the workers and the writer for one run.
@@ -46,12 +56,13 @@ struct Runner::Shared {
 
   std::mutex mutex;
   std::condition_variable changed;  // results arrived, a slot freed, or state changed
-  std::vector<std::pair<uint64_t, Record>> results;
+  std::vector<std::pair<uint64_t, Outcome>> results;
   uint64_t next_seq = 0;      // sequence numbers handed out
   uint64_t released = 0;      // records written (their window slots are free again)
   bool discovery_done = false;
   int workers_running = 0;
   uint64_t skipped = 0;
+  uint64_t cached = 0;  // pages already done and emitted by an earlier run
   std::exception_ptr setup_error;
 
   void wake() {
@@ -99,42 +110,88 @@ record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler,
     shared.changed.notify_all();
     return true;
   };
-  auto deliver = [&](uint64_t seq, Record record) {
+  auto deliver = [&](uint64_t seq, Outcome outcome) {
     std::lock_guard<std::mutex> lock(shared.mutex);
-    shared.results.emplace_back(seq, std::move(record));
+    shared.results.emplace_back(seq, std::move(outcome));
     shared.changed.notify_all();
+  };
+  auto count = [&](uint64_t Shared::*counter) {
+    std::lock_guard<std::mutex> lock(shared.mutex);
+    ++(shared.*counter);
+  };
+  ResultCache* const cache = options_.cache;
+
+  // Emits a cached result under the input's current name, or counts it as already done.
+  auto replay = [&](const CachedPage& row, const input::InputItem& item, const std::string& key,
+                    int pages) {
+    if (row.emitted && !options_.emit_all) {
+      count(&Shared::cached);
+      return true;
+    }
+    uint64_t seq = 0;
+    if (!admit(&seq)) return false;
+    Record record = row.record;
+    std::visit([&](auto& r) { r.source = item.name; }, record);
+    deliver(seq, Outcome{std::move(record), key, row.page, pages, true});
+    return true;
+  };
+
+  // Sends the pages of an image that still need work to the workers; replays the rest.
+  auto schedule = [&](const input::InputItem& item) {
+    uint64_t seq = 0;
+    std::string key;
+    CacheEntry entry;
+    if (cache) {
+      key = cache->key_for(*item.bytes);
+      entry = cache->lookup(key);
+    }
+    const auto redo = [&](const CachedPage& row) { return options_.retry_errors && row.is_error; };
+    if (entry.known() && entry.pages == 0 && !redo(entry.rows.front()))
+      return replay(entry.rows.front(), item, key, 0);
+
+    int pages = entry.pages;
+    if (pages == 0) {
+      const auto counted = image::page_count(*item.bytes, item.format);
+      if (!counted) {
+        if (!admit(&seq)) return false;
+        deliver(seq, Outcome{ErrorResult{item.name, 0, counted.error()}, key, 0, 0, false});
+        return true;
+      }
+      pages = counted.value();
+    }
+    for (int page = 1; page <= pages; ++page) {
+      const CachedPage* row = nullptr;
+      for (const auto& r : entry.rows)
+        if (r.page == page) row = &r;
+      if (row && !redo(*row)) {
+        if (!replay(*row, item, key, pages)) return false;
+        continue;
+      }
+      if (!admit(&seq)) return false;
+      Job job{seq, item.name, page, pages, item.bytes, item.format, key};
+      if (!shared.jobs.push(std::move(job))) return false;
+    }
+    return true;
   };
 
   // Producer: discovery, then one job per page.
   std::thread producer([&] {
     const input::ItemSink sink = [&](input::InputItem item) {
       if (stopped()) return false;
-      uint64_t seq = 0;
       switch (item.kind) {
-        case input::InputItem::Kind::skipped: {
-          std::lock_guard<std::mutex> lock(shared.mutex);
-          ++shared.skipped;
+        case input::InputItem::Kind::skipped:
+          count(&Shared::skipped);
+          return true;
+        case input::InputItem::Kind::error: {
+          uint64_t seq = 0;
+          if (!admit(&seq)) return false;
+          deliver(seq, Outcome{ErrorResult{item.name, 0, *item.error}, {}, 0, 0, false});
           return true;
         }
-        case input::InputItem::Kind::error:
-          if (!admit(&seq)) return false;
-          deliver(seq, ErrorResult{item.name, 0, *item.error});
-          return true;
         case input::InputItem::Kind::image:
           break;
       }
-      const auto pages = image::page_count(*item.bytes, item.format);
-      if (!pages) {
-        if (!admit(&seq)) return false;
-        deliver(seq, ErrorResult{item.name, 0, pages.error()});
-        return true;
-      }
-      for (int page = 1; page <= pages.value(); ++page) {
-        if (!admit(&seq)) return false;
-        Job job{seq, item.name, page, pages.value(), item.bytes, item.format};
-        if (!shared.jobs.push(std::move(job))) return false;
-      }
-      return true;
+      return schedule(item);
     };
     discover(sink);
     shared.jobs.close();
@@ -170,7 +227,8 @@ record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler,
         const auto start = Clock::now();
         auto decoded = image::decode(*job->bytes, job->format, job->page - 1);
         if (!decoded) {
-          deliver(job->seq, ErrorResult{job->source, job->pages > 1 ? job->page : 0, decoded.error()});
+          deliver(job->seq, Outcome{ErrorResult{job->source, job->pages > 1 ? job->page : 0, decoded.error()},
+                                    job->key, job->page, job->pages, false});
           continue;
         }
         image::PixPtr pix = std::move(decoded.value());
@@ -180,7 +238,9 @@ record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler,
         auto recognised = engine->recognize(pix.get(), cancel_check);
         if (stopped()) break;  // abandoned mid-page: nothing finished to report
         if (!recognised) {
-          deliver(job->seq, ErrorResult{job->source, job->pages > 1 ? job->page : 0, recognised.error()});
+          deliver(job->seq, Outcome{ErrorResult{job->source, job->pages > 1 ? job->page : 0,
+                                                recognised.error()},
+                                    job->key, job->page, job->pages, false});
           continue;
         }
         PageResult page;
@@ -196,7 +256,7 @@ record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler,
         page.items = std::move(recognised->items);
         page.lang = engine->lang();
         page.duration_ms = ms_since(start);
-        deliver(job->seq, std::move(page));
+        deliver(job->seq, Outcome{std::move(page), job->key, job->page, job->pages, false});
       }
       std::lock_guard<std::mutex> lock(shared.mutex);
       --shared.workers_running;
@@ -206,21 +266,24 @@ record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler,
 
   // Writer: this thread.
   record::RunStats stats;
-  ReorderBuffer<Record> reorder(options_.ordered);
+  ReorderBuffer<Outcome> reorder(options_.ordered);
   Progress progress;
   bool output_open = true;
-  auto write = [&](std::vector<Record>& ready) {
-    for (auto& rec : ready) {
-      if (output_open && !handler.on_record(rec)) {
+  auto write = [&](std::vector<Outcome>& ready) {
+    for (auto& outcome : ready) {
+      if (output_open && !handler.on_record(outcome.record)) {
         output_open = false;
         cancel();
       }
-      if (output_open) stats.count(rec);
+      if (!output_open) continue;
+      stats.count(outcome.record);
+      if (cache && !outcome.key.empty())
+        cache->store(outcome.key, outcome.page, outcome.pages, outcome.record, outcome.from_cache);
     }
   };
 
   for (;;) {
-    std::vector<std::pair<uint64_t, Record>> arrived;
+    std::vector<std::pair<uint64_t, Outcome>> arrived;
     bool finished = false;
     {
       std::unique_lock<std::mutex> lock(shared.mutex);
@@ -229,9 +292,10 @@ record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler,
                (stopped() && shared.workers_running == 0);
       });
       arrived.swap(shared.results);
-      progress.total = shared.next_seq + shared.skipped;
+      progress.total = shared.next_seq + shared.skipped + shared.cached;
       progress.total_known = shared.discovery_done;
       progress.skipped = shared.skipped;
+      progress.cached = shared.cached;
       finished = (shared.discovery_done && shared.released + arrived.size() == shared.next_seq &&
                   reorder.size() == 0) ||
                  (stopped() && shared.workers_running == 0);
@@ -245,7 +309,7 @@ record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler,
       shared.changed.notify_all();
     }
     if (!progress.total_known && options_.unreached_inputs) progress.total += options_.unreached_inputs();
-    progress.done = stats.pages + stats.errors + progress.skipped;
+    progress.done = stats.pages + stats.errors + progress.skipped + progress.cached;
     progress.total = std::max(progress.total, progress.done);
     progress.pages = stats.pages;
     progress.errors = stats.errors;
@@ -268,6 +332,7 @@ record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler,
   if (shared.setup_error) std::rethrow_exception(shared.setup_error);
 
   stats.skipped = shared.skipped;
+  stats.cached = shared.cached;
   stats.interrupted = stop_.load() && output_open;
   stats.elapsed_s = ms_since(started) / 1000.0;
   return stats;

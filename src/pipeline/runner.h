@@ -14,6 +14,7 @@
 #include "engine/engine.h"
 #include "input/input_item.h"
 #include "preprocess/chain.h"
+#include "pipeline/result_cache.h"
 #include "record/record.h"
 
 namespace ocrbatch::pipeline {
@@ -27,6 +28,10 @@ struct RunnerOptions {
   // Inputs discovery has not reached yet, if anyone is counting them: lets progress show a
   // total before discovery is done.
   std::function<uint64_t()> unreached_inputs;
+  // Earlier results (the ledger). Null: every input is processed.
+  ResultCache* cache = nullptr;
+  bool emit_all = false;      // write cached records again, not only new work
+  bool retry_errors = false;  // process again pages whose cached result is an error
 };
 
 // Live counters for progress display. Units are records written plus files skipped.
@@ -37,6 +42,7 @@ struct Progress {
   uint64_t pages = 0;
   uint64_t errors = 0;
   uint64_t skipped = 0;
+  uint64_t cached = 0;
 };
 
 // What the runner tells the outside world. Called only on the thread that called run().
@@ -69,6 +75,7 @@ class Runner {
 
  private:
   struct Job;
+  struct Outcome;
   struct Shared;
 
   RunnerOptions options_;

@@ -66,9 +66,10 @@ std::string format_plain(const Status& s) {
 }
 
 std::string format_summary(const record::RunStats& st) {
-  std::string line = fmt::format("ocrbatch: {} page{}, {} error{}, {} skipped in {} ({:.2f} pages/s)",
+  std::string line = fmt::format("ocrbatch: {} page{}, {} error{}, {} skipped{} in {} ({:.2f} pages/s)",
                                  st.pages, st.pages == 1 ? "" : "s", st.errors,
                                  st.errors == 1 ? "" : "s", st.skipped,
+                                 st.cached > 0 ? fmt::format(", {} already done", st.cached) : "",
                                  st.elapsed_s < 10 ? fmt::format("{:.2f}s", st.elapsed_s)
                                                    : format_duration(st.elapsed_s),
                                  st.pages_per_second());
