@@ -12,10 +12,12 @@
 #include <thread>
 
 #include "cli/exit_status.h"
+#include "cli/fingerprint.h"
 #include "cli/options.h"
 #include "engine/tesseract_engine.h"
 #include "image/image.h"
 #include "input/discovery.h"
+#include "ledger/ledger.h"
 #include "output/sink.h"
 #include "pipeline/runner.h"
 #include "progress/reporter.h"
@@ -101,9 +103,21 @@ int run(const RunConfig& config, std::FILE* diag) {
   // exit 2; it then serves as worker 0's engine.
   auto first_engine = std::make_unique<engine::TesseractEngine>(config.engine);
 
+  std::unique_ptr<ledger::Ledger> ledger;
+  if (!config.ledger.empty()) {
+    ledger::LedgerOptions options;
+    options.path = config.ledger;
+    options.fingerprint = settings_fingerprint(config.engine, first_engine->datapath(),
+                                               engine::TesseractEngine::version());
+    options.wait_lock = config.wait_lock;
+    options.detail = config.detail;
+    ledger = std::make_unique<ledger::Ledger>(options);
+  }
+
   std::optional<util::AtomicFile> file;
   if (!config.output.empty()) file.emplace(config.output);
   std::ostream& out = file ? file->stream() : std::cout;
+  if (ledger) ledger->begin_run({file ? config.output : "", file ? file->temp_path() : ""});
 
   output::SinkOptions sink_options;
   sink_options.detail = config.detail;
@@ -121,6 +135,9 @@ int run(const RunConfig& config, std::FILE* diag) {
   pipeline::RunnerOptions runner_options;
   runner_options.jobs = config.jobs;
   runner_options.ordered = config.ordered;
+  runner_options.cache = ledger.get();
+  runner_options.emit_all = config.emit_all;
+  runner_options.retry_errors = config.retry_errors;
   runner_options.unreached_inputs = [&]() -> uint64_t {
     const uint64_t c = counted.load(), r = reached.load();
     return counting_done && c > r ? c - r : 0;
@@ -152,7 +169,10 @@ int run(const RunConfig& config, std::FILE* diag) {
     counter.join();
   }
 
-  if (writer.broken_pipe()) return stats.errors > 0 ? kExitSomeFailed : kExitSuccess;
+  if (writer.broken_pipe()) {
+    if (ledger) ledger->finish_run(false);  // what reached the pipe counts as delivered
+    return stats.errors > 0 ? kExitSomeFailed : kExitSuccess;
+  }
   if (writer.output_failed()) {
     std::fprintf(diag, "ocrbatch: writing output failed: %s\n", std::strerror(writer.failure_errno()));
     return kExitFatal;
@@ -160,6 +180,7 @@ int run(const RunConfig& config, std::FILE* diag) {
   sink->end_run(stats);
   out.flush();
   if (file) file->commit();
+  if (ledger) ledger->finish_run(stats.errors == 0 && !stats.interrupted);
   reporter.finish(stats);
   if (stats.interrupted) return kExitInterrupted;
   return stats.errors > 0 ? kExitSomeFailed : kExitSuccess;
@@ -180,7 +201,10 @@ int main(int argc, char** argv) {
   std::FILE* diag = util::take_stderr_from_libraries();
   try {
     return run(config, diag);
-  } catch (const std::exception& e) {  // engine::SetupError, output file errors
+  } catch (const ledger::LedgerBusy& e) {
+    std::fprintf(diag, "ocrbatch: %s\n", e.what());
+    return kExitLedgerBusy;
+  } catch (const std::exception& e) {  // engine::SetupError, ledger and output file errors
     std::fprintf(diag, "ocrbatch: %s\n", e.what());
     return kExitFatal;
   }

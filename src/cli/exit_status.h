@@ -7,6 +7,7 @@ enum ExitStatus : int {
   kExitSuccess = 0,      // every input succeeded
   kExitSomeFailed = 1,   // some inputs failed; their error records were written
   kExitFatal = 2,        // usage error, fatal setup error, or the output could not be written
+  kExitLedgerBusy = 75,  // another run holds the ledger (EX_TEMPFAIL: try again later)
   kExitInterrupted = 130,
 };
 

@@ -31,6 +31,10 @@ struct RawOptions {
   std::vector<std::string> variables;
   uint64_t max_file_mb = 1024;
   double timeout_s = 300;
+  std::string ledger;
+  std::string emit = "new";
+  bool retry_errors = false;
+  bool wait_lock = false;
 };
 
 const char* const kFooter = R"(Output (stdout unless -o): JSON Lines, one object per line with a "type":
@@ -79,6 +83,12 @@ RunConfig validate(const RawOptions& raw) {
   config.progress = raw.progress;
   config.quiet = raw.quiet;
   config.max_file_bytes = raw.max_file_mb << 20;
+  config.ledger = raw.ledger;
+  config.emit_all = raw.emit == "all";
+  config.retry_errors = raw.retry_errors;
+  config.wait_lock = raw.wait_lock;
+  if (config.ledger.empty() && (raw.emit != "new" || raw.retry_errors || raw.wait_lock))
+    throw UsageError("--emit, --retry-errors and --wait-lock need --ledger");
 
   if (config.inputs.empty() && config.files_from.empty())
     throw UsageError("no inputs: name files, folders or archives, '-' for stdin, or use --files-from");
@@ -165,6 +175,22 @@ ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
       ->type_name("DIR")->group(kRecognition);
   app.add_option("-c", raw.variables, "Set a Tesseract variable; repeatable")
       ->type_name("NAME=VALUE")->allow_extra_args(false)->group(kRecognition);
+
+  const char* kLedger = "Incremental runs";
+  app.add_option("--ledger", raw.ledger,
+                 "Remember every page done in this SQLite file; later runs skip content already "
+                 "done with the same settings, and finish what an interrupted run left")
+      ->type_name("FILE")->group(kLedger);
+  app.add_option("--emit", raw.emit,
+                 "With --ledger: write only new results, or also the remembered ones")
+      ->type_name("new|all")->check(CLI::IsMember({"new", "all"}).description(""))
+      ->default_val("new")->group(kLedger);
+  app.add_flag("--retry-errors", raw.retry_errors,
+               "With --ledger: process again pages whose remembered result is an error")
+      ->group(kLedger);
+  app.add_flag("--wait-lock", raw.wait_lock,
+               "With --ledger: wait for another run using the ledger instead of exiting with 75")
+      ->group(kLedger);
 
   const char* kRun = "Run";
   app.add_option("--timeout", raw.timeout_s,

@@ -24,6 +24,10 @@ struct RunConfig {
   std::string progress = "auto";
   bool quiet = false;
   uint64_t max_file_bytes = 1ull << 30;
+  std::string ledger;                // "" no ledger
+  bool emit_all = false;
+  bool retry_errors = false;
+  bool wait_lock = false;
   engine::EngineOptions engine;
 };
 

@@ -118,6 +118,8 @@ TesseractEngine::TesseractEngine(const EngineOptions& options)
 
 TesseractEngine::~TesseractEngine() { api_->End(); }
 
+std::string TesseractEngine::datapath() const { return api_->GetDatapath(); }
+
 std::string TesseractEngine::version() { return std::string("tesseract ") + tesseract::TessBaseAPI::Version(); }
 
 record::Result<Recognition> TesseractEngine::recognize(Pix* image, const CancelCheck& cancel) {

@@ -20,6 +20,8 @@ class TesseractEngine : public Engine {
 
   record::Result<Recognition> recognize(Pix* image, const CancelCheck& cancel) override;
   const std::string& lang() const override { return lang_; }
+  // The folder the models were loaded from.
+  std::string datapath() const;
 
   // "tesseract 5.3.0", for --version and the run fingerprint.
   static std::string version();

@@ -1,6 +1,7 @@
 #include "output/json_record.h"
 
 #include <cmath>
+#include <stdexcept>
 
 namespace ocrbatch::output {
 namespace {
@@ -60,6 +61,54 @@ ordered_json to_json(const record::RunStats& stats) {
                       {"interrupted", stats.interrupted},
                       {"elapsed_s", round_to(stats.elapsed_s, 1000)},
                       {"pages_per_second", round_to(stats.pages_per_second(), 100)}};
+}
+
+namespace {
+
+std::vector<record::TextItem> items_from_json(const nlohmann::json& array) {
+  std::vector<record::TextItem> items;
+  for (const auto& j : array) {
+    const auto& b = j.at("bbox");
+    items.push_back({j.at("text").get<std::string>(), j.at("confidence").get<double>(),
+                     {b.at(0).get<int>(), b.at(1).get<int>(), b.at(2).get<int>(), b.at(3).get<int>()}});
+  }
+  return items;
+}
+
+record::ErrorCode code_from_string(const std::string& name) {
+  for (int c = 0; c <= static_cast<int>(record::ErrorCode::ocr_failed); ++c) {
+    const auto code = static_cast<record::ErrorCode>(c);
+    if (record::to_string(code) == name) return code;
+  }
+  throw std::invalid_argument("unknown error code '" + name + "'");
+}
+
+}  // namespace
+
+record::Record record_from_json(const nlohmann::json& j) {
+  if (j.at("type") == "error") {
+    record::ErrorResult e;
+    e.source = j.at("source").get<std::string>();
+    e.page = j.value("page", 0);
+    e.error = {code_from_string(j.at("error").at("code").get<std::string>()),
+               j.at("error").at("message").get<std::string>()};
+    return e;
+  }
+  record::PageResult p;
+  p.source = j.at("source").get<std::string>();
+  p.page = j.at("page").get<int>();
+  p.pages = j.at("pages").get<int>();
+  p.width = j.at("width").get<int>();
+  p.height = j.at("height").get<int>();
+  p.dpi = j.at("dpi").get<int>();
+  p.lang = j.at("lang").get<std::string>();
+  p.confidence = j.at("confidence").get<double>();
+  p.words = j.at("word_count").get<int>();
+  p.duration_ms = j.at("duration_ms").get<double>();
+  p.text = j.at("text").get<std::string>();
+  if (j.contains("lines")) p.items = items_from_json(j["lines"]);
+  if (j.contains("words")) p.items = items_from_json(j["words"]);
+  return p;
 }
 
 std::string dump(const ordered_json& value) {

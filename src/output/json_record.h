@@ -10,6 +10,10 @@ namespace ocrbatch::output {
 nlohmann::ordered_json to_json(const record::Record& record, record::Detail detail);
 nlohmann::ordered_json to_json(const record::RunStats& stats);
 
+// The inverse of to_json for page and error records: lets the ledger keep records as JSON
+// and replay them through any sink. Throws nlohmann::json::exception on malformed input.
+record::Record record_from_json(const nlohmann::json& j);
+
 // Serialises without throwing on invalid UTF-8 (file names need not be UTF-8): bad bytes
 // become U+FFFD.
 std::string dump(const nlohmann::ordered_json& value);

@@ -17,6 +17,8 @@ class AtomicFile {
   AtomicFile& operator=(const AtomicFile&) = delete;
 
   std::ostream& stream() { return stream_; }
+  // The file being written until commit(); empty when writing a FIFO or device directly.
+  std::string temp_path() const { return direct_ ? std::string() : temp_path_; }
   // Flushes, syncs and renames. Throws std::runtime_error on failure.
   void commit();
   // Removes the temporary file now; for a process about to _exit. Thread-safe.

@@ -1,0 +1,30 @@
+#include "cli/fingerprint.h"
+
+#include <algorithm>
+#include <sstream>
+#include <vector>
+
+#include "util/hash.h"
+
+namespace ocrbatch::cli {
+
+std::string settings_fingerprint(const engine::EngineOptions& options, const std::string& datapath,
+                                 const std::string& engine_version) {
+  std::ostringstream parts;
+  parts << "record=1\n" << engine_version << "\nlang=" << options.lang << "\npsm=" << options.psm
+        << "\noem=" << options.oem << "\ndetail=" << static_cast<int>(options.detail)
+        << "\npreprocess=none\n";
+  auto variables = options.variables;
+  std::sort(variables.begin(), variables.end());
+  for (const auto& [name, value] : variables) parts << "var " << name << "=" << value << "\n";
+  // The models by content, so an updated traineddata package invalidates old results.
+  std::stringstream langs(options.lang);
+  std::string lang;
+  std::string dir = datapath;
+  if (!dir.empty() && dir.back() != '/') dir += '/';
+  while (std::getline(langs, lang, '+'))
+    if (!lang.empty()) parts << "model " << lang << "=" << util::file_hash(dir + lang + ".traineddata") << "\n";
+  return util::content_hash(parts.str());
+}
+
+}  // namespace ocrbatch::cli
