@@ -5,6 +5,7 @@ Run: /usr/bin/python3 -m pytest -q tests/e2e/test_accuracy_harness.py
 
 import importlib.util
 import random
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,11 @@ SCRIPT = REPO_ROOT / "bench" / "accuracy.py"
 def _load():
     spec = importlib.util.spec_from_file_location("ocrbatch_bench_accuracy", SCRIPT)
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    saved, sys.dont_write_bytecode = sys.dont_write_bytecode, True  # no bench/__pycache__
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.dont_write_bytecode = saved
     return module
 
 

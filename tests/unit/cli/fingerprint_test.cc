@@ -1,0 +1,41 @@
+#include "cli/fingerprint.h"
+
+#include <gtest/gtest.h>
+
+namespace ocrbatch::cli {
+namespace {
+
+const char* const kTessdata = "/usr/share/tesseract-ocr/5/tessdata";
+
+TEST(SettingsFingerprint, ChangesWithEverySettingThatChangesResults) {
+  engine::EngineOptions base;
+  const auto reference = settings_fingerprint(base, kTessdata, "tesseract 5.3.0");
+  EXPECT_EQ(reference, settings_fingerprint(base, kTessdata, "tesseract 5.3.0"));
+
+  auto lang = base;
+  lang.lang = "eng+deu";
+  auto psm = base;
+  psm.psm = 6;
+  auto detail = base;
+  detail.detail = record::Detail::word;
+  auto variable = base;
+  variable.variables = {{"tessedit_char_whitelist", "0123456789"}};
+  for (const auto& changed : {lang, psm, detail, variable})
+    EXPECT_NE(settings_fingerprint(changed, kTessdata, "tesseract 5.3.0"), reference);
+  EXPECT_NE(settings_fingerprint(base, kTessdata, "tesseract 5.4.0"), reference);
+}
+
+TEST(SettingsFingerprint, IgnoresSettingsThatDoNotChangeResults) {
+  engine::EngineOptions base;
+  auto timeout = base;
+  timeout.timeout_s = 5;
+  EXPECT_EQ(settings_fingerprint(timeout, kTessdata, "v"), settings_fingerprint(base, kTessdata, "v"));
+}
+
+TEST(SettingsFingerprint, DependsOnTheModelFilesContent) {
+  engine::EngineOptions base;
+  EXPECT_NE(settings_fingerprint(base, kTessdata, "v"), settings_fingerprint(base, "/nonexistent", "v"));
+}
+
+}  // namespace
+}  // namespace ocrbatch::cli
