@@ -6,6 +6,10 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
+#include <fstream>
+#include <sstream>
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -18,6 +22,7 @@
 #include "image/image.h"
 #include "input/discovery.h"
 #include "ledger/ledger.h"
+#include "output/metrics.h"
 #include "output/sink.h"
 #include "pipeline/runner.h"
 #include "progress/reporter.h"
@@ -72,6 +77,7 @@ pipeline::DiscoverFn make_discovery(const RunConfig& config, std::function<bool(
     options.max_file_bytes = config.max_file_bytes;
     options.archive.max_entry_bytes = config.max_file_bytes;
     options.archive.hidden = config.hidden;
+    options.archive.max_total_bytes = config.max_archive_bytes;
     options.stopped = stopped;
     options.files_reached = reached;
     input::Discovery discovery(options, sink);
@@ -96,7 +102,15 @@ pipeline::DiscoverFn make_discovery(const RunConfig& config, std::function<bool(
   };
 }
 
-int run(const RunConfig& config, std::FILE* diag) {
+// What a run leaves for the metrics file.
+struct Outcome {
+  int exit_code = kExitFatal;
+  record::RunStats stats;
+  std::optional<ledger::LedgerStats> ledger;
+  int64_t last_success = 0;  // from the ledger; 0 if unknown
+};
+
+int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcome& outcome) {
   image::silence_library_messages();
   engine::check_languages(config.engine);
   // One engine is built here, before any output exists, so a bad setup fails fast with
@@ -113,6 +127,19 @@ int run(const RunConfig& config, std::FILE* diag) {
     options.detail = config.detail;
     ledger = std::make_unique<ledger::Ledger>(options);
   }
+  // Whatever happens from here, the metrics report on the ledger as the run left it.
+  struct LedgerReport {
+    ledger::Ledger* ledger;
+    Outcome& outcome;
+    ~LedgerReport() {
+      if (!ledger) return;
+      try {
+        outcome.ledger = ledger->stats();
+        outcome.last_success = ledger->last_success();
+      } catch (const std::exception&) {
+      }
+    }
+  } ledger_report{ledger.get(), outcome};
 
   std::optional<util::AtomicFile> file;
   if (!config.output.empty()) file.emplace(config.output);
@@ -126,7 +153,7 @@ int run(const RunConfig& config, std::FILE* diag) {
   progress::LinePrinter printer(diag);
   progress::Reporter reporter(
       progress::resolve_progress_mode(config.progress, ::isatty(::fileno(diag)) != 0), config.quiet,
-      printer);
+      printer, log);
 
   // Progress totals: a pre-pass counts the files under the named paths (names only) while
   // discovery reads them; what is left to reach is the difference.
@@ -138,6 +165,8 @@ int run(const RunConfig& config, std::FILE* diag) {
   runner_options.cache = ledger.get();
   runner_options.emit_all = config.emit_all;
   runner_options.retry_errors = config.retry_errors;
+  runner_options.max_pixels = config.max_pixels;
+  runner_options.max_pages = config.max_pages;
   runner_options.unreached_inputs = [&]() -> uint64_t {
     const uint64_t c = counted.load(), r = reached.load();
     return counting_done && c > r ? c - r : 0;
@@ -161,7 +190,7 @@ int run(const RunConfig& config, std::FILE* diag) {
   }
   Writer writer(*sink, out, reporter);
   sink->begin_run();
-  const auto stats = runner.run(
+  const auto& stats = outcome.stats = runner.run(
       make_discovery(config, [&runner] { return runner.cancelled(); }, &reached), writer,
       std::move(first_engine));
   if (counter.joinable()) {
@@ -186,6 +215,30 @@ int run(const RunConfig& config, std::FILE* diag) {
   return stats.errors > 0 ? kExitSomeFailed : kExitSuccess;
 }
 
+// Rewrites the metrics file after every run, failed ones included, so monitoring sees a
+// fresh exit code and an ageing last-success time when runs stop succeeding.
+void write_metrics(const std::string& path, const Outcome& outcome, std::FILE* diag) {
+  output::MetricsContext context;
+  context.now_s = std::time(nullptr);
+  context.exit_code = outcome.exit_code;
+  if (outcome.ledger) {
+    context.ledger_rows = outcome.ledger->rows;
+    context.ledger_bytes = outcome.ledger->bytes;
+  }
+  std::ifstream previous(path);
+  std::stringstream previous_text;
+  previous_text << previous.rdbuf();
+  context.last_success_s = std::max(outcome.last_success, output::last_success_from(previous_text.str()));
+  if (outcome.exit_code == kExitSuccess) context.last_success_s = context.now_s;
+  try {
+    util::AtomicFile file(path);
+    file.stream() << output::prometheus_text(outcome.stats, context);
+    file.commit();
+  } catch (const std::exception& e) {
+    std::fprintf(diag, "ocrbatch: metrics: %s\n", e.what());
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -199,15 +252,29 @@ int main(int argc, char** argv) {
     return kExitFatal;
   }
   std::FILE* diag = util::take_stderr_from_libraries();
+  std::optional<progress::LogFile> log;
+  Outcome outcome;
+  std::string fatal;
   try {
-    return run(config, diag);
+    if (!config.log_file.empty()) {
+      log.emplace(config.log_file);
+      log->info("start: ocrbatch " + version_text().substr(9) + ", " + std::to_string(config.jobs) +
+                " jobs, lang " + config.engine.lang);
+    }
+    outcome.exit_code = run(config, diag, log ? &*log : nullptr, outcome);
   } catch (const ledger::LedgerBusy& e) {
-    std::fprintf(diag, "ocrbatch: %s\n", e.what());
-    return kExitLedgerBusy;
-  } catch (const std::exception& e) {  // engine::SetupError, ledger and output file errors
-    std::fprintf(diag, "ocrbatch: %s\n", e.what());
-    return kExitFatal;
+    fatal = e.what();
+    outcome.exit_code = kExitLedgerBusy;
+  } catch (const std::exception& e) {  // engine::SetupError, ledger, log and output file errors
+    fatal = e.what();
+    outcome.exit_code = kExitFatal;
   }
+  if (!fatal.empty()) {
+    std::fprintf(diag, "ocrbatch: %s\n", fatal.c_str());
+    if (log) log->write("FATAL", fatal);
+  }
+  if (!config.metrics_file.empty()) write_metrics(config.metrics_file, outcome, diag);
+  return outcome.exit_code;
 }
 
 }  // namespace ocrbatch::cli

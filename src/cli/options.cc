@@ -31,6 +31,11 @@ struct RawOptions {
   std::vector<std::string> variables;
   uint64_t max_file_mb = 1024;
   double timeout_s = 300;
+  uint64_t max_pixels = 150000000;
+  int max_pages = 10000;
+  uint64_t max_archive_mb = 16384;
+  std::string metrics_file;
+  std::string log_file;
   std::string ledger;
   std::string emit = "new";
   bool retry_errors = false;
@@ -83,6 +88,11 @@ RunConfig validate(const RawOptions& raw) {
   config.progress = raw.progress;
   config.quiet = raw.quiet;
   config.max_file_bytes = raw.max_file_mb << 20;
+  config.max_pixels = raw.max_pixels;
+  config.max_pages = raw.max_pages;
+  config.max_archive_bytes = raw.max_archive_mb << 20;
+  config.metrics_file = raw.metrics_file;
+  config.log_file = raw.log_file;
   config.ledger = raw.ledger;
   config.emit_all = raw.emit == "all";
   config.retry_errors = raw.retry_errors;
@@ -149,6 +159,17 @@ ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
   app.add_option("--max-file-size", raw.max_file_mb,
                  "Refuse image files and archive entries larger than MB MiB (default 1024)")
       ->type_name("MB")->check(CLI::Range(1, 1 << 20).description(""))->group(kInput);
+  app.add_option("--max-archive-size", raw.max_archive_mb,
+                 "Stop reading an archive once its entries decompress past MB MiB in total "
+                 "(default 16384); entries over 100x their compressed size past 64 MiB are "
+                 "refused as decompression bombs")
+      ->type_name("MB")->check(CLI::Range(1, 1 << 30).description(""))->group(kInput);
+  app.add_option("--max-pixels", raw.max_pixels,
+                 "Refuse pages whose header declares more pixels, before decoding them "
+                 "(default 150000000); sides over 32767 are always refused")
+      ->type_name("N")->check(CLI::Range(1ull, 1ull << 40).description(""))->group(kInput);
+  app.add_option("--max-pages", raw.max_pages, "Refuse files with more pages (default 10000)")
+      ->type_name("N")->check(CLI::Range(1, 1 << 24).description(""))->group(kInput);
 
   const char* kOutput = "Output";
   app.add_option("-o,--output", raw.output,
@@ -180,7 +201,7 @@ ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
   app.add_option("--ledger", raw.ledger,
                  "Remember every page done in this SQLite file; later runs skip content already "
                  "done with the same settings, and finish what an interrupted run left")
-      ->type_name("FILE")->group(kLedger);
+      ->type_name("FILE")->envname("OCRBATCH_LEDGER")->group(kLedger);
   app.add_option("--emit", raw.emit,
                  "With --ledger: write only new results, or also the remembered ones")
       ->type_name("new|all")->check(CLI::IsMember({"new", "all"}).description(""))
@@ -198,14 +219,24 @@ ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
                  "0: no limit (default 300)")
       ->type_name("SECONDS")->check(CLI::Range(0.0, 86400.0).description(""))->group(kRun);
   app.add_option("-j,--jobs", raw.jobs, "Worker threads, each with one warm engine (default: cores)")
-      ->type_name("N")->check(CLI::Range(1, 256).description(""))->group(kRun);
+      ->type_name("N")->envname("OCRBATCH_JOBS")->check(CLI::Range(1, 256).description(""))->group(kRun);
   app.add_option("--progress", raw.progress,
                  "Progress on stderr: auto is a bar on a terminal, else none; plain prints a "
                  "line every 5 s for logs")
-      ->type_name("auto|bar|plain|none")->check(CLI::IsMember({"auto", "bar", "plain", "none"}).description(""))
+      ->type_name("auto|bar|plain|none")->envname("OCRBATCH_PROGRESS")->check(CLI::IsMember({"auto", "bar", "plain", "none"}).description(""))
       ->default_val("auto")->group(kRun);
   app.add_flag("-q,--quiet", raw.quiet, "Print only errors on stderr: no progress, no summary line")
       ->group(kRun);
+  app.add_option("--log-file", raw.log_file,
+                 "Append timestamped lines (start, each error, summary) to FILE")
+      ->type_name("FILE")->group(kRun);
+  app.add_option("--metrics-file", raw.metrics_file,
+                 "Write run metrics in Prometheus text format to FILE, atomically (for "
+                 "node_exporter's textfile collector)")
+      ->type_name("FILE")->group(kRun);
+  app.set_config("--config", "", "Read options from a TOML or INI file (long option names as "
+                 "keys); the environment and the command line override it")
+      ->type_name("FILE")->envname("OCRBATCH_CONFIG")->group(kRun);
 
   try {
     app.parse(argc, argv);

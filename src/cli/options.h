@@ -24,6 +24,11 @@ struct RunConfig {
   std::string progress = "auto";
   bool quiet = false;
   uint64_t max_file_bytes = 1ull << 30;
+  uint64_t max_pixels = 150000000;
+  int max_pages = 10000;
+  uint64_t max_archive_bytes = 16ull << 30;
+  std::string metrics_file;
+  std::string log_file;
   std::string ledger;                // "" no ledger
   bool emit_all = false;
   bool retry_errors = false;

@@ -103,6 +103,16 @@ Info info(const Pix* pix) {
   return Info{pixGetWidth(p), pixGetHeight(p), pixGetYRes(p)};
 }
 
+record::Result<Info> header(std::string_view bytes, Format format, int page_index) {
+  const auto* data = reinterpret_cast<const l_uint8*>(bytes.data());
+  l_int32 w = 0, h = 0, bps = 0, spp = 0, res = 0, cmap = 0, fmt = 0;
+  const bool failed = format == Format::tiff
+                          ? readHeaderMemTiff(data, bytes.size(), page_index, &w, &h, &bps, &spp, &res, &cmap, &fmt) != 0
+                          : pixReadHeaderMem(data, bytes.size(), &fmt, &w, &h, &bps, &spp, &cmap) != 0;
+  if (failed) return decode_error("cannot read the image header");
+  return Info{w, h, res};
+}
+
 void silence_library_messages() { setMsgSeverity(L_SEVERITY_NONE); }
 
 }  // namespace ocrbatch::image

@@ -37,6 +37,13 @@ struct Info {
 };
 Info info(const Pix* pix);
 
+// Reads only the header of page `page_index`: width and height without decoding pixels,
+// so an image too large to decode safely can be refused first. Fails on a bad header.
+record::Result<Info> header(std::string_view bytes, Format format, int page_index);
+
+// Tesseract cannot take an image with a side longer than this.
+constexpr int kMaxSide = 32767;
+
 // Leptonica reports errors on stderr by default; we report them as records instead.
 void silence_library_messages();
 

@@ -3,6 +3,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <cerrno>
@@ -109,6 +110,7 @@ bool read_archive(util::FdReader& reader, std::string head, const std::string& a
   if (archive_read_open(a.get(), &source, nullptr, read_callback, nullptr) != ARCHIVE_OK)
     return corrupt("cannot open archive");
 
+  uint64_t total = 0;  // decompressed bytes of every entry so far
   struct archive_entry* entry = nullptr;
   for (;;) {
     const int status = archive_read_next_header(a.get(), &entry);
@@ -118,7 +120,13 @@ bool read_archive(util::FdReader& reader, std::string head, const std::string& a
     const char* raw_name = archive_entry_pathname(entry);
     const std::string entry_name = raw_name ? raw_name : "(unnamed)";
     const std::string name = archive_name + "::" + entry_name;
-    if (archive_entry_filetype(entry) != AE_IFREG) continue;  // folders, links, devices
+    if (archive_entry_filetype(entry) == AE_IFDIR) continue;
+    if (archive_entry_filetype(entry) != AE_IFREG) {
+      // Symlinks and devices: nothing is ever extracted, so they cannot point anywhere;
+      // they are not images either.
+      if (!sink(InputItem::make_skipped(name))) return false;
+      continue;
+    }
     if (is_macos_metadata(entry_name) || (!limits.hidden && is_hidden_entry(entry_name))) continue;
 
     if (archive_entry_is_encrypted(entry)) {
@@ -139,22 +147,36 @@ bool read_archive(util::FdReader& reader, std::string head, const std::string& a
     // The declared size can lie or be absent (streamed zip entries), so the limit is also
     // enforced while reading.
     std::string bytes;
-    bool over_limit = false;
+    enum class Stop { none, entry_limit, total_limit, bomb } stop = Stop::none;
+    const auto raw_start = archive_filter_bytes(a.get(), -1);
     std::array<char, 1 << 16> chunk{};
     la_ssize_t n = 0;
     while ((n = archive_read_data(a.get(), chunk.data(), chunk.size())) > 0) {
-      if (bytes.size() + static_cast<uint64_t>(n) > limits.max_entry_bytes) {
-        over_limit = true;
-        break;
-      }
+      const uint64_t size = bytes.size() + static_cast<uint64_t>(n);
+      const auto raw = static_cast<uint64_t>(std::max<la_int64_t>(1, archive_filter_bytes(a.get(), -1) - raw_start));
+      if (size > limits.max_entry_bytes) stop = Stop::entry_limit;
+      else if (limits.max_total_bytes > 0 && total + size > limits.max_total_bytes) stop = Stop::total_limit;
+      else if (size > kBombMinBytes && size / raw > kBombRatio) stop = Stop::bomb;
+      if (stop != Stop::none) break;
       bytes.append(chunk.data(), static_cast<size_t>(n));
     }
-    if (over_limit) {
+    total += bytes.size();
+    if (stop == Stop::entry_limit) {
       if (!sink(InputItem::make_error(name, ErrorCode::too_large,
                                       "entry decompresses past the " +
                                           std::to_string(limits.max_entry_bytes) + "-byte limit")))
         return false;
       continue;
+    }
+    if (stop != Stop::none) {
+      // Past the archive's total or a bomb: nothing more is read from this archive.
+      const std::string why =
+          stop == Stop::bomb
+              ? "entry decompresses to over " + std::to_string(kBombRatio) +
+                    " times its compressed size: refused as a decompression bomb"
+              : "archive decompresses past the " + std::to_string(limits.max_total_bytes) +
+                    "-byte total limit; the rest of it is not read";
+      return sink(InputItem::make_error(name, ErrorCode::too_large, why));
     }
     if (n < 0) {
       // Entry data is damaged; report it and try to carry on with the next entry.

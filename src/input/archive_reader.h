@@ -16,12 +16,18 @@ bool looks_like_archive(std::string_view head);
 
 struct ArchiveLimits {
   uint64_t max_entry_bytes = 0;
+  uint64_t max_total_bytes = 0;  // all entries of one archive, decompressed; 0: no limit
   bool hidden = false;  // read entries with a path component starting with '.'
 };
 
 // True for names that say "archive" (.zip, .tar, .tgz, .tar.gz, .7z, ...): a folder walk
 // opens only these as archives, so a compressed log or an office document is skipped.
 bool has_archive_extension(std::string_view name);
+
+// An entry that decompresses past this size and more than kBombRatio times what it
+// takes in the archive is treated as a decompression bomb.
+constexpr uint64_t kBombMinBytes = 64ull << 20;
+constexpr uint64_t kBombRatio = 100;
 
 // Reads the archive from `reader`, whose first bytes were already consumed into `head`.
 // Pushes one item per regular entry, named "archive_name::entry". A damaged archive ends

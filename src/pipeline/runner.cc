@@ -71,6 +71,25 @@ struct Runner::Shared {
   }
 };
 
+// Refuses a page whose header declares more pixels than allowed, or a side Tesseract
+// cannot take, before its pixels are decoded. A header that cannot be read is left to the
+// decoder to report.
+std::optional<record::Error> Runner::check_size(const Job& job) const {
+  const auto head = image::header(*job.bytes, job.format, job.page - 1);
+  if (!head) return std::nullopt;
+  const auto& h = head.value();
+  const uint64_t pixels = static_cast<uint64_t>(h.width) * static_cast<uint64_t>(h.height);
+  const std::string size = std::to_string(h.width) + "x" + std::to_string(h.height);
+  if (options_.max_pixels > 0 && pixels > options_.max_pixels)
+    return record::Error{ErrorCode::too_large, "image is " + size + " (" + std::to_string(pixels) +
+                                                   " pixels), over the --max-pixels limit of " +
+                                                   std::to_string(options_.max_pixels)};
+  if (h.width > image::kMaxSide || h.height > image::kMaxSide)
+    return record::Error{ErrorCode::too_large, "image is " + size + "; Tesseract takes at most " +
+                                                   std::to_string(image::kMaxSide) + " pixels a side"};
+  return std::nullopt;
+}
+
 Runner::Runner(RunnerOptions options, engine::EngineFactory make_engine, ChainFactory make_chain)
     : options_(std::move(options)),
       make_engine_(std::move(make_engine)),
@@ -158,6 +177,15 @@ record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler,
         return true;
       }
       pages = counted.value();
+      if (options_.max_pages > 0 && pages > options_.max_pages) {
+        if (!admit(&seq)) return false;
+        deliver(seq, Outcome{ErrorResult{item.name, 0,
+                                         {ErrorCode::too_large,
+                                          std::to_string(pages) + " pages, over the --max-pages limit of " +
+                                              std::to_string(options_.max_pages)}},
+                             key, 0, 0, false});
+        return true;
+      }
     }
     for (int page = 1; page <= pages; ++page) {
       const CachedPage* row = nullptr;
@@ -225,6 +253,11 @@ record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler,
           }
         }
         const auto start = Clock::now();
+        if (auto refused = check_size(*job)) {
+          deliver(job->seq, Outcome{ErrorResult{job->source, job->pages > 1 ? job->page : 0, *refused},
+                                    job->key, job->page, job->pages, false});
+          continue;
+        }
         auto decoded = image::decode(*job->bytes, job->format, job->page - 1);
         if (!decoded) {
           deliver(job->seq, Outcome{ErrorResult{job->source, job->pages > 1 ? job->page : 0, decoded.error()},

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "engine/engine.h"
@@ -32,6 +33,9 @@ struct RunnerOptions {
   ResultCache* cache = nullptr;
   bool emit_all = false;      // write cached records again, not only new work
   bool retry_errors = false;  // process again pages whose cached result is an error
+  // Pages over these limits are refused with too_large before they are decoded.
+  uint64_t max_pixels = 0;    // width * height; 0: no limit
+  int max_pages = 0;          // pages in one file; 0: no limit
 };
 
 // Live counters for progress display. Units are records written plus files skipped.
@@ -77,6 +81,8 @@ class Runner {
   struct Job;
   struct Outcome;
   struct Shared;
+
+  std::optional<record::Error> check_size(const Job& job) const;
 
   RunnerOptions options_;
   engine::EngineFactory make_engine_;

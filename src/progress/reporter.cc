@@ -60,8 +60,8 @@ ProgressMode resolve_progress_mode(const std::string& requested, bool stderr_is_
   return stderr_is_terminal ? ProgressMode::bar : ProgressMode::none;
 }
 
-Reporter::Reporter(ProgressMode mode, bool quiet, LinePrinter& printer)
-    : mode_(quiet ? ProgressMode::none : mode), quiet_(quiet), printer_(printer) {
+Reporter::Reporter(ProgressMode mode, bool quiet, LinePrinter& printer, LogFile* log)
+    : mode_(quiet ? ProgressMode::none : mode), quiet_(quiet), printer_(printer), log_(log) {
   // A bar needs a terminal to redraw on; elsewhere it degrades to periodic lines.
   if (mode_ == ProgressMode::bar && !printer_.smart()) mode_ = ProgressMode::plain;
 }
@@ -85,13 +85,16 @@ void Reporter::update(const pipeline::Progress& counts) {
 }
 
 void Reporter::error(const std::string& source, const record::Error& error) {
-  printer_.line("ocrbatch: " + source + ": " + std::string(record::to_string(error.code)) + ": " +
-                error.message);
+  const std::string text = source + ": " + std::string(record::to_string(error.code)) + ": " + error.message;
+  printer_.line("ocrbatch: " + text);
+  if (log_) log_->error(text);
 }
 
 void Reporter::finish(const record::RunStats& stats) {
   printer_.clear();
-  if (!quiet_) printer_.line(format_summary(stats));
+  const std::string summary = format_summary(stats);
+  if (!quiet_) printer_.line(summary);
+  if (log_) log_->info(summary.substr(summary.find(' ') + 1));  // without the "ocrbatch:" prefix
 }
 
 }  // namespace ocrbatch::progress

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <string>
 
+#include "progress/log_file.h"
 #include "progress/status_format.h"
 
 namespace ocrbatch::progress {
@@ -39,7 +40,8 @@ ProgressMode resolve_progress_mode(const std::string& requested, bool stderr_is_
 
 class Reporter {
  public:
-  Reporter(ProgressMode mode, bool quiet, LinePrinter& printer);
+  // `log`, if given, also receives every error and the summary, whatever `quiet` says.
+  Reporter(ProgressMode mode, bool quiet, LinePrinter& printer, LogFile* log = nullptr);
   void update(const pipeline::Progress& counts);
   bool shows_progress() const { return mode_ != ProgressMode::none; }
   void error(const std::string& source, const record::Error& error);
@@ -51,6 +53,7 @@ class Reporter {
   ProgressMode mode_;
   bool quiet_;
   LinePrinter& printer_;
+  LogFile* log_;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
   std::chrono::steady_clock::time_point last_draw_{};
 };

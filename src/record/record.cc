@@ -17,12 +17,21 @@ std::string_view to_string(ErrorCode code) {
   return "unknown";
 }
 
+void DurationHistogram::add(double seconds) {
+  size_t i = 0;
+  while (i < kBuckets && seconds > kBounds[i]) ++i;
+  ++counts[i];
+  sum_s += seconds;
+  ++count;
+}
+
 void RunStats::count(const Record& record) {
   if (const auto* error = std::get_if<ErrorResult>(&record)) {
     ++errors;
     ++errors_by_code[std::string(to_string(error->error.code))];
   } else {
     ++pages;
+    page_seconds.add(std::get<PageResult>(record).duration_ms / 1000.0);
   }
 }
 

@@ -89,6 +89,16 @@ struct ErrorResult {
 
 using Record = std::variant<PageResult, ErrorResult>;
 
+// Page recognition times in Prometheus histogram buckets (seconds, cumulative on output).
+struct DurationHistogram {
+  static constexpr double kBounds[] = {0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300};
+  static constexpr size_t kBuckets = sizeof(kBounds) / sizeof(kBounds[0]);
+  uint64_t counts[kBuckets + 1] = {};  // the last is +Inf
+  double sum_s = 0;
+  uint64_t count = 0;
+  void add(double seconds);
+};
+
 // Totals for the run, written as the last record.
 struct RunStats {
   uint64_t pages = 0;
@@ -98,6 +108,7 @@ struct RunStats {
   std::map<std::string, uint64_t> errors_by_code;
   double elapsed_s = 0;
   bool interrupted = false;
+  DurationHistogram page_seconds;
 
   void count(const Record& record);
   double pages_per_second() const { return elapsed_s > 0 ? pages / elapsed_s : 0; }

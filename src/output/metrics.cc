@@ -1,0 +1,89 @@
+#include "output/metrics.h"
+
+#include <fmt/format.h>
+
+#include <sstream>
+
+namespace ocrbatch::output {
+namespace {
+
+class Writer {
+ public:
+  void gauge(const char* name, const char* help, double value, const std::string& labels = "") {
+    header(name, help, "gauge");
+    sample(name, labels, value);
+  }
+  void header(const char* name, const char* help, const char* type) {
+    out_ << "# HELP " << name << " " << help << "\n# TYPE " << name << " " << type << "\n";
+  }
+  void sample(const std::string& name, const std::string& labels, double value) {
+    out_ << name << (labels.empty() ? "" : "{" + labels + "}") << " " << fmt::format("{}", value) << "\n";
+  }
+  std::string str() const { return out_.str(); }
+
+ private:
+  std::ostringstream out_;
+};
+
+}  // namespace
+
+std::string prometheus_text(const record::RunStats& stats, const MetricsContext& c) {
+  Writer w;
+  w.gauge("ocrbatch_pages", "Pages recognised by the last run.", static_cast<double>(stats.pages));
+  w.gauge("ocrbatch_pages_cached",
+          "Pages the last run skipped because the ledger had them done with the same settings.",
+          static_cast<double>(stats.cached));
+  w.gauge("ocrbatch_files_skipped", "Non-image files the last run met and skipped.",
+          static_cast<double>(stats.skipped));
+  w.header("ocrbatch_errors", "Error records written by the last run, by error code.", "gauge");
+  // Every code appears, zero or not, so alerts on a code never see a missing series.
+  for (int i = 0; i <= static_cast<int>(record::ErrorCode::ocr_failed); ++i) {
+    const std::string code(record::to_string(static_cast<record::ErrorCode>(i)));
+    const auto it = stats.errors_by_code.find(code);
+    w.sample("ocrbatch_errors", "code=\"" + code + "\"",
+             it == stats.errors_by_code.end() ? 0.0 : static_cast<double>(it->second));
+  }
+  w.header("ocrbatch_page_duration_seconds", "Decode and recognition time per page in the last run.",
+           "histogram");
+  uint64_t cumulative = 0;
+  for (size_t i = 0; i <= record::DurationHistogram::kBuckets; ++i) {
+    cumulative += stats.page_seconds.counts[i];
+    const std::string le = i < record::DurationHistogram::kBuckets
+                               ? fmt::format("{}", record::DurationHistogram::kBounds[i])
+                               : "+Inf";
+    w.sample("ocrbatch_page_duration_seconds_bucket", "le=\"" + le + "\"", static_cast<double>(cumulative));
+  }
+  w.sample("ocrbatch_page_duration_seconds_sum", "", stats.page_seconds.sum_s);
+  w.sample("ocrbatch_page_duration_seconds_count", "", static_cast<double>(stats.page_seconds.count));
+  w.gauge("ocrbatch_run_duration_seconds", "Wall time of the last run.", stats.elapsed_s);
+  w.gauge("ocrbatch_pages_per_second", "Pages recognised per second of wall time in the last run.",
+          stats.pages_per_second());
+  w.gauge("ocrbatch_run_interrupted", "1 if the last run was stopped by a signal.", stats.interrupted ? 1 : 0);
+  w.gauge("ocrbatch_exit_code", "Exit status of the last run.", c.exit_code);
+  w.gauge("ocrbatch_last_run_timestamp_seconds", "Unix time the last run ended.", static_cast<double>(c.now_s));
+  w.gauge("ocrbatch_last_success_timestamp_seconds",
+          "Unix time of the last run in which every input succeeded (0: never).",
+          static_cast<double>(c.last_success_s));
+  if (c.ledger_rows)
+    w.gauge("ocrbatch_ledger_pages", "Page results held in the ledger.", static_cast<double>(*c.ledger_rows));
+  if (c.ledger_bytes)
+    w.gauge("ocrbatch_ledger_bytes", "Size of the ledger database on disk.", static_cast<double>(*c.ledger_bytes));
+  return w.str();
+}
+
+int64_t last_success_from(const std::string& text) {
+  std::istringstream in(text);
+  const std::string key = "ocrbatch_last_success_timestamp_seconds ";
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(key, 0) == 0) {
+      try {
+        return static_cast<int64_t>(std::stod(line.substr(key.size())));
+      } catch (const std::exception&) {
+        return 0;
+      }
+    }
+  }
+  return 0;
+}
+
+}  // namespace ocrbatch::output

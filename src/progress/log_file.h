@@ -1,0 +1,26 @@
+#pragma once
+
+#include <cstdio>
+#include <string>
+
+namespace ocrbatch::progress {
+
+// An append-only log for unattended runs: one line per event, each with a UTC timestamp
+// and a level, e.g. "2026-11-22T02:30:00Z ERROR scan.png: decode_failed: ...". Lines are
+// written whole with O_APPEND, so logrotate's copytruncate and several writers are safe.
+class LogFile {
+ public:
+  explicit LogFile(const std::string& path);  // throws std::runtime_error
+  ~LogFile();
+  LogFile(const LogFile&) = delete;
+  LogFile& operator=(const LogFile&) = delete;
+
+  void info(const std::string& message) { write("INFO", message); }
+  void error(const std::string& message) { write("ERROR", message); }
+  void write(const char* level, const std::string& message);
+
+ private:
+  int fd_ = -1;
+};
+
+}  // namespace ocrbatch::progress
