@@ -48,18 +48,18 @@ const char* const kFooter = R"(Output (stdout unless -o): JSON Lines, one object
   error    {"type":"error","source"[,"page"],"error":{"code","message"}}
            codes: not_found permission_denied read_failed unsupported_format
                   decode_failed archive_corrupt too_large timeout ocr_failed
-  summary  {"type":"summary","pages","errors","errors_by_code","skipped",
+  summary  {"type":"summary","pages","errors","errors_by_code","skipped","cached",
             "interrupted","elapsed_s","pages_per_second"}  (always last)
 
 Exit status: 0 all inputs succeeded, 1 some inputs failed, 2 usage or setup error,
-130 interrupted.
+75 another run holds the ledger, 130 interrupted.
 
 Examples:
   ocrbatch scans/ > scans.jsonl
   ocrbatch invoices.zip -f csv -o invoices.csv
   find /srv/inbox -name '*.tif' -print0 | ocrbatch --files-from - -0 > results.jsonl
   cat page.png | ocrbatch - -f text
-  ocrbatch --progress plain -o /srv/ocr/nightly.jsonl /srv/inbox 2>>/var/log/ocr.log
+  ocrbatch --config /etc/ocrbatch/nightly.toml /srv/inbox   # cron: ledger, metrics, log
 
 See man ocrbatch for the full output contract.)";
 

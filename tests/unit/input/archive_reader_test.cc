@@ -84,6 +84,34 @@ TEST(ArchiveExtension, KnowsContainerNamesOnly) {
   EXPECT_FALSE(has_archive_extension("report.docx"));
 }
 
+TEST_F(ArchiveReaderTest, RefusesADecompressionBombAndStopsReading) {
+  const std::string zeros(kBombMinBytes + (1 << 20), '\0');
+  const auto items = read(test::make_archive("tar.gz", {{"bomb.png", zeros}, {"after.png", png}}),
+                          1ull << 30);
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].error->code, ErrorCode::too_large);
+  EXPECT_NE(items[0].error->message.find("bomb"), std::string::npos);
+}
+
+TEST_F(ArchiveReaderTest, StopsAtTheArchiveTotalLimit) {
+  const auto path = dir.write("a", test::make_archive("zip", {{"1.png", png}, {"2.png", png}, {"3.png", png}}));
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  util::FdReader reader(fd, nullptr);
+  std::string head;
+  reader.read_up_to(head, 512);
+  std::vector<InputItem> items;
+  ArchiveLimits limits{1 << 20};
+  limits.max_total_bytes = png.size() * 2 + png.size() / 2;
+  read_archive(reader, head, "a.zip", limits, [&](InputItem item) {
+    items.push_back(std::move(item));
+    return true;
+  });
+  ::close(fd);
+  ASSERT_EQ(items.size(), 3u);
+  EXPECT_EQ(items[1].kind, InputItem::Kind::image);
+  EXPECT_EQ(items[2].error->code, ErrorCode::too_large);
+}
+
 TEST_F(ArchiveReaderTest, RefusesEntriesOverTheLimit) {
   const auto items = read(test::make_archive("zip", {{"big.png", png + std::string(5000, 'x')}}), 1000);
   ASSERT_EQ(items.size(), 1u);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <map>
 #include <mutex>
 
 #include "fake_engine.h"
@@ -134,6 +135,71 @@ TEST(Runner, SplitsMultiPageTiffIntoOneJobPerPage) {
   const auto& third = std::get<PageResult>(handler.records[2]);
   EXPECT_EQ(third.pages, 3);
   EXPECT_EQ(third.width, 120);
+}
+
+TEST(Runner, RefusesPagesOverThePixelAndPageLimitsBeforeDecoding) {
+  RunnerOptions options;
+  options.jobs = 1;
+  options.max_pixels = 30 * 20;
+  options.max_pages = 2;
+  Runner runner(options, [] { return std::make_unique<test::FakeEngine>(); }, nullptr);
+  CollectingHandler handler;
+  const auto stats = runner.run(
+      [](const input::ItemSink& sink) {
+        sink(png_item("small", 30));
+        sink(png_item("big", 31));
+        sink(input::InputItem::make_image("long.tif", test::multipage_tiff(3), image::Format::tiff));
+      },
+      handler);
+  EXPECT_EQ(handler.sources(), (std::vector<std::string>{"small#1", "big!", "long.tif!"}));
+  EXPECT_EQ(std::get<ErrorResult>(handler.records[1]).error.code, ErrorCode::too_large);
+  EXPECT_EQ(std::get<ErrorResult>(handler.records[2]).error.code, ErrorCode::too_large);
+  EXPECT_EQ(stats.errors_by_code.at("too_large"), 2u);
+}
+
+// A cache that remembers in memory, standing in for the ledger.
+class MemoryCache : public ResultCache {
+ public:
+  std::string key_for(std::string_view bytes) override { return std::to_string(std::hash<std::string_view>{}(bytes)); }
+  CacheEntry lookup(const std::string& key) override { return entries[key]; }
+  void store(const std::string& key, int page, int pages, const record::Record& rec, bool from_cache) override {
+    ++stores;
+    if (from_cache) return;
+    auto& entry = entries[key];
+    entry.pages = pages;
+    entry.rows.push_back({page, rec, true, std::holds_alternative<ErrorResult>(rec)});
+  }
+  std::map<std::string, CacheEntry> entries;
+  int stores = 0;
+};
+
+TEST(Runner, SkipsCachedContentAndReplaysItUnderTheCurrentNameWhenAsked) {
+  MemoryCache cache;
+  auto discover = [](const std::string& name) {
+    return [name](const input::ItemSink& sink) {
+      sink(input::InputItem::make_image(name, test::multipage_tiff(2), image::Format::tiff));
+    };
+  };
+  RunnerOptions options;
+  options.cache = &cache;
+  {
+    Runner runner(options, [] { return std::make_unique<test::FakeEngine>(); }, nullptr);
+    CollectingHandler first;
+    runner.run(discover("a.tif"), first);
+    EXPECT_EQ(first.records.size(), 2u);
+  }
+  {
+    Runner runner(options, [] { return std::make_unique<test::FakeEngine>(); }, nullptr);
+    CollectingHandler again;
+    const auto stats = runner.run(discover("moved.tif"), again);
+    EXPECT_TRUE(again.records.empty());
+    EXPECT_EQ(stats.cached, 2u);
+  }
+  options.emit_all = true;
+  Runner runner(options, [] { return std::make_unique<test::FakeEngine>(); }, nullptr);
+  CollectingHandler all;
+  runner.run(discover("moved.tif"), all);
+  EXPECT_EQ(all.sources(), (std::vector<std::string>{"moved.tif#1", "moved.tif#2"}));
 }
 
 TEST(Runner, KeepsAtMostAWindowOfPagesInFlight) {
