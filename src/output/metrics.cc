@@ -29,9 +29,9 @@ class Writer {
 
 std::string prometheus_text(const record::RunStats& stats, const MetricsContext& c) {
   Writer w;
-  w.gauge("ocrbatch_pages", "Pages recognised by the last run.", static_cast<double>(stats.pages));
+  w.gauge("ocrbatch_pages", "Page records written by the last run.", static_cast<double>(stats.pages));
   w.gauge("ocrbatch_pages_cached",
-          "Pages the last run skipped because the ledger had them done with the same settings.",
+          "Pages the last run took from the ledger instead of recognising them again.",
           static_cast<double>(stats.cached));
   w.gauge("ocrbatch_files_skipped", "Non-image files the last run met and skipped.",
           static_cast<double>(stats.skipped));

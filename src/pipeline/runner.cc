@@ -310,6 +310,7 @@ record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler,
       }
       if (!output_open) continue;
       stats.count(outcome.record);
+      if (outcome.from_cache) ++stats.cached;
       if (cache && !outcome.key.empty())
         cache->store(outcome.key, outcome.page, outcome.pages, outcome.record, outcome.from_cache);
     }
@@ -365,7 +366,7 @@ record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler,
   if (shared.setup_error) std::rethrow_exception(shared.setup_error);
 
   stats.skipped = shared.skipped;
-  stats.cached = shared.cached;
+  stats.cached += shared.cached;
   stats.interrupted = stop_.load() && output_open;
   stats.elapsed_s = ms_since(started) / 1000.0;
   return stats;

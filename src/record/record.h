@@ -104,7 +104,7 @@ struct RunStats {
   uint64_t pages = 0;
   uint64_t errors = 0;
   uint64_t skipped = 0;  // non-image files met while walking folders and archives
-  uint64_t cached = 0;   // pages the ledger says are done and already emitted
+  uint64_t cached = 0;   // pages taken from the ledger instead of being recognised again
   std::map<std::string, uint64_t> errors_by_code;
   double elapsed_s = 0;
   bool interrupted = false;

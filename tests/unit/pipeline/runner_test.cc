@@ -198,8 +198,10 @@ TEST(Runner, SkipsCachedContentAndReplaysItUnderTheCurrentNameWhenAsked) {
   options.emit_all = true;
   Runner runner(options, [] { return std::make_unique<test::FakeEngine>(); }, nullptr);
   CollectingHandler all;
-  runner.run(discover("moved.tif"), all);
+  const auto stats = runner.run(discover("moved.tif"), all);
   EXPECT_EQ(all.sources(), (std::vector<std::string>{"moved.tif#1", "moved.tif#2"}));
+  EXPECT_EQ(stats.cached, 2u);
+  EXPECT_EQ(stats.pages, 2u);
 }
 
 TEST(Runner, KeepsAtMostAWindowOfPagesInFlight) {
