@@ -203,7 +203,9 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
     return stats.errors > 0 ? kExitSomeFailed : kExitSuccess;
   }
   if (writer.output_failed()) {
-    std::fprintf(diag, "ocrbatch: writing output failed: %s\n", std::strerror(writer.failure_errno()));
+    const std::string why = std::string("writing output failed: ") + std::strerror(writer.failure_errno());
+    std::fprintf(diag, "ocrbatch: %s\n", why.c_str());
+    if (log) log->write("FATAL", why);
     return kExitFatal;
   }
   sink->end_run(stats);
@@ -258,8 +260,8 @@ int main(int argc, char** argv) {
   try {
     if (!config.log_file.empty()) {
       log.emplace(config.log_file);
-      log->info("start: ocrbatch " + version_text().substr(9) + ", " + std::to_string(config.jobs) +
-                " jobs, lang " + config.engine.lang);
+      log->info("start: ocrbatch " + version_text().substr(9) + ", jobs " + std::to_string(config.jobs) +
+                ", lang " + config.engine.lang);
     }
     outcome.exit_code = run(config, diag, log ? &*log : nullptr, outcome);
   } catch (const ledger::LedgerBusy& e) {

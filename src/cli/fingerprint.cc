@@ -11,8 +11,9 @@ namespace ocrbatch::cli {
 std::string settings_fingerprint(const engine::EngineOptions& options, const std::string& datapath,
                                  const std::string& engine_version) {
   std::ostringstream parts;
+  const int oem = options.oem < 0 ? 3 : options.oem;  // unset means 3, Tesseract's default
   parts << "record=1\n" << engine_version << "\nlang=" << options.lang << "\npsm=" << options.psm
-        << "\noem=" << options.oem << "\ndetail=" << static_cast<int>(options.detail)
+        << "\noem=" << oem << "\ndetail=" << static_cast<int>(options.detail)
         << "\npreprocess=none\n";
   auto variables = options.variables;
   std::sort(variables.begin(), variables.end());

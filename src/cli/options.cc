@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
 #include <iostream>
 #include <thread>
 
@@ -133,7 +134,39 @@ std::string version_text() {
   return "ocrbatch " OCRBATCH_VERSION " (" + engine::TesseractEngine::version() + ")";
 }
 
+// The environment variables that stand for options. They are passed to CLI11 as command-line
+// arguments placed before the user's own: the user's command line still wins (the last value
+// is taken), and the environment overrides the config file, which CLI11 would otherwise
+// read first.
+const std::pair<const char*, const char*> kEnvironmentOptions[] = {
+    {"OCRBATCH_CONFIG", "--config"},
+    {"OCRBATCH_JOBS", "--jobs"},
+    {"OCRBATCH_PROGRESS", "--progress"},
+    {"OCRBATCH_LEDGER", "--ledger"},
+};
+
+std::vector<std::string> with_environment(int argc, const char* const* argv) {
+  std::vector<std::string> args{argc > 0 ? argv[0] : "ocrbatch"};
+  bool user_config = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--") break;
+    if (arg == "--config" || arg.rfind("--config=", 0) == 0) user_config = true;
+  }
+  for (const auto& [variable, option] : kEnvironmentOptions) {
+    const char* value = std::getenv(variable);
+    if (value == nullptr || *value == '\0') continue;
+    if (user_config && std::string(option) == "--config") continue;  // one config file at most
+    args.push_back(std::string(option) + "=" + value);
+  }
+  for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
+  return args;
+}
+
 ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
+  const std::vector<std::string> args = with_environment(argc, argv);
+  std::vector<const char*> arg_pointers;
+  for (const auto& arg : args) arg_pointers.push_back(arg.c_str());
   RawOptions raw;
   CLI::App app{"ocrbatch: batch OCR of scanned documents and photos with Tesseract.\n"
                "Reads images, folders, ZIP/TAR archives, lists of paths or stdin; writes\n"
@@ -201,7 +234,7 @@ ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
   app.add_option("--ledger", raw.ledger,
                  "Remember every page done in this SQLite file; later runs skip content already "
                  "done with the same settings, and finish what an interrupted run left")
-      ->type_name("FILE")->envname("OCRBATCH_LEDGER")->group(kLedger);
+      ->type_name("FILE")->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)->group(kLedger);
   app.add_option("--emit", raw.emit,
                  "With --ledger: write only new results, or also the remembered ones")
       ->type_name("new|all")->check(CLI::IsMember({"new", "all"}).description(""))
@@ -219,11 +252,11 @@ ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
                  "0: no limit (default 300)")
       ->type_name("SECONDS")->check(CLI::Range(0.0, 86400.0).description(""))->group(kRun);
   app.add_option("-j,--jobs", raw.jobs, "Worker threads, each with one warm engine (default: cores)")
-      ->type_name("N")->envname("OCRBATCH_JOBS")->check(CLI::Range(1, 256).description(""))->group(kRun);
+      ->type_name("N")->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)->check(CLI::Range(1, 256).description(""))->group(kRun);
   app.add_option("--progress", raw.progress,
                  "Progress on stderr: auto is a bar on a terminal, else none; plain prints a "
                  "line every 5 s for logs")
-      ->type_name("auto|bar|plain|none")->envname("OCRBATCH_PROGRESS")->check(CLI::IsMember({"auto", "bar", "plain", "none"}).description(""))
+      ->type_name("auto|bar|plain|none")->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)->check(CLI::IsMember({"auto", "bar", "plain", "none"}).description(""))
       ->default_val("auto")->group(kRun);
   app.add_flag("-q,--quiet", raw.quiet, "Print only errors on stderr: no progress, no summary line")
       ->group(kRun);
@@ -236,10 +269,10 @@ ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
       ->type_name("FILE")->group(kRun);
   app.set_config("--config", "", "Read options from a TOML or INI file (long option names as "
                  "keys); the environment and the command line override it")
-      ->type_name("FILE")->envname("OCRBATCH_CONFIG")->group(kRun);
+      ->type_name("FILE")->group(kRun);
 
   try {
-    app.parse(argc, argv);
+    app.parse(static_cast<int>(arg_pointers.size()), arg_pointers.data());
   } catch (const CLI::CallForHelp&) {
     std::cout << app.help();
     return ParseOutcome::exit_ok;

@@ -33,7 +33,7 @@ CREATE TABLE IF NOT EXISTS results(
   settings TEXT NOT NULL,        -- fingerprint of everything that changes the result
   page INTEGER NOT NULL,         -- 1-based; 0: the whole file failed before paging
   pages INTEGER NOT NULL,
-  source TEXT NOT NULL,          -- the name it was last seen under
+  source TEXT NOT NULL,          -- the name it had when it was recognised
   is_error INTEGER NOT NULL,
   record TEXT NOT NULL,          -- the JSON record as written
   run INTEGER NOT NULL,          -- the run that last wrote it to an output
@@ -216,7 +216,7 @@ std::string Ledger::key_for(std::string_view bytes) { return util::content_hash(
 pipeline::CacheEntry Ledger::lookup(const std::string& key) {
   std::lock_guard<std::mutex> lock(mutex_);
   Statement query(db_,
-                  "SELECT page, pages, is_error, record, emitted FROM results "
+                  "SELECT page, pages, is_error, record, emitted, run FROM results "
                   "WHERE hash = ? AND settings = ? ORDER BY page");
   query.bind(1, key).bind(2, options_.fingerprint);
   pipeline::CacheEntry entry;
@@ -230,7 +230,9 @@ pipeline::CacheEntry Ledger::lookup(const std::string& key) {
     } catch (const std::exception&) {
       continue;  // an unreadable row is simply redone
     }
-    row.emitted = query.integer(4) != 0;
+    // Written by this very run (the same content under another name): not "done before",
+    // so the second name gets its record too.
+    row.emitted = query.integer(4) != 0 && !(run_open_ && query.integer(5) == run_id_);
     entry.rows.push_back(std::move(row));
   }
   return entry;

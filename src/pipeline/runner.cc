@@ -309,8 +309,12 @@ record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler,
         cancel();
       }
       if (!output_open) continue;
-      stats.count(outcome.record);
-      if (outcome.from_cache) ++stats.cached;
+      if (outcome.from_cache) {
+        stats.count_replayed(outcome.record);
+        ++stats.cached;
+      } else {
+        stats.count(outcome.record);
+      }
       if (cache && !outcome.key.empty())
         cache->store(outcome.key, outcome.page, outcome.pages, outcome.record, outcome.from_cache);
     }

@@ -25,14 +25,23 @@ void DurationHistogram::add(double seconds) {
   ++count;
 }
 
-void RunStats::count(const Record& record) {
+void RunStats::tally(const Record& record) {
   if (const auto* error = std::get_if<ErrorResult>(&record)) {
     ++errors;
     ++errors_by_code[std::string(to_string(error->error.code))];
   } else {
     ++pages;
-    page_seconds.add(std::get<PageResult>(record).duration_ms / 1000.0);
   }
+}
+
+void RunStats::count(const Record& record) {
+  tally(record);
+  if (const auto* page = std::get_if<PageResult>(&record)) page_seconds.add(page->duration_ms / 1000.0);
+}
+
+void RunStats::count_replayed(const Record& record) {
+  tally(record);
+  if (std::holds_alternative<PageResult>(record)) ++replayed_pages;
 }
 
 }  // namespace ocrbatch::record

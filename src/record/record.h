@@ -109,9 +109,16 @@ struct RunStats {
   double elapsed_s = 0;
   bool interrupted = false;
   DurationHistogram page_seconds;
+  uint64_t replayed_pages = 0;  // page records written from the ledger, not recognised
 
   void count(const Record& record);
-  double pages_per_second() const { return elapsed_s > 0 ? pages / elapsed_s : 0; }
+  // A record written again from the ledger: counted, but not timed.
+  void count_replayed(const Record& record);
+  // Pages recognised (not replayed) per second.
+  double pages_per_second() const { return elapsed_s > 0 ? (pages - replayed_pages) / elapsed_s : 0; }
+
+ private:
+  void tally(const Record& record);
 };
 
 }  // namespace ocrbatch::record

@@ -20,7 +20,7 @@ REPO = HERE.parent.parent
 
 PAGE_KEYS = ["type", "source", "page", "pages", "width", "height", "dpi", "lang",
              "confidence", "word_count", "duration_ms", "text"]
-SUMMARY_KEYS = ["type", "pages", "errors", "errors_by_code", "skipped", "interrupted",
+SUMMARY_KEYS = ["type", "pages", "errors", "errors_by_code", "skipped", "cached", "interrupted",
                 "elapsed_s", "pages_per_second"]
 ERROR_CODES = {"not_found", "permission_denied", "read_failed", "unsupported_format",
                "decode_failed", "archive_corrupt", "too_large", "timeout", "ocr_failed"}

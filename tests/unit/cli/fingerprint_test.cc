@@ -27,6 +27,9 @@ TEST(SettingsFingerprint, ChangesWithEverySettingThatChangesResults) {
 
 TEST(SettingsFingerprint, IgnoresSettingsThatDoNotChangeResults) {
   engine::EngineOptions base;
+  auto default_oem = base;
+  default_oem.oem = 3;
+  EXPECT_EQ(settings_fingerprint(default_oem, kTessdata, "v"), settings_fingerprint(base, kTessdata, "v"));
   auto timeout = base;
   timeout.timeout_s = 5;
   EXPECT_EQ(settings_fingerprint(timeout, kTessdata, "v"), settings_fingerprint(base, kTessdata, "v"));

@@ -1,0 +1,443 @@
+#!/usr/bin/python3
+"""Writes the seed corpus for the fuzz targets in tests/fuzz.
+
+    tests/fuzz/make_corpus.py OUTDIR
+
+creates OUTDIR/decode (images: valid, truncated, empty, lying headers) and OUTDIR/archive
+(zip, tar, compressed tars: valid, truncated, hostile entries). Everything is generated, so
+nothing binary is committed and the output is the same on every run (fixed timestamps).
+Needs Debian's python3 (PIL); the pyenv python3 on PATH has no PIL.
+"""
+
+import bz2
+import gzip
+import io
+import lzma
+import shutil
+import struct
+import sys
+import tarfile
+import zipfile
+import zlib
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+
+DATE = (2020, 1, 1, 0, 0, 0)
+
+
+def page(w=64, h=48, mode="L", text="ab"):
+    """A small white page with a black bar and a grey box: enough for every encoder."""
+    bg = {"1": 1, "L": 255, "P": 0, "RGB": (255, 255, 255), "RGBA": (255, 255, 255, 255),
+          "CMYK": (0, 0, 0, 0), "I;16": 65535, "LA": (255, 255)}[mode]
+    im = Image.new(mode, (w, h), bg)
+    d = ImageDraw.Draw(im)
+    fg = {"1": 0, "L": 0, "P": 1, "RGB": (0, 0, 0), "RGBA": (0, 0, 0, 255),
+          "CMYK": (0, 0, 0, 255), "I;16": 0, "LA": (0, 255)}[mode]
+    d.rectangle([w // 8, h // 3, w - w // 8, h // 3 + 4], fill=fg)
+    if mode not in ("1", "I;16"):
+        d.text((2, 2), text, fill=fg)
+    if mode == "P":
+        im.putpalette([255, 255, 255, 0, 0, 0] + [128] * 762)
+    return im
+
+
+def encode(im, fmt, **kw):
+    buf = io.BytesIO()
+    im.save(buf, fmt, **kw)
+    return buf.getvalue()
+
+
+def png_chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def png_declaring(w, h, depth=8, color=0):
+    """A PNG whose IHDR declares w x h with one tiny (wrong-sized) IDAT: header-bomb shape."""
+    ihdr = struct.pack(">IIBBBBB", w, h, depth, color, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", ihdr) +
+            png_chunk(b"IDAT", zlib.compress(b"\0" * 64)) + png_chunk(b"IEND", b""))
+
+
+def jpeg_declaring(w, h):
+    """A valid small JPEG with its SOF0 dimensions patched to w x h."""
+    data = bytearray(encode(page(), "JPEG", quality=50))
+    sof = data.find(b"\xff\xc0")
+    struct.pack_into(">HH", data, sof + 5, h, w)
+    return bytes(data)
+
+
+def tiff_declaring(w, h):
+    """A one-page uncompressed TIFF whose ImageWidth/ImageLength say w x h."""
+    data = bytearray(encode(page(16, 16), "TIFF"))
+    ifd = struct.unpack_from("<I", data, 4)[0]
+    count = struct.unpack_from("<H", data, ifd)[0]
+    for i in range(count):
+        entry = ifd + 2 + 12 * i
+        tag, typ = struct.unpack_from("<HH", data, entry)
+        if tag in (256, 257):
+            value = w if tag == 256 else h
+            if typ == 3:  # SHORT
+                struct.pack_into("<H", data, entry + 8, min(value, 0xFFFF))
+            else:
+                struct.pack_into("<I", data, entry + 8, value)
+    return bytes(data)
+
+
+def tiff_ifd_loop():
+    """A TIFF whose first directory's next-IFD offset points back at itself."""
+    data = bytearray(encode(page(16, 16), "TIFF"))
+    ifd = struct.unpack_from("<I", data, 4)[0]
+    count = struct.unpack_from("<H", data, ifd)[0]
+    struct.pack_into("<I", data, ifd + 2 + 12 * count, ifd)
+    return bytes(data)
+
+
+def gif_declaring(w, h):
+    data = bytearray(encode(page(16, 16, "P"), "GIF"))
+    struct.pack_into("<HH", data, 6, w, h)  # logical screen
+    desc = data.find(b"\x2c\x00\x00\x00\x00")
+    if desc > 0:
+        struct.pack_into("<HH", data, desc + 5, w, h)  # first frame
+    return bytes(data)
+
+
+def bmp_declaring(w, h):
+    data = bytearray(encode(page(16, 16, "RGB"), "BMP"))
+    struct.pack_into("<ii", data, 18, w, h)
+    return bytes(data)
+
+
+def tiff_big_endian(w, h):
+    """An uncompressed 8-bit grey "MM" TIFF, written by hand: PIL only writes "II"."""
+    tags = [(256, 3, w), (257, 3, h), (258, 3, 8), (259, 3, 1), (262, 3, 1), (273, 4, 0),
+            (277, 3, 1), (278, 3, h), (279, 4, w * h)]
+    data_at = 8 + 2 + 12 * len(tags) + 4
+    ifd = struct.pack(">H", len(tags))
+    for tag, typ, value in tags:
+        value = data_at if tag == 273 else value
+        packed = struct.pack(">HH", value, 0) if typ == 3 else struct.pack(">I", value)
+        ifd += struct.pack(">HHI", tag, typ, 1) + packed
+    return b"MM\0*" + struct.pack(">I", 8) + ifd + b"\0\0\0\0" + bytes(range(w * h))
+
+
+def multipage_tiff(compression=None, modes=("L", "L", "L")):
+    pages = [page(64 + 8 * i, 48, m) for i, m in enumerate(modes)]
+    kw = {"save_all": True, "append_images": pages[1:]}
+    if compression:
+        kw["compression"] = compression
+    return encode(pages[0], "TIFF", **kw)
+
+
+def images():
+    out = {}
+    out["png_gray.png"] = encode(page(), "PNG")
+    out["png_rgb.png"] = encode(page(mode="RGB"), "PNG")
+    out["png_rgba.png"] = encode(page(mode="RGBA"), "PNG")
+    out["png_palette.png"] = encode(page(mode="P"), "PNG")
+    out["png_1bit.png"] = encode(page(mode="1"), "PNG")
+    out["png_16bit.png"] = encode(page(mode="I;16"), "PNG")
+    out["png_gray_alpha.png"] = encode(page(mode="LA"), "PNG")
+    out["png_dpi.png"] = encode(page(), "PNG", dpi=(300, 300))
+    out["jpeg_gray.jpg"] = encode(page(), "JPEG", quality=60)
+    out["jpeg_rgb.jpg"] = encode(page(mode="RGB"), "JPEG", quality=60)
+    out["jpeg_progressive.jpg"] = encode(page(mode="RGB"), "JPEG", quality=60, progressive=True)
+    out["jpeg_cmyk.jpg"] = encode(page(mode="CMYK"), "JPEG", quality=60)
+    out["jpeg_dpi.jpg"] = encode(page(), "JPEG", quality=60, dpi=(200, 200))
+    out["tiff_3pages.tif"] = multipage_tiff()
+    out["tiff_lzw_mixed.tif"] = multipage_tiff("tiff_lzw", ("L", "RGB", "P"))
+    out["tiff_deflate.tif"] = multipage_tiff("tiff_adobe_deflate", ("RGB", "L"))
+    out["tiff_packbits.tif"] = multipage_tiff("packbits", ("L", "1"))
+    out["tiff_g4_6pages.tif"] = multipage_tiff("group4", ("1",) * 6)
+    out["tiff_g3.tif"] = encode(page(mode="1"), "TIFF", compression="group3")
+    out["tiff_jpeg.tif"] = encode(page(mode="RGB"), "TIFF", compression="jpeg")
+    out["tiff_bigendian.tif"] = tiff_big_endian(8, 8)
+    out["tiff_ifd_loop.tif"] = tiff_ifd_loop()
+    out["tiff_no_directory.tif"] = b"II*\0\0\0\0\0"
+    out["tiff_bad_ifd_offset.tif"] = b"II*\0\xff\xff\xff\x7f" + b"\0" * 32
+    out["tiff_mm_header_only.tif"] = b"MM\0*\0\0\0\x08\0\0"
+    out["bmp_rgb.bmp"] = encode(page(mode="RGB"), "BMP")
+    out["bmp_palette.bmp"] = encode(page(mode="P"), "BMP")
+    out["bmp_1bit.bmp"] = encode(page(mode="1"), "BMP")
+    out["bmp_gray.bmp"] = encode(page(), "BMP")
+    out["pnm_p4.pbm"] = encode(page(mode="1"), "PPM")
+    out["pnm_p5.pgm"] = encode(page(), "PPM")
+    out["pnm_p6.ppm"] = encode(page(mode="RGB"), "PPM")
+    out["pnm_p1.pbm"] = b"P1\n# comment\n4 2\n0 1 0 1\n1 0 1 0\n"
+    out["pnm_p2.pgm"] = b"P2\n3 2\n255\n0 128 255\n255 128 0\n"
+    out["pnm_p3.ppm"] = b"P3\n2 1\n255\n255 0 0  0 0 255\n"
+    out["pnm_p5_16bit.pgm"] = b"P5\n2 2\n65535\n" + b"\xff\xff\x00\x00\x80\x00\x00\x80"
+    out["pnm_p7.pam"] = (b"P7\nWIDTH 2\nHEIGHT 2\nDEPTH 1\nMAXVAL 255\nTUPLTYPE GRAYSCALE\nENDHDR\n"
+                         + b"\x00\xff\xff\x00")
+    out["gif_static.gif"] = encode(page(mode="P"), "GIF")
+    out["gif_interlaced.gif"] = encode(page(mode="P"), "GIF", interlace=True)
+    frames = [page(mode="P", text=str(i)) for i in range(3)]
+    out["gif_animated.gif"] = encode(frames[0], "GIF", save_all=True, append_images=frames[1:],
+                                     duration=100, loop=0)
+    out["webp_lossy.webp"] = encode(page(mode="RGB"), "WEBP", quality=50)
+    out["webp_lossless.webp"] = encode(page(mode="RGB"), "WEBP", lossless=True)
+    out["webp_alpha.webp"] = encode(page(mode="RGBA"), "WEBP", quality=50)
+    out["jp2_file.jp2"] = encode(page(), "JPEG2000")
+    out["jp2_codestream.j2k"] = encode(page(mode="RGB"), "JPEG2000", no_jp2=True)
+
+    # Truncated copies of every valid file: half, and just past the magic.
+    for name, data in list(out.items()):
+        if len(data) > 64:
+            out["trunc_half_" + name] = data[: len(data) // 2]
+            out["trunc_head_" + name] = data[:24]
+
+    out["empty.png"] = b""
+    out["magic_only.png"] = b"\x89PNG\r\n\x1a\n"
+    out["magic_only.jpg"] = b"\xff\xd8\xff"
+    out["magic_only.gif"] = b"GIF89a"
+    out["magic_only.bmp"] = b"BM" + b"\0" * 12
+    out["magic_only.webp"] = b"RIFF\0\0\0\0WEBP"
+    # Headers declaring huge images: the decoder must refuse or fail, not allocate.
+    out["huge_png_100000x100000.png"] = png_declaring(100000, 100000)
+    out["huge_png_1bit_40000x40000.png"] = png_declaring(40000, 40000, depth=1)
+    out["huge_png_0x0.png"] = png_declaring(0, 0)
+    out["huge_jpeg_65000x65000.jpg"] = jpeg_declaring(65000, 65000)
+    out["huge_jpeg_0x0.jpg"] = jpeg_declaring(0, 0)
+    out["huge_tiff_100000x100000.tif"] = tiff_declaring(100000, 100000)
+    out["huge_gif_65535x65535.gif"] = gif_declaring(65535, 65535)
+    out["huge_bmp_100000x100000.bmp"] = bmp_declaring(100000, 100000)
+    out["huge_bmp_negative.bmp"] = bmp_declaring(16, -2147483647)
+    out["huge_pnm.pgm"] = b"P5\n100000 100000\n255\n" + b"\0" * 16
+    out["pnm_bad_maxval.pgm"] = b"P5\n2 2\n0\n\0\0\0\0"
+    return out
+
+
+# ---------------------------------------------------------------------------- archives
+
+def zinfo(name, compress=zipfile.ZIP_DEFLATED):
+    info = zipfile.ZipInfo(name, DATE)
+    info.compress_type = compress
+    info.external_attr = 0o644 << 16
+    return info
+
+
+def make_zip(entries, compress=zipfile.ZIP_DEFLATED):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, data in entries:
+            z.writestr(zinfo(name, compress), data)
+    return buf.getvalue()
+
+
+class Unseekable(io.RawIOBase):
+    """Makes zipfile write streamed entries (data descriptors, sizes after the data)."""
+
+    def __init__(self):
+        self.buf = bytearray()
+
+    def writable(self):
+        return True
+
+    def write(self, b):
+        self.buf += b
+        return len(b)
+
+
+def make_streamed_zip(entries):
+    sink = Unseekable()
+    with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in entries:
+            with z.open(zinfo(name), "w") as f:
+                f.write(data)
+    return bytes(sink.buf)
+
+
+def zip_symlink(name, target, png):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        info = zinfo(name, zipfile.ZIP_STORED)
+        info.create_system = 3  # Unix: external_attr carries st_mode
+        info.external_attr = (0o120777 << 16)
+        z.writestr(info, target)
+        z.writestr(zinfo("after_link.png"), png)
+    return buf.getvalue()
+
+
+def set_zip_flag(data, bit):
+    """Sets general-purpose flag `bit` in every local and central directory header."""
+    data = bytearray(data)
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as z:
+        infos = z.infolist()
+    for info in infos:
+        off = info.header_offset  # local file header: flags at +6
+        assert data[off:off + 4] == b"PK\x03\x04"
+        data[off + 6] |= bit
+    pos = data.find(b"PK\x01\x02")
+    while pos >= 0:  # central directory headers: flags at +8
+        data[pos + 8] |= bit
+        name_len, extra_len, comment_len = struct.unpack_from("<HHH", data, pos + 28)
+        pos = pos + 46 + name_len + extra_len + comment_len
+        if data[pos:pos + 4] != b"PK\x01\x02":
+            break
+    return bytes(data)
+
+
+def lie_about_size(data, declared):
+    """Patches the local and central uncompressed sizes of the first entry."""
+    data = bytearray(data)
+    struct.pack_into("<I", data, 22, declared)
+    cd = data.find(b"PK\x01\x02")
+    struct.pack_into("<I", data, cd + 24, declared)
+    return bytes(data)
+
+
+def tinfo(name, size=0, kind=tarfile.REGTYPE, linkname=""):
+    info = tarfile.TarInfo(name)
+    info.size, info.type, info.linkname = size, kind, linkname
+    info.mtime, info.mode, info.uname, info.gname = 0, 0o644, "u", "g"
+    return info
+
+
+def make_tar(entries, fmt=tarfile.USTAR_FORMAT, compress=None):
+    """entries: (name, bytes) for files, or a ready TarInfo (no data) for anything else."""
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=fmt) as t:
+        for entry in entries:
+            if isinstance(entry, tarfile.TarInfo):
+                t.addfile(entry)
+            else:
+                name, data = entry
+                t.addfile(tinfo(name, len(data)), io.BytesIO(data))
+    raw = buf.getvalue()
+    if compress == "gz":
+        return gzip.compress(raw, mtime=0)
+    if compress == "bz2":
+        return bz2.compress(raw)
+    if compress == "xz":
+        return lzma.compress(raw)
+    return raw
+
+
+def cpio_newc(entries):
+    """A minimal SVR4 'newc' cpio stream (libarchive reads it inside gzip)."""
+    out = bytearray()
+
+    def add(name, data, mode):
+        nb = name.encode() + b"\0"
+        hdr = "070701" + "".join("%08X" % v for v in (
+            0, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(nb), 0))
+        out.extend(hdr.encode() + nb)
+        out.extend(b"\0" * ((4 - len(out) % 4) % 4))
+        out.extend(data)
+        out.extend(b"\0" * ((4 - len(out) % 4) % 4))
+
+    for name, data in entries:
+        add(name, data, 0o100644)
+    add("TRAILER!!!", b"", 0)
+    return bytes(out)
+
+
+def archives(imgs):
+    out = {}
+    png, jpg, tif = imgs["png_gray.png"], imgs["jpeg_rgb.jpg"], imgs["tiff_3pages.tif"]
+    some = [("scan.png", png), ("dir/photo.jpg", jpg), ("dir/sub/pages.tif", tif),
+            ("notes.txt", b"not an image\n")]
+
+    out["zip_deflated.zip"] = make_zip(some)
+    out["zip_stored.zip"] = make_zip(some, zipfile.ZIP_STORED)
+    out["zip_bzip2.zip"] = make_zip(some[:2], zipfile.ZIP_BZIP2)
+    out["zip_lzma.zip"] = make_zip(some[:2], zipfile.ZIP_LZMA)
+    out["zip_streamed.zip"] = make_streamed_zip(some[:2])
+    out["zip_empty.zip"] = make_zip([])
+    out["zip_dirs_only.zip"] = make_zip([("a/", b""), ("a/b/", b"")])
+    out["zip_empty_image_entry.zip"] = make_zip([("empty.png", b""), ("bad.jpg", b"garbage")])
+    out["zip_traversal.zip"] = make_zip([("../../etc/passwd", b"root:x:0:0\n"),
+                                         ("../../tmp/evil.png", png)])
+    out["zip_absolute.zip"] = make_zip([("/etc/passwd", b"root:x:0:0\n"), ("/tmp/abs.png", png)])
+    out["zip_symlink.zip"] = zip_symlink("link.png", "/etc/passwd", png)
+    out["zip_hidden.zip"] = make_zip([(".hidden.png", png), ("dir/.secret/x.png", png),
+                                      ("__MACOSX/._scan.png", b"\0\5\26\7"), ("./ok.png", png),
+                                      ("../up.png", png)])
+    out["zip_encrypted_flag.zip"] = set_zip_flag(make_zip([("secret.png", png),
+                                                           ("secret2.jpg", jpg)]), 0x1)
+    out["zip_size_lies_small.zip"] = lie_about_size(make_zip([("a.png", png)],
+                                                             zipfile.ZIP_STORED), 10)
+    out["zip_size_lies_big.zip"] = lie_about_size(make_zip([("a.png", png)]), 0xFFFFFFF0)
+    out["zip_long_name.zip"] = make_zip([("d/" * 300 + "long.png", png)])
+    out["zip_many_entries.zip"] = make_zip([("e%04d.png" % i, b"") for i in range(400)],
+                                           zipfile.ZIP_STORED)
+    out["zip_nested.zip"] = make_zip([("inner.zip", make_zip(some[:1])), ("outer.png", png)])
+    out["zip_non_utf8_name.zip"] = make_zip([("caf\xe9.png", png)])
+    # 50 MB of zeros in a ~50 KB entry: the 1 MiB limit must stop it while reading.
+    zeros = bytes(50 * 1024 * 1024)
+    bomb = make_zip([("bomb.png", zeros), ("after_bomb.png", png)])
+    out["zip_bomb_50mb.zip"] = bomb
+    out["zip_bomb_streamed.zip"] = make_streamed_zip([("bomb.png", zeros[: 8 << 20])])
+    out["zip_bomb_size_hidden.zip"] = lie_about_size(make_zip([("bomb.png", zeros[: 4 << 20])]),
+                                                     100)
+
+    out["tar_ustar.tar"] = make_tar(some)
+    out["tar_gnu.tar"] = make_tar(some + [("g/" * 80 + "long.png", png)], tarfile.GNU_FORMAT)
+    out["tar_pax.tar"] = make_tar(some + [("p/" * 80 + "long.png", png)], tarfile.PAX_FORMAT)
+    out["tar_gz.tar.gz"] = make_tar(some, compress="gz")
+    out["tar_bz2.tar.bz2"] = make_tar(some, compress="bz2")
+    out["tar_xz.tar.xz"] = make_tar(some, compress="xz")
+    out["tar_traversal.tar"] = make_tar([("../../etc/passwd", b"root:x:0:0\n"),
+                                         ("../../tmp/evil.png", png)])
+    out["tar_absolute.tar"] = make_tar([("/etc/passwd", b"root:x:0:0\n"), ("/tmp/abs.png", png)])
+    out["tar_links.tar"] = make_tar([
+        ("real.png", png),
+        tinfo("sym.png", kind=tarfile.SYMTYPE, linkname="/etc/passwd"),
+        tinfo("hard.png", kind=tarfile.LNKTYPE, linkname="real.png"),
+        tinfo("fifo.png", kind=tarfile.FIFOTYPE),
+        tinfo("dev.png", kind=tarfile.CHRTYPE),
+        tinfo("dir.png", kind=tarfile.DIRTYPE),
+        ("after.png", png)])
+    out["tar_hidden.tar.gz"] = make_tar([(".a.png", png), ("x/.b/c.png", png), ("ok.png", png)],
+                                        compress="gz")
+    out["tar_bomb_50mb.tar.gz"] = make_tar([("bomb.png", zeros), ("after_bomb.png", png)],
+                                           compress="gz")
+    # A header declaring 2 MiB with little data behind it: refused by declared size.
+    big = make_tar([("big.png", png)])
+    big = bytearray(big)
+    big[124:136] = b"%011o\0" % (2 << 20)
+    chk = sum(big[:148]) + 8 * 32 + sum(big[156:512])
+    big[148:156] = b"%06o\0 " % chk
+    out["tar_declares_2mib.tar"] = bytes(big)
+    out["cpio_in_gzip.cpio.gz"] = gzip.compress(cpio_newc([("c.png", png), ("t.txt", b"x")]),
+                                                mtime=0)
+    out["gzip_of_png.gz"] = gzip.compress(png, mtime=0)
+    # libarchive's format_all includes mtree, which names files on the local disk; 3.6
+    # reads their contents only with the (off by default) checkfs option. Keep it covered.
+    out["mtree_in_gzip.tar.gz"] = gzip.compress(
+        b"#mtree\nleak.png type=file size=100 contents=/etc/passwd\n"
+        b"dir type=dir\nlink.png type=link link=/etc/passwd\n", mtime=0)
+    out["seven_zip_magic.7z"] = b"7z\xbc\xaf\x27\x1c\x00\x04" + b"\0" * 56
+    out["rar_magic.rar"] = b"Rar!\x1a\x07\x00" + b"\0" * 57
+    out["zstd_magic.zst"] = b"\x28\xb5\x2f\xfd" + b"\0" * 60
+    out["empty_zip_eocd_only.zip"] = b"PK\x05\x06" + b"\0" * 18
+
+    # Truncated copies of the small valid archives.
+    for name in ["zip_deflated.zip", "zip_stored.zip", "tar_ustar.tar", "tar_gz.tar.gz",
+                 "tar_bz2.tar.bz2", "tar_xz.tar.xz", "zip_streamed.zip"]:
+        data = out[name]
+        out["trunc_half_" + name] = data[: len(data) // 2]
+        out["trunc_end_" + name] = data[:-30]
+    out["trunc_head_zip.zip"] = out["zip_deflated.zip"][:40]
+    out["trunc_head_tar.tar"] = out["tar_ustar.tar"][:300]
+    return out
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit("usage: make_corpus.py OUTDIR")
+    root = Path(sys.argv[1])
+    imgs = images()
+    for kind, files in (("decode", imgs), ("archive", archives(imgs))):
+        d = root / kind
+        if d.exists():
+            shutil.rmtree(d)
+        d.mkdir(parents=True)
+        for name, data in sorted(files.items()):
+            (d / name).write_bytes(data)
+    print("make_corpus: %d decode and %d archive seeds in %s" % (
+        len(list((root / "decode").iterdir())), len(list((root / "archive").iterdir())), root))
+
+
+if __name__ == "__main__":
+    main()
