@@ -9,11 +9,15 @@
 namespace ocrbatch::util {
 namespace {
 
-sigset_t stop_signals() {
+// SIGUSR1 is how the destructor wakes the watcher, so exit does not wait for a poll.
+constexpr int kWake = SIGUSR1;
+
+sigset_t watched_signals() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, kWake);
   return set;
 }
 
@@ -22,13 +26,12 @@ sigset_t stop_signals() {
 SignalWatcher::SignalWatcher(std::function<void()> on_stop, std::function<void()> on_abort)
     : on_stop_(std::move(on_stop)), on_abort_(std::move(on_abort)) {
   std::signal(SIGPIPE, SIG_IGN);
-  const sigset_t set = stop_signals();
+  const sigset_t set = watched_signals();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   thread_ = std::thread([this, set] {
-    const timespec poll{0, 200 * 1000 * 1000};
     while (!done_) {
-      const int sig = sigtimedwait(&set, nullptr, &poll);
-      if (sig <= 0) continue;
+      const int sig = sigwaitinfo(&set, nullptr);
+      if (sig <= 0 || sig == kWake) continue;
       if (signalled_.exchange(true)) {  // second Ctrl-C: the user means it
         if (on_abort_) on_abort_();
         _exit(130);
@@ -40,6 +43,7 @@ SignalWatcher::SignalWatcher(std::function<void()> on_stop, std::function<void()
 
 SignalWatcher::~SignalWatcher() {
   done_ = true;
+  pthread_kill(thread_.native_handle(), kWake);
   thread_.join();
 }
 
