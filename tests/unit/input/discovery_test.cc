@@ -114,6 +114,18 @@ TEST_F(DiscoveryTest, UnreadableFileIsPermissionDenied) {
   EXPECT_EQ(got.items[0].error->code, ErrorCode::permission_denied);
 }
 
+// Root reads files whatever their mode, so the test above cannot run in CI; the mapping
+// from errno to the code users see is checked here instead.
+TEST(ErrorCodeForErrno, MapsOpenAndReadFailures) {
+  EXPECT_EQ(error_code_for_errno(EACCES), ErrorCode::permission_denied);
+  EXPECT_EQ(error_code_for_errno(EPERM), ErrorCode::permission_denied);
+  EXPECT_EQ(error_code_for_errno(ENOENT), ErrorCode::not_found);
+  EXPECT_EQ(error_code_for_errno(ENOTDIR), ErrorCode::not_found);
+  EXPECT_EQ(error_code_for_errno(ELOOP), ErrorCode::not_found);
+  EXPECT_EQ(error_code_for_errno(EIO), ErrorCode::read_failed);
+  EXPECT_EQ(error_code_for_errno(EISDIR), ErrorCode::read_failed);
+}
+
 TEST_F(DiscoveryTest, SkipsFifosDuringAWalk) {
   ASSERT_EQ(::mkfifo(dir.file("pipe").c_str(), 0600), 0);
   dir.write("a.png", png);
