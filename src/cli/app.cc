@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <clocale>
 #include <cstring>
 #include <ctime>
 #include <fstream>
@@ -245,6 +246,9 @@ void write_metrics(const std::string& path, const Outcome& outcome, std::FILE* d
 
 int main(int argc, char** argv) {
   util::ensure_single_threaded_openmp(argv);
+  // A UTF-8 character type, so libarchive can convert entry names (CP437 or UTF-8 in zips)
+  // into the UTF-8 our records promise; in the default "C" locale it gives up on them.
+  if (std::setlocale(LC_CTYPE, "C.UTF-8") == nullptr) std::setlocale(LC_CTYPE, "");
   std::ios::sync_with_stdio(false);
   RunConfig config;
   try {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <unistd.h>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -98,7 +99,14 @@ bool read_archive(util::FdReader& reader, std::string head, const std::string& a
                   const ArchiveLimits& limits, const ItemSink& sink) {
   std::unique_ptr<struct archive, ArchiveDeleter> a(archive_read_new());
   archive_read_support_filter_all(a.get());
-  archive_read_support_format_all(a.get());
+  // The container formats we document, not _all: that would also take mtree (a text
+  // format naming files on this machine), ar, warc and others nobody sends us.
+  archive_read_support_format_zip(a.get());
+  archive_read_support_format_tar(a.get());
+  archive_read_support_format_7zip(a.get());
+  archive_read_support_format_rar(a.get());
+  archive_read_support_format_rar5(a.get());
+  archive_read_support_format_cpio(a.get());
   StreamSource source{reader, std::move(head), false, {}};
 
   auto corrupt = [&](const char* what) {
@@ -107,8 +115,12 @@ bool read_archive(util::FdReader& reader, std::string head, const std::string& a
     return sink(InputItem::make_error(archive_name, ErrorCode::archive_corrupt, message));
   };
 
-  if (archive_read_open(a.get(), &source, nullptr, read_callback, nullptr) != ARCHIVE_OK)
-    return corrupt("cannot open archive");
+  // A regular file is reopened from its start with seeking, which 7z needs (its index is
+  // at the end) and which lets zip use its central directory. Pipes are read as a stream.
+  const bool seekable = ::lseek(reader.fd(), 0, SEEK_SET) == 0;
+  const int opened = seekable ? archive_read_open_fd(a.get(), reader.fd(), 1 << 16)
+                              : archive_read_open(a.get(), &source, nullptr, read_callback, nullptr);
+  if (opened != ARCHIVE_OK) return corrupt("cannot open archive");
 
   uint64_t total = 0;  // decompressed bytes of every entry so far
   struct archive_entry* entry = nullptr;
@@ -117,7 +129,10 @@ bool read_archive(util::FdReader& reader, std::string head, const std::string& a
     if (status == ARCHIVE_EOF) return true;
     if (status == ARCHIVE_FATAL) return corrupt("damaged archive");
     // ARCHIVE_WARN and ARCHIVE_RETRY still give a usable header.
-    const char* raw_name = archive_entry_pathname(entry);
+    // UTF-8 whatever the process locale, which is "C" here: the plain pathname would be
+    // NULL for any non-ASCII zip name.
+    const char* raw_name = archive_entry_pathname_utf8(entry);
+    if (raw_name == nullptr) raw_name = archive_entry_pathname(entry);
     const std::string entry_name = raw_name ? raw_name : "(unnamed)";
     const std::string name = archive_name + "::" + entry_name;
     if (archive_entry_filetype(entry) == AE_IFDIR) continue;

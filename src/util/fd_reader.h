@@ -21,6 +21,7 @@ class FdReader {
   bool next_record(std::string& record, char separator);
 
   bool stopped() const { return stopped_ && stopped_(); }
+  int fd() const { return fd_; }
 
  private:
   bool fill();  // reads more into buffer_; false at EOF, error or stop

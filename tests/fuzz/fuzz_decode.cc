@@ -22,42 +22,6 @@ using ocrbatch::image::Format;
 constexpr int kMaxPages = 4;
 constexpr uint64_t kMaxPixels = 16ull << 20;  // ~16 MP
 
-bool fits(uint64_t w, uint64_t h) { return w * h <= kMaxPixels; }
-
-uint32_t le16(const uint8_t* p) { return p[0] | (p[1] << 8); }
-
-// GIF: Leptonica's header reader decodes the whole file, and giflib allocates every frame
-// before Leptonica looks at it, so walk the block structure and check every frame (and the
-// logical screen) ourselves. Returns false when something declared is over the cap.
-bool gif_fits(const uint8_t* d, size_t n) {
-  if (n < 13) return true;  // too short to declare anything: let the decoder reject it
-  if (!fits(le16(d + 6), le16(d + 8))) return false;
-  size_t pos = 13;
-  if (d[10] & 0x80) pos += 3u * (2u << (d[10] & 7));  // global colour table
-  auto skip_sub_blocks = [&] {
-    while (pos < n && d[pos] != 0) pos += 1u + d[pos];
-    ++pos;  // block terminator
-  };
-  while (pos < n) {
-    const uint8_t kind = d[pos];
-    if (kind == 0x2c) {  // image descriptor
-      if (pos + 10 > n) return true;
-      if (!fits(le16(d + pos + 5), le16(d + pos + 7))) return false;
-      const uint8_t flags = d[pos + 9];
-      pos += 10;
-      if (flags & 0x80) pos += 3u * (2u << (flags & 7));  // local colour table
-      ++pos;                                              // LZW minimum code size
-      skip_sub_blocks();
-    } else if (kind == 0x21) {  // extension: label, then sub-blocks
-      pos += 2;
-      skip_sub_blocks();
-    } else {
-      return true;  // trailer or garbage: giflib stops here
-    }
-  }
-  return true;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -79,7 +43,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (pages.value() <= 0) std::abort();  // page_count promises a positive count
   // Leptonica's GIF "header" reader decodes the whole image, so a GIF must pass our own
   // check before image::header sees it.
-  if (format == Format::gif && !gif_fits(data, size)) return 0;
   const int n = pages.value() < kMaxPages ? pages.value() : kMaxPages;
   for (int page = 0; page < n; ++page) {
     // As the runner: the header first, refusing big pages before decoding; a header that

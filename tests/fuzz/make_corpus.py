@@ -332,6 +332,34 @@ def cpio_newc(entries):
     return bytes(out)
 
 
+def seven_zip(name, data):
+    """A minimal 7z holding one entry stored with the Copy coder, written by hand (the
+    Python standard library has no 7z writer). Reading 7z needs seeking to the header at
+    the end of the file."""
+    def number(v):  # 7z variable-length NUMBER, enough for values below 2^14
+        return bytes([v]) if v < 0x80 else bytes([0x80 | (v >> 8), v & 0xFF])
+
+    header = (b"\x01"                                       # kHeader
+              b"\x04"                                       # kMainStreamsInfo
+              b"\x06" + number(0) + number(1) +              # kPackInfo: pos 0, 1 stream
+              b"\x09" + number(len(data)) + b"\x00" +        # kSize, kEnd
+              b"\x07\x0b" + number(1) + b"\x00" +            # kUnPackInfo, kFolder: 1, inline
+              number(1) + b"\x01\x00" +                      # 1 coder: id size 1, Copy (0x00)
+              b"\x0c" + number(len(data)) +                  # kCodersUnPackSize
+              b"\x00"                                       # kEnd (unpack info)
+              b"\x08\x0a\x01" + struct.pack("<I", zlib.crc32(data)) +  # kSubStreamsInfo: kCRC
+              b"\x00"                                       # kEnd (substreams info)
+              b"\x00"                                       # kEnd (streams info)
+              b"\x05" + number(1) +                          # kFilesInfo: 1 file
+              b"\x11" + number(1 + 2 * (len(name) + 1)) + b"\x00" +  # kName, not external
+              (name + "\0").encode("utf-16-le") +
+              b"\x00"                                       # kEnd (files info)
+              b"\x00")                                      # kEnd (header)
+    start = struct.pack("<QQI", len(data), len(header), zlib.crc32(header))
+    return (b"7z\xbc\xaf\x27\x1c\x00\x04" + struct.pack("<I", zlib.crc32(start)) + start +
+            data + header)
+
+
 def archives(imgs):
     out = {}
     png, jpg, tif = imgs["png_gray.png"], imgs["jpeg_rgb.jpg"], imgs["tiff_3pages.tif"]
@@ -408,6 +436,8 @@ def archives(imgs):
         b"#mtree\nleak.png type=file size=100 contents=/etc/passwd\n"
         b"dir type=dir\nlink.png type=link link=/etc/passwd\n", mtime=0)
     out["seven_zip_magic.7z"] = b"7z\xbc\xaf\x27\x1c\x00\x04" + b"\0" * 56
+    out["seven_zip_stored.7z"] = seven_zip("scan.png", png)
+    out["trunc_half_seven_zip_stored.7z"] = out["seven_zip_stored.7z"][:100]
     out["rar_magic.rar"] = b"Rar!\x1a\x07\x00" + b"\0" * 57
     out["zstd_magic.zst"] = b"\x28\xb5\x2f\xfd" + b"\0" * 60
     out["empty_zip_eocd_only.zip"] = b"PK\x05\x06" + b"\0" * 18

@@ -67,6 +67,21 @@ TEST(Decode, ReportsTruncatedAndEmptyData) {
   EXPECT_NE(empty.error().message.find("empty"), std::string::npos);
 }
 
+TEST(Header, ReadsAGifsLargestFrameWithoutDecodingIt) {
+  // Logical screen 10x10, one frame declaring 30000x20000, then the trailer.
+  std::string gif = std::string("GIF89a") + std::string("\x0a\x00\x0a\x00\x00\x00\x00", 7);
+  gif += std::string("\x2c\x00\x00\x00\x00\x30\x75\x20\x4e\x00", 10) + std::string("\x02\x00;", 3);
+  auto head = header(gif, Format::gif, 0);
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head.value().width, 30000);
+  EXPECT_EQ(head.value().height, 20000);
+}
+
+TEST(Header, ReadsPngAndTiffPageSizes) {
+  EXPECT_EQ(header(test::encoded_image(Format::png, 77, 33), Format::png, 0).value().width, 77);
+  EXPECT_EQ(header(test::multipage_tiff(3), Format::tiff, 2).value().width, 120);
+}
+
 TEST(Decode, GivesSizeAndResolution) {
   auto pix = decode(test::encoded_image(Format::png, 321, 123), Format::png, 0);
   ASSERT_TRUE(pix.ok());
