@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <thread>
 
@@ -111,7 +112,38 @@ struct Outcome {
   int64_t last_success = 0;  // from the ledger; 0 if unknown
 };
 
+// What a signal should stop: set up before anything slow, filled in as the parts appear,
+// so a Ctrl-C during start-up still ends the run cleanly.
+struct StopTargets {
+  std::mutex mutex;
+  bool stopped = false;
+  pipeline::Runner* runner = nullptr;
+  util::AtomicFile* file = nullptr;
+
+  void stop() {
+    std::lock_guard<std::mutex> lock(mutex);
+    stopped = true;
+    if (runner) runner->cancel();
+  }
+  void abandon() {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (file) file->abandon();
+  }
+  void set_runner(pipeline::Runner* r) {
+    std::lock_guard<std::mutex> lock(mutex);
+    runner = r;
+    if (stopped) r->cancel();
+  }
+  void set_file(util::AtomicFile* f) {
+    std::lock_guard<std::mutex> lock(mutex);
+    file = f;
+  }
+};
+
 int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcome& outcome) {
+  // First, before any other thread exists: the blocked-signal mask is inherited.
+  StopTargets targets;
+  util::SignalWatcher signals([&targets] { targets.stop(); }, [&targets] { targets.abandon(); });
   image::silence_library_messages();
   engine::check_languages(config.engine);
   // One engine is built here, before any output exists, so a bad setup fails fast with
@@ -143,7 +175,10 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
   } ledger_report{ledger.get(), outcome};
 
   std::optional<util::AtomicFile> file;
-  if (!config.output.empty()) file.emplace(config.output);
+  if (!config.output.empty()) {
+    file.emplace(config.output);
+    targets.set_file(&*file);
+  }
   std::ostream& out = file ? file->stream() : std::cout;
   if (ledger) ledger->begin_run({file ? config.output : "", file ? file->temp_path() : ""});
 
@@ -178,10 +213,7 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
       [engine_options] { return std::make_unique<engine::TesseractEngine>(engine_options); },
       nullptr);
 
-  util::SignalWatcher signals([&runner] { runner.cancel(); },
-                             [&file] {
-                               if (file) file->abandon();
-                             });
+  targets.set_runner(&runner);
   std::thread counter;
   if (reporter.shows_progress()) {
     counter = std::thread([&] {

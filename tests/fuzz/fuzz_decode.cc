@@ -41,8 +41,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto pages = image::page_count(bytes, format);
   if (!pages.ok()) return 0;
   if (pages.value() <= 0) std::abort();  // page_count promises a positive count
-  // Leptonica's GIF "header" reader decodes the whole image, so a GIF must pass our own
-  // check before image::header sees it.
   const int n = pages.value() < kMaxPages ? pages.value() : kMaxPages;
   for (int page = 0; page < n; ++page) {
     // As the runner: the header first, refusing big pages before decoding; a header that
