@@ -72,15 +72,13 @@ bool Discovery::add_path(const std::string& path) {
 bool Discovery::add_file(const std::string& path, bool named) {
   // Counted once the file's items are admitted, so a progress estimate never runs short.
   const Reached guard(this);
-  struct stat pre {};
-  if (::stat(path.c_str(), &pre) == 0 && S_ISSOCK(pre.st_mode)) {
-    // Sockets cannot be opened as files at all.
-    if (!named) return sink_(InputItem::make_skipped(path));
-    return sink_(InputItem::make_error(path, ErrorCode::unsupported_format, "a socket, not a file"));
-  }
   const int raw = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (raw < 0) {
     const int err = errno;
+    if (err == ENXIO) {  // a Unix socket: it cannot be opened as a file at all
+      if (!named) return sink_(InputItem::make_skipped(path));
+      return sink_(InputItem::make_error(path, ErrorCode::unsupported_format, "a socket, not a file"));
+    }
     return sink_(InputItem::make_error(path, error_code_for_errno(err),
                                        errno_message("cannot open", err)));
   }

@@ -2,7 +2,9 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -132,6 +134,22 @@ TEST_F(DiscoveryTest, SkipsFifosDuringAWalk) {
   Discovery(DiscoveryOptions{}, got.sink()).add_path(dir.path());
   EXPECT_EQ(got.names(InputItem::Kind::skipped), std::vector<std::string>{dir.file("pipe")});
   EXPECT_EQ(got.names(InputItem::Kind::image).size(), 1u);
+}
+
+TEST_F(DiscoveryTest, SkipsSocketsInAWalkAndRefusesANamedOne) {
+  const std::string sock = dir.file("s.sock");
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", sock.c_str());
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  Discovery(DiscoveryOptions{}, got.sink()).add_path(dir.path());
+  EXPECT_EQ(got.names(InputItem::Kind::skipped), std::vector<std::string>{sock});
+  Collected named;
+  Discovery(DiscoveryOptions{}, named.sink()).add_path(sock);
+  ::close(fd);
+  ASSERT_EQ(named.items.size(), 1u);
+  EXPECT_EQ(named.items[0].error->code, ErrorCode::unsupported_format);
 }
 
 TEST_F(DiscoveryTest, RefusesFilesOverTheSizeLimit) {
