@@ -118,9 +118,11 @@ Ledger::Ledger(LedgerOptions options) : options_(std::move(options)) {
   try {
     // WAL with synchronous=NORMAL: each commit survives the process being killed, and
     // costs no fsync; only a power cut can lose the last few commits.
+    // First, so that a reader holding the database (sqlite3 run by a sysadmin, a
+    // monitoring query) makes the steps below wait instead of failing with "locked".
+    exec("PRAGMA busy_timeout=10000");
     exec("PRAGMA journal_mode=WAL");
     exec("PRAGMA synchronous=NORMAL");
-    exec("PRAGMA busy_timeout=10000");
     exec(kSchema);
     Statement version(db_, "SELECT value FROM meta WHERE key='schema_version'");
     if (version.step()) {
