@@ -40,14 +40,20 @@ def orun(args, **kwargs):
     return run(args, env=env, **kwargs)
 
 
-def popen(args, *, cwd, env=None, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-          stderr=subprocess.PIPE):
+def merged_env(env):
+    """os.environ with clean_env(**env) applied: a None value removes the variable."""
     full_env = dict(os.environ)
     for key, value in clean_env(**(env or {})).items():
         if value is None:
             full_env.pop(key, None)
         else:
             full_env[key] = value
+    return full_env
+
+
+def popen(args, *, cwd, env=None, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+          stderr=subprocess.PIPE):
+    full_env = merged_env(env)
     return subprocess.Popen([str(BIN)] + [str(a) for a in args], cwd=cwd, env=full_env,
                             stdin=stdin, stdout=stdout, stderr=stderr)
 
@@ -181,12 +187,7 @@ def run_measured(args, *, cwd, timeout=60, env=None, address_space=4 << 30):
 
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.monotonic()
-        full_env = dict(os.environ)
-        for key, value in clean_env(**(env or {})).items():
-            if value is None:
-                full_env.pop(key, None)
-            else:
-                full_env[key] = value
+        full_env = merged_env(env)
         cmd = [str(BIN)] + [str(a) for a in args]
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, env=full_env,
                                 preexec_fn=limit)
