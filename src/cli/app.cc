@@ -27,6 +27,7 @@
 #include "output/metrics.h"
 #include "output/sink.h"
 #include "pipeline/runner.h"
+#include "preprocess/chain.h"
 #include "progress/reporter.h"
 #include "util/atomic_file.h"
 #include "util/signals.h"
@@ -155,7 +156,7 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
     ledger::LedgerOptions options;
     options.path = config.ledger;
     options.fingerprint = settings_fingerprint(config.engine, first_engine->datapath(),
-                                               engine::TesseractEngine::version());
+                                               engine::TesseractEngine::version(), config.preprocess);
     options.wait_lock = config.wait_lock;
     options.detail = config.detail;
     ledger = std::make_unique<ledger::Ledger>(options);
@@ -208,10 +209,16 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
     return counting_done && c > r ? c - r : 0;
   };
   const engine::EngineOptions engine_options = config.engine;
+  const std::string tessdata = first_engine->datapath();
+  const std::string preprocess_spec = config.preprocess;
   pipeline::Runner runner(
       runner_options,
       [engine_options] { return std::make_unique<engine::TesseractEngine>(engine_options); },
-      nullptr);
+      [preprocess_spec, tessdata] {
+        return preprocess::Chain(preprocess_spec, [tessdata]() -> std::unique_ptr<engine::OrientationDetector> {
+          return std::make_unique<engine::TesseractOrientation>(tessdata);
+        });
+      });
 
   targets.set_runner(&runner);
   std::thread counter;

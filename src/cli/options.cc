@@ -8,6 +8,7 @@
 
 #include "engine/tesseract_engine.h"
 #include "output/sink.h"
+#include "preprocess/chain.h"
 
 namespace ocrbatch::cli {
 namespace {
@@ -41,6 +42,8 @@ struct RawOptions {
   std::string emit = "new";
   bool retry_errors = false;
   bool wait_lock = false;
+  std::string preprocess = "auto";
+  bool list_steps = false;
 };
 
 const char* const kFooter = R"(Output (stdout unless -o): JSON Lines, one object per line with a "type":
@@ -113,6 +116,10 @@ RunConfig validate(const RawOptions& raw) {
   const unsigned cores = std::thread::hardware_concurrency();
   config.jobs = raw.jobs > 0 ? raw.jobs : static_cast<int>(cores > 0 ? cores : 1);
 
+  auto preprocess = preprocess::parse_spec(raw.preprocess);
+  if (!preprocess) throw UsageError("--preprocess: " + preprocess.error().message);
+  config.preprocess = *preprocess;
+
   config.engine.lang = raw.lang;
   config.engine.psm = raw.psm;
   config.engine.oem = raw.oem;
@@ -129,6 +136,17 @@ RunConfig validate(const RawOptions& raw) {
 }
 
 }  // namespace
+
+std::string steps_text() {
+  std::string out =
+      "Preprocessing steps, in the order --preprocess auto runs them. Every chain first\n"
+      "classifies the page (bilevel, grey or photo; line or page; inverted; blank; text height).\n\n";
+  for (const auto& step : preprocess::steps()) {
+    out += std::string("  ") + step.name + "\n      " + step.summary + "\n      named: " + step.forced + "\n";
+  }
+  out += "\nExamples: --preprocess auto (default), --preprocess none, --preprocess deskew,binarize\n";
+  return out;
+}
 
 std::string version_text() {
   return "ocrbatch " OCRBATCH_VERSION " (" + engine::TesseractEngine::version() + ")";
@@ -230,6 +248,14 @@ ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
   app.add_option("-c", raw.variables, "Set a Tesseract variable; repeatable")
       ->type_name("NAME=VALUE")->allow_extra_args(false)->group(kRecognition);
 
+  app.add_option("--preprocess", raw.preprocess,
+                 "Image preparation before recognition: auto classifies each page and applies "
+                 "only the steps it needs; none gives Tesseract the image as decoded; a list "
+                 "such as deskew,binarize runs those steps in that order (see --list-steps)")
+      ->type_name("auto|none|STEP,...")->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
+      ->default_val("auto")->group(kRecognition);
+  app.add_flag("--list-steps", raw.list_steps, "List the preprocessing steps and exit")->group(kRecognition);
+
   const char* kLedger = "Incremental runs";
   app.add_option("--ledger", raw.ledger,
                  "Remember every page done in this SQLite file; later runs skip content already "
@@ -281,6 +307,10 @@ ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
     return ParseOutcome::exit_ok;
   } catch (const CLI::ParseError& e) {
     throw UsageError(e.what());
+  }
+  if (raw.list_steps) {
+    std::cout << steps_text();
+    return ParseOutcome::exit_ok;
   }
   config = validate(raw);
   return ParseOutcome::run;

@@ -33,6 +33,7 @@ struct RunConfig {
   bool emit_all = false;
   bool retry_errors = false;
   bool wait_lock = false;
+  std::string preprocess = "auto";   // canonical: "auto", "none" or step names joined by commas
   engine::EngineOptions engine;
 };
 
@@ -44,9 +45,12 @@ class UsageError : public std::runtime_error {
 
 enum class ParseOutcome { run, exit_ok };
 
-// Parses argv. On --help/--version prints to stdout and returns exit_ok. Throws UsageError.
+// Parses argv. On --help, --version or --list-steps prints to stdout and returns exit_ok.
+// Throws UsageError.
 ParseOutcome parse(int argc, const char* const* argv, RunConfig& config);
 
 std::string version_text();
+// The --list-steps text.
+std::string steps_text();
 
 }  // namespace ocrbatch::cli

@@ -31,13 +31,20 @@ struct Recognition {
   std::vector<record::TextItem> items;
 };
 
+// Per-page settings that preprocessing may choose.
+struct PageHints {
+  int psm = 0;  // page segmentation mode for this page; 0: the engine's configured one
+  int dpi = 0;  // effective resolution of the image given; 0: what the image header says
+};
+
 // Polled by the engine while it works; true asks it to give up on the current page.
 using CancelCheck = std::function<bool()>;
 
 class Engine {
  public:
   virtual ~Engine() = default;
-  virtual record::Result<Recognition> recognize(Pix* image, const CancelCheck& cancel) = 0;
+  virtual record::Result<Recognition> recognize(Pix* image, const CancelCheck& cancel,
+                                                const PageHints& hints = {}) = 0;
   // The language spec actually loaded, reported in every page record.
   virtual const std::string& lang() const = 0;
 };
@@ -50,5 +57,20 @@ class SetupError : public std::runtime_error {
 };
 
 using EngineFactory = std::function<std::unique_ptr<Engine>()>;
+
+// Orientation of the text in an image, from Tesseract's orientation and script detection.
+struct Orientation {
+  int rotation = 0;         // degrees clockwise that make the text upright: 0, 90, 180, 270
+  double confidence = 0;    // Tesseract's orientation confidence; below ~2 means a guess
+};
+
+class OrientationDetector {
+ public:
+  virtual ~OrientationDetector() = default;
+  // Fails when the image has too little text to judge.
+  virtual record::Result<Orientation> detect(Pix* image) = 0;
+};
+
+using OrientationDetectorFactory = std::function<std::unique_ptr<OrientationDetector>()>;
 
 }  // namespace ocrbatch::engine

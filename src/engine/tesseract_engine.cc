@@ -81,7 +81,8 @@ void check_languages(const EngineOptions& options) {
 TesseractEngine::TesseractEngine(const EngineOptions& options)
     : api_(std::make_unique<tesseract::TessBaseAPI>()),
       detail_(options.detail),
-      timeout_ms_(static_cast<int>(options.timeout_s * 1000)) {
+      timeout_ms_(static_cast<int>(options.timeout_s * 1000)),
+      psm_(options.psm) {
   const std::string dir = resolve_tessdata(options);
   // Tesseract's own chatter ("Estimating resolution...") would corrupt our stderr
   // contract: route its debug output away from the start.
@@ -122,8 +123,12 @@ std::string TesseractEngine::datapath() const { return api_->GetDatapath(); }
 
 std::string TesseractEngine::version() { return std::string("tesseract ") + tesseract::TessBaseAPI::Version(); }
 
-record::Result<Recognition> TesseractEngine::recognize(Pix* image, const CancelCheck& cancel) {
+record::Result<Recognition> TesseractEngine::recognize(Pix* image, const CancelCheck& cancel,
+                                                       const PageHints& hints) {
+  const int psm = hints.psm > 0 ? hints.psm : psm_;
+  if (psm != api_->GetPageSegMode()) api_->SetPageSegMode(static_cast<tesseract::PageSegMode>(psm));
   api_->SetImage(image);
+  if (hints.dpi > 0) api_->SetSourceResolution(hints.dpi);
   tesseract::ETEXT_DESC monitor;
   monitor.cancel = &cancel_trampoline;
   monitor.cancel_this = const_cast<CancelCheck*>(&cancel);
@@ -174,6 +179,38 @@ record::Result<Recognition> TesseractEngine::recognize(Pix* image, const CancelC
   out.confidence = out.words > 0 ? round1(confidence_sum / out.words) : 0;
   api_->Clear();
   return out;
+}
+
+TesseractOrientation::TesseractOrientation(const std::string& tessdata_dir)
+    : api_(std::make_unique<tesseract::TessBaseAPI>()) {
+  EngineOptions where;
+  where.tessdata_dir = tessdata_dir;
+  const std::string dir = resolve_tessdata(where);
+  std::vector<std::string> names{"debug_file"};
+  std::vector<std::string> values{"/dev/null"};
+  if (api_->Init(dir.empty() ? nullptr : dir.c_str(), "osd", tesseract::OEM_TESSERACT_ONLY, nullptr, 0,
+                 &names, &values, false) != 0) {
+    throw SetupError("orientation detection needs osd.traineddata, not found in " +
+                     (dir.empty() ? std::string("Tesseract's built-in tessdata folder") : dir) +
+                     " (run scripts/bootstrap, or use --preprocess without orient)");
+  }
+  api_->SetPageSegMode(tesseract::PSM_OSD_ONLY);
+}
+
+TesseractOrientation::~TesseractOrientation() { api_->End(); }
+
+record::Result<Orientation> TesseractOrientation::detect(Pix* image) {
+  api_->SetImage(image);
+  int degrees = 0;
+  float confidence = 0;
+  const char* script = nullptr;
+  float script_confidence = 0;
+  const bool ok = api_->DetectOrientationScript(&degrees, &confidence, &script, &script_confidence);
+  api_->Clear();
+  if (!ok) return record::Error{ErrorCode::ocr_failed, "too little text for orientation detection"};
+  // Tesseract reports how far the text is turned counter-clockwise; we return the clockwise
+  // turn that undoes it.
+  return Orientation{(360 - degrees) % 360, confidence};
 }
 
 }  // namespace ocrbatch::engine

@@ -18,7 +18,8 @@ class TesseractEngine : public Engine {
   explicit TesseractEngine(const EngineOptions& options);
   ~TesseractEngine() override;
 
-  record::Result<Recognition> recognize(Pix* image, const CancelCheck& cancel) override;
+  record::Result<Recognition> recognize(Pix* image, const CancelCheck& cancel,
+                                        const PageHints& hints = {}) override;
   const std::string& lang() const override { return lang_; }
   // The folder the models were loaded from.
   std::string datapath() const;
@@ -31,6 +32,19 @@ class TesseractEngine : public Engine {
   record::Detail detail_;
   int timeout_ms_;
   std::string lang_;
+  int psm_;
+};
+
+// Orientation detection with osd.traineddata (legacy engine, PSM_OSD_ONLY). Loaded once per
+// worker; throws SetupError when osd.traineddata is missing.
+class TesseractOrientation : public OrientationDetector {
+ public:
+  explicit TesseractOrientation(const std::string& tessdata_dir);
+  ~TesseractOrientation() override;
+  record::Result<Orientation> detect(Pix* image) override;
+
+ private:
+  std::unique_ptr<tesseract::TessBaseAPI> api_;
 };
 
 // Checks the tessdata folder and every requested language before any engine starts, so a

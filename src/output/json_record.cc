@@ -21,6 +21,39 @@ ordered_json items_json(const std::vector<record::TextItem>& items) {
   return array;
 }
 
+ordered_json steps_json(const std::vector<record::StepReport>& steps) {
+  ordered_json array = ordered_json::array();
+  for (const auto& step : steps) {
+    ordered_json j{{"step", step.step}, {"applied", step.applied}};
+    for (const auto& [key, value] : step.notes) j[key] = value;
+    for (const auto& [key, value] : step.values) j[key] = value;
+    j["ms"] = round_to(step.ms, 10);
+    array.push_back(std::move(j));
+  }
+  return array;
+}
+
+std::vector<record::StepReport> steps_from_json(const nlohmann::json& array) {
+  std::vector<record::StepReport> steps;
+  for (const auto& j : array) {
+    record::StepReport step;
+    for (const auto& [key, value] : j.items()) {
+      if (key == "step")
+        step.step = value.get<std::string>();
+      else if (key == "applied")
+        step.applied = value.get<bool>();
+      else if (key == "ms")
+        step.ms = value.get<double>();
+      else if (value.is_string())
+        step.notes.emplace_back(key, value.get<std::string>());
+      else if (value.is_number())
+        step.values.emplace_back(key, value.get<double>());
+    }
+    steps.push_back(std::move(step));
+  }
+  return steps;
+}
+
 }  // namespace
 
 ordered_json to_json(const record::Record& rec, record::Detail detail) {
@@ -42,8 +75,18 @@ ordered_json to_json(const record::Record& rec, record::Detail detail) {
                  {"lang", page.lang},
                  {"confidence", page.confidence},
                  {"word_count", page.words},
-                 {"duration_ms", round_to(page.duration_ms, 10)},
-                 {"text", page.text}};
+                 {"duration_ms", round_to(page.duration_ms, 10)}};
+  const auto& pre = page.preprocess;
+  if (pre.ran) {
+    j["kind"] = pre.kind;
+    j["blank"] = pre.blank;
+    j["rotation"] = pre.rotation;
+    if (pre.skew) j["skew"] = *pre.skew;
+    if (pre.scale) j["scale"] = *pre.scale;
+    if (pre.psm > 0) j["psm"] = pre.psm;
+  }
+  j["text"] = page.text;
+  if (pre.ran) j["preprocess"] = steps_json(pre.steps);
   if (detail == record::Detail::line) j["lines"] = items_json(page.items);
   if (detail == record::Detail::word) j["words"] = items_json(page.items);
   return j;
@@ -106,6 +149,17 @@ record::Record record_from_json(const nlohmann::json& j) {
   p.words = j.at("word_count").get<int>();
   p.duration_ms = j.at("duration_ms").get<double>();
   p.text = j.at("text").get<std::string>();
+  if (j.contains("preprocess")) {
+    auto& pre = p.preprocess;
+    pre.ran = true;
+    pre.kind = j.value("kind", "");
+    pre.blank = j.value("blank", false);
+    pre.rotation = j.value("rotation", 0);
+    if (j.contains("skew")) pre.skew = j["skew"].get<double>();
+    if (j.contains("scale")) pre.scale = j["scale"].get<double>();
+    pre.psm = j.value("psm", 0);
+    pre.steps = steps_from_json(j["preprocess"]);
+  }
   if (j.contains("lines")) p.items = items_from_json(j["lines"]);
   if (j.contains("words")) p.items = items_from_json(j["words"]);
   return p;

@@ -264,11 +264,10 @@ record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler,
                                     job->key, job->page, job->pages, false});
           continue;
         }
-        image::PixPtr pix = std::move(decoded.value());
+        preprocess::Page prepared = preprocess::make_page(std::move(decoded.value()));
         job->bytes.reset();  // the encoded copy is no longer needed by this job
-        if (!chain.empty()) pix = chain.run(std::move(pix), nullptr);
-        const auto info = image::info(pix.get());
-        auto recognised = engine->recognize(pix.get(), cancel_check);
+        chain.run(prepared);
+        auto recognised = chain.recognize(prepared, *engine, cancel_check);
         if (stopped()) break;  // abandoned mid-page: nothing finished to report
         if (!recognised) {
           deliver(job->seq, Outcome{ErrorResult{job->source, job->pages > 1 ? job->page : 0,
@@ -280,13 +279,14 @@ record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler,
         page.source = std::move(job->source);
         page.page = job->page;
         page.pages = job->pages;
-        page.width = info.width;
-        page.height = info.height;
-        page.dpi = info.dpi;
+        page.width = prepared.source_width;
+        page.height = prepared.source_height;
+        page.dpi = prepared.source_dpi;
         page.text = std::move(recognised->text);
         page.confidence = recognised->confidence;
         page.words = recognised->words;
         page.items = std::move(recognised->items);
+        page.preprocess = std::move(prepared.done);
         page.lang = engine->lang();
         page.duration_ms = ms_since(start);
         deliver(job->seq, Outcome{std::move(page), job->key, job->page, job->pages, false});

@@ -1,37 +1,84 @@
 #pragma once
-// The preprocessing seam: an ordered chain of image -> image steps run between decode and
-// recognition. Steps report what they did so page records can say why a page came out
-// as it did.
+// Preprocessing: an ordered chain of steps run on each page between decoding and
+// recognition. Every chain starts by classifying the page (analysis.h); each step then
+// decides from that what, if anything, to do, and reports it in the page record.
+//
+//   auto     every step, in the order of steps(), each acting only where the page needs it
+//   none     nothing at all: the image goes to Tesseract as decoded (the plain baseline)
+//   a,b,...  the named steps in the given order, each acting unconditionally where that
+//            makes sense (see StepInfo::forced)
 
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "image/image.h"
+#include "engine/engine.h"
+#include "preprocess/page.h"
+#include "record/record.h"
 
 namespace ocrbatch::preprocess {
 
-struct StepReport {
-  std::string step;
-  double ms = 0;
+// Part of the ledger's settings fingerprint: raise it whenever a step's decisions or
+// pixels change, so remembered results made by the old steps are recognised again.
+constexpr int kAlgorithmVersion = 1;
+
+// Per-worker services the steps may use. The orientation detector is built on first use,
+// so chains without `orient`, and pages that never reach it, load nothing.
+class StepEnv {
+ public:
+  StepEnv(bool forced, engine::OrientationDetectorFactory make_detector)
+      : forced_(forced), make_detector_(std::move(make_detector)) {}
+  bool forced() const { return forced_; }
+  // Null when there is no factory or osd.traineddata could not be loaded.
+  engine::OrientationDetector* orientation();
+
+ private:
+  bool forced_;
+  engine::OrientationDetectorFactory make_detector_;
+  std::unique_ptr<engine::OrientationDetector> detector_;
+  bool detector_failed_ = false;
 };
 
-class Step {
- public:
-  virtual ~Step() = default;
-  virtual std::string name() const = 0;
-  // Returns the transformed image, or the input unchanged when the step does not apply.
-  virtual image::PixPtr apply(image::PixPtr input) = 0;
+struct StepInfo {
+  const char* name;
+  const char* summary;  // what it does and when auto uses it, for --list-steps and docs
+  const char* forced;   // what naming it in --preprocess changes
+  void (*run)(Page& page, StepEnv& env, record::StepReport& report);
 };
+
+// Every step, in the order auto runs them.
+const std::vector<StepInfo>& steps();
+
+// Checks a --preprocess value and returns it in canonical form ("auto", "none" or the step
+// names joined by commas), or an error naming the unknown step.
+record::Result<std::string> parse_spec(const std::string& spec);
 
 class Chain {
  public:
-  void add(std::unique_ptr<Step> step) { steps_.push_back(std::move(step)); }
+  Chain() = default;  // empty: --preprocess none
+  // `spec` must have passed parse_spec.
+  Chain(const std::string& spec, engine::OrientationDetectorFactory make_detector);
   bool empty() const { return steps_.empty(); }
-  image::PixPtr run(image::PixPtr input, std::vector<StepReport>* reports);
+  // Classifies the page and runs the steps; stops early at a blank page.
+  void run(Page& page);
+
+  // Recognises a prepared page: nothing for a blank page; with the page's own segmentation
+  // mode and resolution otherwise. When the chain checks orientation and the upright text
+  // reads with low confidence, OSD (or, where it is unsure, recognition of a strip at each
+  // candidate rotation) proposes a turn; the turned page is straightened and recognised,
+  // and kept only if it reads better. Word and line boxes come back in source pixels.
+  record::Result<engine::Recognition> recognize(Page& page, engine::Engine& engine,
+                                                const engine::CancelCheck& cancel);
 
  private:
-  std::vector<std::unique_ptr<Step>> steps_;
+  std::vector<const StepInfo*> steps_;
+  std::unique_ptr<StepEnv> env_;
 };
+
+// Shared by the orient step's check and the chain (steps.cc).
+// Rotations worth trying, from OSD; `trusted` when OSD was confident.
+std::vector<int> orientation_candidates(Page& page, StepEnv& env, record::StepReport& report, bool* trusted);
+void rotate_orth(Page& page, int degrees);
+void run_deskew(Page& page, StepEnv& env, record::StepReport& report);
 
 }  // namespace ocrbatch::preprocess

@@ -65,6 +65,29 @@ struct TextItem {
   Box bbox;
 };
 
+// What one preprocessing step found and did to a page: {"step":"deskew","applied":true,
+// "angle":-3.1,"ms":9}. `values` holds the step's own measurements, in order.
+struct StepReport {
+  std::string step;
+  bool applied = false;
+  std::vector<std::pair<std::string, std::string>> notes;  // e.g. {"method", "osd"}
+  std::vector<std::pair<std::string, double>> values;      // e.g. {"angle", -3.1}
+  double ms = 0;
+};
+
+// The preprocessing outcome for one page. `ran` is false under --preprocess none, and the
+// record then carries none of these fields.
+struct Preprocessing {
+  bool ran = false;
+  std::string kind;              // "bilevel", "grey" or "photo"
+  int rotation = 0;              // degrees clockwise applied: 0, 90, 180, 270
+  std::optional<double> skew;    // degrees applied by deskew, when deskew ran
+  std::optional<double> scale;   // factor applied by scale, when scale ran
+  bool blank = false;            // no ink: not recognised, empty text
+  int psm = 0;                   // page segmentation mode used, when routed; 0: the run's
+  std::vector<StepReport> steps;
+};
+
 // One recognised page image.
 struct PageResult {
   std::string source;  // path as given, or "archive::entry"
@@ -77,7 +100,8 @@ struct PageResult {
   int words = 0;
   std::string lang;
   double duration_ms = 0;  // decode + recognition time for this page
-  std::vector<TextItem> items;  // lines or words, per the run's Detail
+  std::vector<TextItem> items;  // lines or words, per the run's Detail; boxes in source pixels
+  Preprocessing preprocess;
 };
 
 // An input, or one page of it, that produced no text.

@@ -27,7 +27,8 @@ class FakeEngine : public engine::Engine {
     if (live_) --*live_;
   }
 
-  record::Result<engine::Recognition> recognize(Pix* image, const engine::CancelCheck& cancel) override {
+  record::Result<engine::Recognition> recognize(Pix* image, const engine::CancelCheck& cancel,
+                                                const engine::PageHints& = {}) override {
     const int width = pixGetWidth(image);
     if (delay_) {
       const auto until = std::chrono::steady_clock::now() + delay_(width);

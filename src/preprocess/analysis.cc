@@ -1,0 +1,235 @@
+#include "preprocess/analysis.h"
+
+#include <leptonica/allheaders.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace ocrbatch::preprocess {
+namespace {
+
+// The classification works on a copy no larger than this on its longer side.
+constexpr int kAnalysisSide = 1600;
+// Background brightness may vary this much (p90 - p10 of tile backgrounds, 0-255) before a
+// page counts as unevenly lit.
+constexpr int kUnevenSpread = 40;
+// A page whose central region has a median below this, with light pixels present, is
+// light text on a dark background.
+constexpr int kInvertedMedian = 100;
+
+struct Histogram {
+  double counts[256] = {};
+  double total = 0;
+
+  explicit Histogram(Pix* grey) {
+    NUMA* na = pixGetGrayHistogram(grey, 1);
+    if (!na) return;
+    for (int i = 0; i < 256 && i < numaGetCount(na); ++i) {
+      float v = 0;
+      numaGetFValue(na, i, &v);
+      counts[i] = v;
+      total += v;
+    }
+    numaDestroy(&na);
+  }
+  // Grey value at `rank` (0-1) of the pixels, darkest first.
+  int rank(double r) const {
+    double seen = 0;
+    for (int i = 0; i < 256; ++i) {
+      seen += counts[i];
+      if (total > 0 && seen >= r * total) return i;
+    }
+    return 255;
+  }
+  double fraction(int lo, int hi) const {
+    double n = 0;
+    for (int i = lo; i <= hi; ++i) n += counts[i];
+    return total > 0 ? n / total : 0;
+  }
+};
+
+image::PixPtr clip(Pix* pix, int x, int y, int w, int h) {
+  BOX* box = boxCreate(x, y, w, h);
+  Pix* out = pixClipRectangle(pix, box, nullptr);
+  boxDestroy(&box);
+  return own(out);
+}
+
+// Spread of the paper brightness across an 8 x 8 grid: each tile's background is its 90th
+// percentile, and the spread is the 90th minus the 10th percentile of those.
+int background_spread(Pix* grey) {
+  const int w = pixGetWidth(grey), h = pixGetHeight(grey);
+  constexpr int kGrid = 8;
+  if (w < kGrid * 4 || h < kGrid * 4) return 0;
+  std::vector<int> backgrounds;
+  for (int ty = 0; ty < kGrid; ++ty) {
+    for (int tx = 0; tx < kGrid; ++tx) {
+      const int x0 = tx * w / kGrid, y0 = ty * h / kGrid;
+      auto tile = clip(grey, x0, y0, (tx + 1) * w / kGrid - x0, (ty + 1) * h / kGrid - y0);
+      if (tile) backgrounds.push_back(Histogram(tile.get()).rank(0.9));
+    }
+  }
+  if (backgrounds.size() < 10) return 0;
+  std::sort(backgrounds.begin(), backgrounds.end());
+  const size_t n = backgrounds.size();
+  return backgrounds[n * 9 / 10] - backgrounds[n / 10];
+}
+
+// Specks (components of at most 2 x 2 pixels) against character-sized components in a
+// central crop at full resolution: scanner and sensor noise shows up as many specks.
+bool looks_noisy(Pix* pix, double text_height) {
+  const int w = pixGetWidth(pix), h = pixGetHeight(pix);
+  const int cw = std::min(w, 1000), ch = std::min(h, 1000);
+  auto crop = clip(pix, (w - cw) / 2, (h - ch) / 2, cw, ch);
+  if (!crop) return false;
+  auto binary = binary_for_analysis(crop.get(), text_height);
+  if (!binary) return false;
+  BOXA* boxa = pixConnCompBB(binary.get(), 8);
+  if (!boxa) return false;
+  int specks = 0, others = 0;
+  for (int i = 0; i < boxaGetCount(boxa); ++i) {
+    int bx, by, bw, bh;
+    boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
+    if (bw <= 2 && bh <= 2)
+      ++specks;
+    else if (bh >= 4)
+      ++others;
+  }
+  boxaDestroy(&boxa);
+  return specks >= 50 && specks > others / 2;
+}
+
+}  // namespace
+
+image::PixPtr to_grey(Pix* pix) {
+  if (pixGetDepth(pix) == 8 && pixGetColormap(pix) == nullptr) return own(pixCopy(nullptr, pix));
+  return own(pixConvertTo8(pix, 0));
+}
+
+image::PixPtr sauvola(Pix* grey, double text_height) {
+  const int w = pixGetWidth(grey), h = pixGetHeight(grey);
+  // The window spans about two text heights: local enough for uneven light, wide enough
+  // that a character's inside is not mistaken for background.
+  int half = std::clamp(static_cast<int>(std::lround(text_height > 0 ? text_height : 16)), 8, 40);
+  // Tiles bound the memory of the integral images on big pages; the window must fit a tile.
+  const int nx = std::max(1, w / 2000), ny = std::max(1, h / 2000);
+  half = std::min({half, (w / nx - 3) / 2 - 1, (h / ny - 3) / 2 - 1});
+  if (half < 2) return nullptr;
+  Pix* out = nullptr;
+  if (pixSauvolaBinarizeTiled(grey, half, 0.34f, nx, ny, nullptr, &out) != 0) return nullptr;
+  return own(out);
+}
+
+image::PixPtr binary_for_analysis(Pix* pix, double text_height) {
+  if (pixGetDepth(pix) == 1) return own(pixClone(pix));
+  auto grey = to_grey(pix);
+  return grey ? sauvola(grey.get(), text_height) : nullptr;
+}
+
+std::vector<Component> character_components(Pix* binary) {
+  std::vector<Component> out;
+  BOXA* boxa = pixConnCompBB(binary, 8);
+  if (!boxa) return out;
+  const int limit = std::max(pixGetWidth(binary), pixGetHeight(binary)) / 6;
+  for (int i = 0; i < boxaGetCount(boxa); ++i) {
+    Component c{};
+    boxaGetBoxGeometry(boxa, i, &c.x, &c.y, &c.w, &c.h);
+    if (c.h < 3 || c.h > limit || c.w > limit) continue;  // specks, pictures, borders
+    if (c.w > 8 * c.h || c.h > 12 * c.w) continue;          // rules and underlines
+    out.push_back(c);
+  }
+  boxaDestroy(&boxa);
+  return out;
+}
+
+double median_height(const std::vector<Component>& components, size_t min_count) {
+  if (components.size() < min_count || components.empty()) return 0;
+  std::vector<int> heights;
+  heights.reserve(components.size());
+  for (const auto& c : components) heights.push_back(c.h);
+  std::nth_element(heights.begin(), heights.begin() + heights.size() / 2, heights.end());
+  return heights[heights.size() / 2];
+}
+
+Analysis analyse(Pix* pix) {
+  Analysis a;
+  const int w = pixGetWidth(pix), h = pixGetHeight(pix);
+  const bool bilevel = pixGetDepth(pix) == 1;
+  const double r = std::min(1.0, static_cast<double>(kAnalysisSide) / std::max(w, h));
+
+  image::PixPtr small;
+  if (bilevel && r < 1)
+    small = own(pixScaleToGray(pix, static_cast<float>(r)));
+  else {
+    auto grey = to_grey(pix);
+    small = r < 1 ? own(pixScaleAreaMap(grey.get(), static_cast<float>(r), static_cast<float>(r)))
+                  : std::move(grey);
+  }
+  if (!small) return a;
+
+  const int sw = pixGetWidth(small.get()), sh = pixGetHeight(small.get());
+  const Histogram whole(small.get());
+  auto centre = clip(small.get(), sw / 10, sh / 10, std::max(1, sw * 8 / 10), std::max(1, sh * 8 / 10));
+  const Histogram middle(centre ? centre.get() : small.get());
+  a.inverted = middle.rank(0.5) < kInvertedMedian && middle.rank(0.97) > 150;
+  if (a.inverted) pixInvert(small.get(), small.get());
+
+  a.uneven = !bilevel && background_spread(small.get()) > kUnevenSpread;
+  if (bilevel || whole.fraction(0, 40) + whole.fraction(215, 255) >= 0.98)
+    a.kind = Kind::bilevel;
+  else
+    a.kind = a.uneven ? Kind::photo : Kind::grey;
+  // A grey image that only holds black and white is treated as bilevel by every step but
+  // the ones that care about depth, which look at the image itself.
+
+  image::PixPtr binary = bilevel ? own(pixThresholdToBinary(small.get(), 160)) : sauvola(small.get(), 12);
+  if (!binary) return a;
+  const auto components = character_components(binary.get());
+  int textlike = 0;
+  for (const auto& c : components) textlike += c.h >= 4;
+  a.blank = textlike == 0;
+  a.components = static_cast<int>(components.size());
+  a.text_height = median_height(components) / r;
+  a.line = a.text_height > 0 && h < 3.5 * a.text_height;
+  if (!a.blank) a.noisy = looks_noisy(pix, a.text_height);
+  return a;
+}
+
+image::PixPtr densest_band(Pix* pix, double text_height, int lines) {
+  const int w = pixGetWidth(pix), h = pixGetHeight(pix);
+  const int band = std::min(h, static_cast<int>(lines * std::max(text_height, 20.0)));
+  if (band >= h) return own(pixClone(pix));
+  auto binary = binary_for_analysis(pix, text_height);
+  int best = (h - band) / 2;
+  if (binary) {
+    NUMA* rows = pixCountPixelsByRow(binary.get(), nullptr);
+    if (rows) {
+      std::vector<double> prefix(h + 1, 0);
+      for (int y = 0; y < h && y < numaGetCount(rows); ++y) {
+        float v = 0;
+        numaGetFValue(rows, y, &v);
+        prefix[y + 1] = prefix[y] + v;
+      }
+      numaDestroy(&rows);
+      double most = -1;
+      for (int y = 0; y + band <= h; y += std::max(1, band / 8)) {
+        if (prefix[y + band] - prefix[y] > most) most = prefix[y + band] - prefix[y], best = y;
+      }
+    }
+  }
+  BOX* box = boxCreate(0, best, w, band);
+  Pix* out = pixClipRectangle(pix, box, nullptr);
+  boxDestroy(&box);
+  return own(out);
+}
+
+const char* kind_name(Kind kind) {
+  switch (kind) {
+    case Kind::bilevel: return "bilevel";
+    case Kind::grey: return "grey";
+    case Kind::photo: return "photo";
+  }
+  return "grey";
+}
+
+}  // namespace ocrbatch::preprocess

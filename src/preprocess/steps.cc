@@ -1,0 +1,309 @@
+// The preprocessing steps. Each looks at the page's analysis, acts only where the page
+// needs it (or, when named explicitly, where the step makes sense at all) and fills in its
+// report. Leptonica does the pixel work: it is already loaded with Tesseract and has what
+// each step needs (Sauvola, skew search, area-map scaling, connected components).
+
+#include <leptonica/allheaders.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "preprocess/analysis.h"
+#include "preprocess/chain.h"
+
+namespace ocrbatch::preprocess {
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+
+// Text sizes, as the median height of character components (about the x-height plus a
+// little). 300-dpi 10-point text measures about 24 pixels; Tesseract reads well from
+// roughly 15 to 60, and loses text quickly below 12.
+constexpr double kTargetHeight = 24;
+constexpr double kMinHeight = 15;   // below: upscale (faxes, 100-150 dpi scans)
+constexpr double kMaxHeight = 60;   // above: downscale (phone photos, 600-dpi scans)
+constexpr double kDownTarget = 32;  // downscaled pages keep a little margin above the target
+constexpr double kMaxUpscale = 4;
+constexpr double kMinDownscale = 0.2;
+
+// Deskew: Leptonica's search range and the confidence it calls trustworthy.
+constexpr float kSkewRange = 15;
+constexpr float kMinSkewConfidence = 3;
+constexpr double kMinAutoSkew = 0.75;  // smaller tilts Tesseract's line finder handles itself
+
+// Orientation: OSD confidence above which its answer is taken as it is; between the two it
+// only nominates a candidate for the recognition-confidence check.
+constexpr double kOsdConfident = 6;
+constexpr double kOsdHint = 1.5;
+
+void add(record::StepReport& r, const char* key, double value) { r.values.emplace_back(key, value); }
+void note(record::StepReport& r, const char* key, std::string value) { r.notes.emplace_back(key, std::move(value)); }
+double round2(double v) { return std::round(v * 100) / 100; }
+
+Analysis& analysis(Page& page) {
+  if (!page.analysis) page.analysis = analyse(page.pix.get());
+  return *page.analysis;
+}
+
+// Steps that resample need plain grey or bilevel input; colour and palette images become
+// grey first (Tesseract would make the same conversion itself).
+void ensure_grey_or_bilevel(Page& page) {
+  const int d = pixGetDepth(page.pix.get());
+  if (d == 1 || (d == 8 && pixGetColormap(page.pix.get()) == nullptr)) return;
+  page.pix = to_grey(page.pix.get());
+}
+
+void set_resolution(Page& page) {
+  const Analysis& a = *page.analysis;
+  if (page.source_dpi >= 70)
+    page.dpi = static_cast<int>(std::lround(page.source_dpi * page.done.scale.value_or(1)));
+  else if (a.text_height > 0)
+    page.dpi = static_cast<int>(std::clamp(std::lround(300 * a.text_height / kTargetHeight), 70L, 1200L));
+  if (page.dpi > 0) pixSetResolution(page.pix.get(), page.dpi, page.dpi);
+}
+
+void run_blank(Page& page, StepEnv&, record::StepReport& r) {
+  if (!analysis(page).blank) return;
+  page.done.blank = true;
+  r.applied = true;
+}
+
+void run_invert(Page& page, StepEnv& env, record::StepReport& r) {
+  Analysis& a = analysis(page);
+  if (!a.inverted && !env.forced()) return;
+  pixInvert(page.pix.get(), page.pix.get());
+  a.inverted = !a.inverted;
+  r.applied = true;
+}
+
+void run_border(Page& page, StepEnv& env, record::StepReport& r) {
+  const Analysis& a = analysis(page);
+  // On photos a dark region touching the edge may be a shadow over text; Sauvola copes
+  // with those, so auto leaves them alone.
+  if (a.kind == Kind::photo && !env.forced()) return;
+  Pix* pix = page.pix.get();
+  const int w = pixGetWidth(pix), h = pixGetHeight(pix);
+  const double r0 = std::min(1.0, 1000.0 / std::max(w, h));
+  auto grey = to_grey(pix);
+  auto small = r0 < 1 ? own(pixScaleAreaMap(grey.get(), static_cast<float>(r0), static_cast<float>(r0)))
+                      : std::move(grey);
+  if (!small) return;
+  // Scanner borders are near black: a fixed low threshold keeps grey shading out of them.
+  auto dark = own(pixThresholdToBinary(small.get(), 64));
+  auto inner = own(pixRemoveBorderConnComps(dark.get(), 8));
+  if (!dark || !inner) return;
+  auto touching = own(pixSubtract(nullptr, dark.get(), inner.get()));
+  const int sw = pixGetWidth(small.get()), sh = pixGetHeight(small.get());
+  int changed = 0;
+  auto big = own(pixSelectBySize(touching.get(), sw / 5, sh / 5, 8, L_SELECT_IF_EITHER, L_SELECT_IF_GTE, &changed));
+  l_int32 count = 0;
+  if (!big || pixCountPixels(big.get(), &count, nullptr) != 0 || count == 0) return;
+  auto grown = own(pixDilateBrick(nullptr, big.get(), 5, 5));
+  auto mask = own(pixScaleBinary(grown.get(), static_cast<float>(w) / sw, static_cast<float>(h) / sh));
+  if (!mask) return;
+  ensure_grey_or_bilevel(page);
+  pixSetMasked(page.pix.get(), mask.get(), pixGetDepth(page.pix.get()) == 1 ? 0 : 255);
+  r.applied = true;
+  add(r, "area", round2(static_cast<double>(count) / (static_cast<double>(sw) * sh)));
+}
+
+// Resamples `pix` by `s`: area mapping down, linear interpolation up; bilevel stays bilevel
+// when enlarged (interpolated, then thresholded), and becomes grey when reduced.
+image::PixPtr resample(Pix* pix, double s) {
+  const auto f = static_cast<float>(s);
+  if (pixGetDepth(pix) == 1) {
+    if (s < 1) return own(pixScaleToGray(pix, f));
+    auto grey = to_grey(pix);
+    auto big = own(pixScaleGrayLI(grey.get(), f, f));
+    return big ? own(pixThresholdToBinary(big.get(), 128)) : nullptr;
+  }
+  return s < 1 ? own(pixScaleAreaMap(pix, f, f)) : own(pixScaleGrayLI(pix, f, f));
+}
+
+void run_scale(Page& page, StepEnv& env, record::StepReport& r) {
+  Analysis& a = analysis(page);
+  add(r, "text_height", round2(a.text_height));
+  double s = 1;
+  if (a.text_height > 0) {
+    if (env.forced())
+      s = kTargetHeight / a.text_height;
+    else if (a.text_height < kMinHeight)
+      s = kTargetHeight / a.text_height;
+    else if (a.text_height > kMaxHeight)
+      s = kDownTarget / a.text_height;
+    s = std::clamp(s, kMinDownscale, kMaxUpscale);
+  }
+  // Never grow a page past Tesseract's side limit.
+  const int side = std::max(pixGetWidth(page.pix.get()), pixGetHeight(page.pix.get()));
+  s = std::min(s, (image::kMaxSide - 1.0) / side);
+  if (std::abs(s - 1) < 0.1) {
+    set_resolution(page);
+    return;
+  }
+  ensure_grey_or_bilevel(page);
+  auto next = resample(page.pix.get(), s);
+  if (!next) return;
+  transform(page, std::move(next), Affine::scale(s));
+  a.text_height *= s;
+  page.done.scale = round2(s);
+  r.applied = true;
+  add(r, "scale", round2(s));
+  set_resolution(page);
+}
+
+void run_orient(Page& page, StepEnv&, record::StepReport& r) {
+  // Checked after recognition (Chain::recognize), and only when the text read upright has
+  // low confidence: upright pages, the vast majority, pay nothing for it.
+  page.orientation_pending = true;
+  note(r, "method", "checked if the upright text reads poorly");
+}
+
+}  // namespace
+
+std::vector<int> orientation_candidates(Page& page, StepEnv& env, record::StepReport& r, bool* trusted) {
+  *trusted = false;
+  const Analysis& a = analysis(page);
+  const int w = pixGetWidth(page.pix.get()), h = pixGetHeight(page.pix.get());
+  // A line or snippet is too little text for OSD; a tall narrow one is probably sideways.
+  std::vector<int> fallback = h > 2 * w ? std::vector<int>{90, 270} : std::vector<int>{180};
+  if (!a.line && h > w / 2) fallback = {180, 90, 270};
+  engine::OrientationDetector* detector = a.line ? nullptr : env.orientation();
+  if (!detector) {
+    note(r, "method", a.line ? "confidence (single line)" : "confidence (no osd.traineddata)");
+    return fallback;
+  }
+  // OSD thresholds globally; it is given our binarisation, which copes with uneven light.
+  auto binary = binary_for_analysis(page.pix.get(), a.text_height);
+  auto found = detector->detect(binary ? binary.get() : page.pix.get());
+  if (!found) {
+    note(r, "method", "confidence (osd found too little text)");
+    return fallback;
+  }
+  add(r, "osd_rotation", found->rotation);
+  add(r, "osd_confidence", round2(found->confidence));
+  if (found->confidence >= kOsdConfident) {
+    note(r, "method", "osd");
+    *trusted = true;
+    return found->rotation == 0 ? std::vector<int>{} : std::vector<int>{found->rotation};
+  }
+  note(r, "method", "osd weak, confidence check");
+  if (found->rotation != 0 && found->confidence >= kOsdHint) return {found->rotation};
+  return fallback;
+}
+
+void rotate_orth(Page& page, int degrees) {
+  const int quads = degrees / 90;
+  const int w = pixGetWidth(page.pix.get()), h = pixGetHeight(page.pix.get());
+  transform(page, own(pixRotateOrth(page.pix.get(), quads)), Affine::rotate_orth(quads, w, h));
+  page.done.rotation = (page.done.rotation + degrees) % 360;
+}
+
+void run_deskew(Page& page, StepEnv& env, record::StepReport& r) {
+  const Analysis& a = analysis(page);
+  auto binary = binary_for_analysis(page.pix.get(), a.text_height);
+  if (!binary) return;
+  // Search on a reduced copy: text about 6 pixels high is still enough to find the lines.
+  const int reduce = a.text_height >= 24 ? 4 : a.text_height >= 12 ? 2 : 1;
+  float angle = 0, confidence = 0;
+  if (pixFindSkewSweepAndSearch(binary.get(), &angle, &confidence, reduce, std::max(1, reduce / 2),
+                                kSkewRange, 1.0f, 0.01f) != 0)
+    return;
+  add(r, "angle", round2(angle));
+  add(r, "confidence", round2(confidence));
+  const double min_angle = env.forced() ? 0.1 : kMinAutoSkew;
+  if (confidence < kMinSkewConfidence || std::abs(angle) < min_angle || std::abs(angle) > kSkewRange) return;
+  ensure_grey_or_bilevel(page);
+  Pix* pix = page.pix.get();
+  const int w = pixGetWidth(pix), h = pixGetHeight(pix);
+  const double radians = angle * kPi / 180;
+  const int type = pixGetDepth(pix) == 1 ? L_ROTATE_SHEAR : L_ROTATE_AREA_MAP;
+  auto rotated = own(pixRotate(pix, static_cast<float>(radians), type, L_BRING_IN_WHITE, 0, 0));
+  if (!rotated) return;
+  transform(page, std::move(rotated), Affine::rotate_about(radians, w / 2.0, h / 2.0));
+  page.done.skew = round2(angle);
+  r.applied = true;
+}
+
+namespace {
+
+void run_binarize(Page& page, StepEnv& env, record::StepReport& r) {
+  const Analysis& a = analysis(page);
+  if (pixGetDepth(page.pix.get()) == 1) {
+    note(r, "reason", "already bilevel");
+    return;
+  }
+  if (!env.forced() && !a.uneven && !a.noisy) return;
+  auto grey = to_grey(page.pix.get());
+  auto binary = grey ? sauvola(grey.get(), a.text_height) : nullptr;
+  if (!binary) return;
+  pixCopyResolution(binary.get(), page.pix.get());
+  page.pix = std::move(binary);
+  note(r, "method", "sauvola");
+  r.applied = true;
+}
+
+void run_denoise(Page& page, StepEnv& env, record::StepReport& r) {
+  const Analysis& a = analysis(page);
+  if (!env.forced() && !a.noisy) return;
+  Pix* pix = page.pix.get();
+  if (pixGetDepth(pix) != 1) {
+    if (!env.forced()) return;
+    ensure_grey_or_bilevel(page);
+    auto smooth = own(pixMedianFilter(page.pix.get(), 3, 3));
+    if (!smooth) return;
+    page.pix = std::move(smooth);
+    note(r, "method", "median 3x3");
+    r.applied = true;
+    return;
+  }
+  // Specks no bigger than a twelfth of the text height (a full stop is about a fifth).
+  const int speck = std::max(1, static_cast<int>(a.text_height / 12));
+  int changed = 0;
+  auto specks = own(pixSelectBySize(pix, speck, speck, 8, L_SELECT_IF_BOTH, L_SELECT_IF_LTE, &changed));
+  l_int32 removed = 0;
+  if (!specks || pixCountConnComp(specks.get(), 8, &removed) != 0 || removed == 0) return;
+  pixSubtract(pix, pix, specks.get());
+  note(r, "method", "specks");
+  add(r, "removed", removed);
+  r.applied = true;
+}
+
+void run_sparse(Page& page, StepEnv& env, record::StepReport& r) {
+  const Analysis& a = analysis(page);
+  if (!env.forced() && !a.sparse) return;
+  page.psm = 11;
+  page.done.psm = 11;
+  add(r, "psm", 11);
+  r.applied = true;
+}
+
+}  // namespace
+
+const std::vector<StepInfo>& steps() {
+  static const std::vector<StepInfo> table{
+      {"blank", "flags a page with no ink that could be text: \"blank\": true, empty text, no recognition",
+       "same as auto", run_blank},
+      {"invert", "turns light text on a dark background into dark on light, when the page is mostly dark",
+       "inverts every page", run_invert},
+      {"border", "paints near-black regions touching the image edge (scanner borders) white; not on photos",
+       "also on photos", run_border},
+      {"scale", "resizes the page so text is about 24 pixels high: upscales when under 15 (faxes, low dpi), "
+                "downscales when over 60 (photos); tells Tesseract the resulting resolution",
+       "resizes to 24 pixels whenever the text size is measurable", run_scale},
+      {"orient", "turns pages by 90, 180 or 270 degrees: Tesseract OSD where it is confident, otherwise a "
+                 "comparison of recognition confidence, tried only when the upright text reads poorly",
+       "same as auto", run_orient},
+      {"deskew", "straightens text lines tilted by 0.75 to 15 degrees (Leptonica's skew search, "
+                 "confidence at least 3)",
+       "also tilts from 0.1 degrees", run_deskew},
+      {"binarize", "Sauvola thresholding for unevenly lit or noisy pages; bilevel images are left alone",
+       "every page that is not bilevel", run_binarize},
+      {"denoise", "removes specks much smaller than the text from noisy bilevel pages",
+       "every page; grey pages get a 3x3 median", run_denoise},
+      {"sparse", "sends pages of scattered short text (forms, receipts) to page segmentation mode 11",
+       "every page", run_sparse},
+  };
+  return table;
+}
+
+}  // namespace ocrbatch::preprocess
