@@ -16,6 +16,8 @@ constexpr int kUnevenSpread = 40;
 // A page whose central region has a median below this, with light pixels present, is
 // light text on a dark background.
 constexpr int kInvertedMedian = 100;
+// Median text run narrower than this fraction of the text block: scattered text.
+constexpr double kSparseFill = 0.25;
 
 struct Histogram {
   double counts[256] = {};
@@ -97,6 +99,32 @@ bool looks_noisy(Pix* pix, double text_height) {
   }
   boxaDestroy(&boxa);
   return specks >= 50 && specks > others / 2;
+}
+
+// How much of the text block's width a typical run of text fills: words are joined into
+// runs by closing gaps up to about a text height, and the median run width is divided by
+// the width spanned by all runs. Book pages fill most of it; forms and receipts, with
+// short fields and wide gaps, fill little. Returns 1 when there is too little text to say.
+double line_fill(Pix* binary, double text_height) {
+  if (text_height <= 0) return 1;
+  const int join = std::max(3, static_cast<int>(std::lround(1.2 * text_height)));
+  auto runs = own(pixDilateBrick(nullptr, binary, join, 1));
+  if (!runs) return 1;
+  BOXA* boxa = pixConnCompBB(runs.get(), 8);
+  if (!boxa) return 1;
+  std::vector<int> widths;
+  int left = pixGetWidth(binary), right = 0;
+  for (int i = 0; i < boxaGetCount(boxa); ++i) {
+    int x, y, w, h;
+    boxaGetBoxGeometry(boxa, i, &x, &y, &w, &h);
+    if (h < 0.5 * text_height || h > 4 * text_height) continue;  // specks, pictures, borders
+    widths.push_back(w);
+    left = std::min(left, x), right = std::max(right, x + w);
+  }
+  boxaDestroy(&boxa);
+  if (widths.size() < 8 || right <= left) return 1;
+  std::nth_element(widths.begin(), widths.begin() + widths.size() / 2, widths.end());
+  return static_cast<double>(widths[widths.size() / 2]) / (right - left);
 }
 
 }  // namespace
@@ -191,6 +219,8 @@ Analysis analyse(Pix* pix) {
   a.components = static_cast<int>(components.size());
   a.text_height = median_height(components) / r;
   a.line = a.text_height > 0 && h < 3.5 * a.text_height;
+  a.line_fill = a.line ? 1 : line_fill(binary.get(), a.text_height * r);
+  a.sparse = a.line_fill < kSparseFill;
   if (!a.blank) a.noisy = looks_noisy(pix, a.text_height);
   return a;
 }

@@ -96,6 +96,7 @@ void Chain::run(Page& page) {
   classify.step = "classify";
   classify.notes.emplace_back("kind", page.done.kind);
   classify.values.emplace_back("text_height", std::round(a.text_height * 100) / 100);
+  classify.values.emplace_back("line_fill", std::round(a.line_fill * 100) / 100);
   classify.ms = ms_since(start);
   page.done.steps.push_back(std::move(classify));
   for (const auto* step : steps_) {

@@ -39,6 +39,7 @@ struct Analysis {
   bool uneven = false;       // the background brightness varies across the page (photo light)
   bool noisy = false;        // many specks the size of a pixel or two
   bool sparse = false;       // short pieces of text scattered over the page (forms, receipts)
+  double line_fill = 1;      // median text run width / text block width
   double text_height = 0;    // median height of character-sized components; 0 when unknown
   int components = 0;        // character-sized components found
 };

@@ -20,6 +20,10 @@ REPO = HERE.parent.parent
 
 PAGE_KEYS = ["type", "source", "page", "pages", "width", "height", "dpi", "lang",
              "confidence", "word_count", "duration_ms", "text"]
+# With preprocessing (the default), these come between duration_ms and text (those marked
+# optional only where they apply), and "preprocess" follows text.
+PREPROCESS_KEYS = ["kind", "blank", "rotation", "skew", "scale", "psm"]
+PREPROCESS_OPTIONAL = {"skew", "scale", "psm"}
 SUMMARY_KEYS = ["type", "pages", "errors", "errors_by_code", "skipped", "cached", "interrupted",
                 "elapsed_s", "pages_per_second"]
 ERROR_CODES = {"not_found", "permission_denied", "read_failed", "unsupported_format",
@@ -107,8 +111,25 @@ def run(args, *, input=None, cwd=None, timeout=60, env=None):
 
 
 def strip_timing(record):
-    """A record without the fields that change between runs."""
-    return {k: v for k, v in record.items() if k not in TIMING_KEYS}
+    """A record without the fields that change between runs (step times included)."""
+    out = {k: v for k, v in record.items() if k not in TIMING_KEYS}
+    if "preprocess" in out:
+        out["preprocess"] = [{k: v for k, v in s.items() if k != "ms"} for s in out["preprocess"]]
+    return out
+
+
+def check_page_keys(rec):
+    """True when a page record's keys follow the contract's order: the base keys, the
+    preprocessing summary when preprocessing ran, text, the step list, then lines or words."""
+    keys = [k for k in rec if k not in ("lines", "words")]
+    base = PAGE_KEYS[:-1]
+    if keys[:len(base)] != base:
+        return False
+    rest = keys[len(base):]
+    if "preprocess" not in rec:
+        return rest == ["text"]
+    expected = [k for k in PREPROCESS_KEYS if k in rec or k not in PREPROCESS_OPTIONAL]
+    return rest == expected + ["text", "preprocess"]
 
 
 def canonical(records):
@@ -124,7 +145,7 @@ def assert_words(text, words, where=""):
 def assert_page_record(rec, *, source=None, page=None, pages=None):
     """Checks a page record's shape; source, page and pages also when given."""
     assert rec["type"] == "page", rec
-    assert list(rec.keys())[:len(PAGE_KEYS)] == PAGE_KEYS, f"page record keys: {list(rec)}"
+    assert check_page_keys(rec), f"page record keys: {list(rec)}"
     if source is not None:
         assert rec["source"] == source
     assert isinstance(rec["pages"], int) and 1 <= rec["page"] <= rec["pages"], rec

@@ -131,7 +131,8 @@ TEST(CsvSink, QuotesFieldsSoAParserReadsThemBack) {
   EXPECT_EQ(rows[1].back(), nasty);
   EXPECT_EQ(rows[2][0], "error");
   EXPECT_EQ(rows[2].size(), rows[0].size());
-  EXPECT_EQ(rows[2][8], "decode_failed");
+  EXPECT_EQ(rows[2][12], "decode_failed");
+  EXPECT_EQ(rows[0][12], "error_code");
 }
 
 TEST(CsvSink, WordDetailWritesOneRowPerWord) {
