@@ -17,7 +17,7 @@ constexpr int kUnevenSpread = 40;
 // light text on a dark background.
 constexpr int kInvertedMedian = 100;
 // Median text run narrower than this fraction of the text block: scattered text.
-constexpr double kSparseFill = 0.25;
+constexpr double kSparseFill = 0.28;
 
 struct Histogram {
   double counts[256] = {};
@@ -101,30 +101,26 @@ bool looks_noisy(Pix* pix, double text_height) {
   return specks >= 50 && specks > others / 2;
 }
 
-// How much of the text block's width a typical run of text fills: words are joined into
-// runs by closing gaps up to about a text height, and the median run width is divided by
-// the width spanned by all runs. Book pages fill most of it; forms and receipts, with
-// short fields and wide gaps, fill little. Returns 1 when there is too little text to say.
-double line_fill(Pix* binary, double text_height) {
-  if (text_height <= 0) return 1;
-  const int join = std::max(3, static_cast<int>(std::lround(1.2 * text_height)));
-  auto runs = own(pixDilateBrick(nullptr, binary, join, 1));
-  if (!runs) return 1;
-  BOXA* boxa = pixConnCompBB(runs.get(), 8);
-  if (!boxa) return 1;
-  std::vector<int> widths;
-  int left = pixGetWidth(binary), right = 0;
-  for (int i = 0; i < boxaGetCount(boxa); ++i) {
-    int x, y, w, h;
-    boxaGetBoxGeometry(boxa, i, &x, &y, &w, &h);
-    if (h < 0.5 * text_height || h > 4 * text_height) continue;  // specks, pictures, borders
-    widths.push_back(w);
-    left = std::min(left, x), right = std::max(right, x + w);
+// How densely text fills the block it occupies: characters are grown by about half a text
+// height each way, so words and lines of running text merge into solid regions, and the
+// area covered is divided by the area of the box around all text. Book pages and letters
+// fill most of it; forms and receipts, with short fields and wide gaps, fill much less.
+// Returns 1 when there is too little text to say.
+double text_fill(Pix* binary, const std::vector<Component>& characters, double text_height) {
+  if (text_height <= 0 || characters.size() < 8) return 1;
+  auto mask = own(pixCreate(pixGetWidth(binary), pixGetHeight(binary), 1));
+  int left = pixGetWidth(binary), top = pixGetHeight(binary), right = 0, bottom = 0;
+  for (const auto& c : characters) {
+    pixRasterop(mask.get(), c.x, c.y, c.w, c.h, PIX_SET, nullptr, 0, 0);
+    left = std::min(left, c.x), top = std::min(top, c.y);
+    right = std::max(right, c.x + c.w), bottom = std::max(bottom, c.y + c.h);
   }
-  boxaDestroy(&boxa);
-  if (widths.size() < 8 || right <= left) return 1;
-  std::nth_element(widths.begin(), widths.begin() + widths.size() / 2, widths.end());
-  return static_cast<double>(widths[widths.size() / 2]) / (right - left);
+  const int grow = std::max(3, static_cast<int>(std::lround(text_height)));
+  auto grown = own(pixDilateBrick(nullptr, mask.get(), grow, grow));
+  l_int32 covered = 0;
+  if (!grown || pixCountPixels(grown.get(), &covered, nullptr) != 0) return 1;
+  const double box = static_cast<double>(right - left + grow) * (bottom - top + grow);
+  return box > 0 ? std::min(1.0, covered / box) : 1;
 }
 
 }  // namespace
@@ -199,7 +195,7 @@ Analysis analyse(Pix* pix) {
   const Histogram whole(small.get());
   auto centre = clip(small.get(), sw / 10, sh / 10, std::max(1, sw * 8 / 10), std::max(1, sh * 8 / 10));
   const Histogram middle(centre ? centre.get() : small.get());
-  a.inverted = middle.rank(0.5) < kInvertedMedian && middle.rank(0.97) > 150;
+  a.inverted = middle.rank(0.5) < kInvertedMedian && middle.rank(0.995) > 150;
   if (a.inverted) pixInvert(small.get(), small.get());
 
   a.uneven = !bilevel && background_spread(small.get()) > kUnevenSpread;
@@ -219,7 +215,7 @@ Analysis analyse(Pix* pix) {
   a.components = static_cast<int>(components.size());
   a.text_height = median_height(components) / r;
   a.line = a.text_height > 0 && h < 3.5 * a.text_height;
-  a.line_fill = a.line ? 1 : line_fill(binary.get(), a.text_height * r);
+  a.line_fill = a.line ? 1 : text_fill(binary.get(), components, a.text_height * r);
   a.sparse = a.line_fill < kSparseFill;
   if (!a.blank) a.noisy = looks_noisy(pix, a.text_height);
   return a;

@@ -120,4 +120,10 @@ std::string read_file(const std::string& path) {
 
 std::string samples_dir() { return OCRBATCH_SAMPLES_DIR; }
 
+image::PixPtr load_sample(const std::string& name) {
+  const auto bytes = read_file(samples_dir() + "/" + name);
+  auto pix = image::decode(bytes, image::sniff(bytes), 0);
+  return pix ? std::move(pix.value()) : nullptr;
+}
+
 }  // namespace ocrbatch::test

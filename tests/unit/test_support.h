@@ -37,5 +37,7 @@ std::string make_archive(const std::string& kind,
 
 std::string read_file(const std::string& path);
 std::string samples_dir();
+// Decodes page 1 of a file in samples/ (rendered text made by scripts/make-samples).
+image::PixPtr load_sample(const std::string& name);
 
 }  // namespace ocrbatch::test

@@ -8,11 +8,7 @@
 namespace ocrbatch::engine {
 namespace {
 
-image::PixPtr load_sample(const std::string& name) {
-  const auto bytes = test::read_file(test::samples_dir() + "/" + name);
-  auto pix = image::decode(bytes, image::sniff(bytes), 0);
-  return std::move(pix.value());
-}
+using test::load_sample;
 
 TEST(TesseractEngine, RecognisesARenderedSample) {
   EngineOptions options;

@@ -1,0 +1,244 @@
+#include "preprocess/chain.h"
+
+#include <gtest/gtest.h>
+#include <leptonica/allheaders.h>
+
+#include <cmath>
+
+#include "engine/tesseract_engine.h"
+#include "fake_engine.h"
+#include "preprocess/analysis.h"
+#include "test_support.h"
+
+namespace ocrbatch::preprocess {
+namespace {
+
+using test::load_sample;
+
+constexpr double kPi = 3.14159265358979323846;
+
+const record::StepReport* report_of(const Page& page, const std::string& step) {
+  for (const auto& r : page.done.steps)
+    if (r.step == step) return &r;
+  return nullptr;
+}
+
+double value_of(const record::StepReport& r, const std::string& key) {
+  for (const auto& [k, v] : r.values)
+    if (k == key) return v;
+  return NAN;
+}
+
+Page run(const std::string& spec, image::PixPtr pix) {
+  Page page = make_page(std::move(pix));
+  Chain(spec, nullptr).run(page);
+  return page;
+}
+
+image::PixPtr rotated(Pix* pix, double degrees) {
+  return image::PixPtr(pixRotate(pix, static_cast<float>(degrees * kPi / 180), L_ROTATE_AREA_MAP,
+                                 L_BRING_IN_WHITE, 0, 0));
+}
+
+image::PixPtr grey_letter() {
+  auto letter = load_sample("letter.png");
+  return image::PixPtr(pixConvertTo8(letter.get(), 0));
+}
+
+TEST(ParseSpec, AcceptsAutoNoneAndKnownSteps) {
+  EXPECT_EQ(*parse_spec("auto"), "auto");
+  EXPECT_EQ(*parse_spec("none"), "none");
+  EXPECT_EQ(*parse_spec("deskew, binarize,deskew"), "deskew,binarize");
+  const auto bad = parse_spec("deskew,sharpen");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("sharpen"), std::string::npos);
+  EXPECT_FALSE(parse_spec(",").ok());
+}
+
+TEST(Chain, NoneLeavesTheImageUntouched) {
+  auto letter = load_sample("letter.png");
+  Pix* before = letter.get();
+  Page page = make_page(std::move(letter));
+  Chain chain;
+  EXPECT_TRUE(chain.empty());
+  chain.run(page);
+  EXPECT_EQ(page.pix.get(), before);
+  EXPECT_FALSE(page.done.ran);
+}
+
+TEST(Deskew, FindsTheAngleOfARotatedPage) {
+  for (double degrees : {5.0, -3.0, 8.0}) {
+    Page page = run("deskew", rotated(grey_letter().get(), degrees));
+    ASSERT_TRUE(page.done.skew.has_value()) << degrees;
+    // Leptonica rotates clockwise for positive angles; deskew undoes the tilt.
+    EXPECT_NEAR(*page.done.skew, -degrees, 0.3) << degrees;
+  }
+}
+
+TEST(Deskew, LeavesAStraightPageAlone) {
+  Page page = run("auto", grey_letter());
+  EXPECT_FALSE(page.done.skew.has_value());
+  const auto* r = report_of(page, "deskew");
+  ASSERT_NE(r, nullptr);
+  EXPECT_FALSE(r->applied);
+  EXPECT_NEAR(value_of(*r, "angle"), 0, 0.3);
+}
+
+TEST(Scale, EnlargesSmallTextAndSetsTheResolution) {
+  auto letter = grey_letter();
+  image::PixPtr small(pixScaleAreaMap(letter.get(), 0.4f, 0.4f));  // a 120-dpi scan
+  pixSetResolution(small.get(), 120, 120);
+  Page page = run("auto", std::move(small));
+  ASSERT_TRUE(page.done.scale.has_value());
+  EXPECT_GT(*page.done.scale, 1.8);
+  EXPECT_LT(*page.done.scale, 3.2);
+  EXPECT_EQ(page.dpi, static_cast<int>(std::lround(120 * *page.done.scale)));
+  EXPECT_EQ(pixGetXRes(page.pix.get()), page.dpi);
+}
+
+TEST(Scale, ShrinksHugeTextAndLeavesNormalTextAlone) {
+  auto letter = grey_letter();
+  image::PixPtr big(pixScaleGrayLI(letter.get(), 3.0f, 3.0f));  // a 900-dpi photo
+  Page page = run("auto", std::move(big));
+  ASSERT_TRUE(page.done.scale.has_value());
+  EXPECT_LT(*page.done.scale, 0.6);
+  EXPECT_FALSE(run("auto", grey_letter()).done.scale.has_value());
+}
+
+TEST(Binarize, LeavesABilevelImageAlone) {
+  auto letter = load_sample("letter.png");
+  Pix* before = letter.get();
+  Page page = run("binarize", std::move(letter));
+  EXPECT_EQ(page.pix.get(), before);
+  const auto* r = report_of(page, "binarize");
+  ASSERT_NE(r, nullptr);
+  EXPECT_FALSE(r->applied);
+  ASSERT_FALSE(r->notes.empty());
+  EXPECT_EQ(r->notes[0].second, "already bilevel");
+}
+
+TEST(Binarize, AutoThresholdsAnUnevenlyLitPageButNotAnEvenOne) {
+  Page even = run("auto", grey_letter());
+  EXPECT_EQ(pixGetDepth(even.pix.get()), 8);
+  auto letter = grey_letter();
+  const int w = pixGetWidth(letter.get());
+  for (int y = 0; y < pixGetHeight(letter.get()); ++y)
+    for (int x = 0; x < w; ++x) {
+      l_uint32 v = 0;
+      pixGetPixel(letter.get(), x, y, &v);
+      pixSetPixel(letter.get(), x, y, v * (255 - 170 * x / w) / 255);
+    }
+  Page uneven = run("auto", std::move(letter));
+  EXPECT_EQ(uneven.done.kind, "photo");
+  EXPECT_EQ(pixGetDepth(uneven.pix.get()), 1);
+}
+
+TEST(Invert, TurnsLightOnDarkIntoDarkOnLight) {
+  auto letter = grey_letter();
+  pixInvert(letter.get(), letter.get());
+  Page page = run("auto", std::move(letter));
+  const auto* r = report_of(page, "invert");
+  ASSERT_NE(r, nullptr);
+  EXPECT_TRUE(r->applied);
+  l_uint32 median = 0;
+  pixGetRankValue(page.pix.get(), 4, 0.5f, &median);
+  EXPECT_GT(median, 200u);
+}
+
+TEST(Blank, FlagsAnEmptyPageAndStopsTheChain) {
+  image::PixPtr pix(pixCreate(1200, 1600, 8));
+  pixSetAllArbitrary(pix.get(), 250);
+  Page page = run("auto", std::move(pix));
+  EXPECT_TRUE(page.done.blank);
+  EXPECT_EQ(page.done.steps.back().step, "blank");
+  test::FakeEngine engine;
+  Chain chain("auto", nullptr);
+  auto rec = chain.recognize(page, engine, nullptr);
+  ASSERT_TRUE(rec.ok());
+  EXPECT_TRUE(rec->text.empty());
+  EXPECT_FALSE(run("auto", grey_letter()).done.blank);
+}
+
+TEST(Border, WhitensABlackScannerBorderButKeepsTheText) {
+  auto letter = grey_letter();
+  const int h = pixGetHeight(letter.get());
+  pixRasterop(letter.get(), 0, 0, 40, h, PIX_CLR, nullptr, 0, 0);  // 8-bit: cleared is black
+  l_uint32 edge = 0;
+  pixGetPixel(letter.get(), 10, h / 2, &edge);
+  ASSERT_EQ(edge, 0u);
+  const int components_before = static_cast<int>(analyse(letter.get()).components);
+  Page page = run("border", std::move(letter));
+  const auto* r = report_of(page, "border");
+  ASSERT_NE(r, nullptr);
+  EXPECT_TRUE(r->applied);
+  pixGetPixel(page.pix.get(), 10, h / 2, &edge);
+  EXPECT_EQ(edge, 255u);
+  EXPECT_NEAR(analyse(page.pix.get()).components, components_before, components_before / 20);
+}
+
+TEST(Denoise, RemovesSpecksFromANoisyBilevelPage) {
+  auto letter = load_sample("letter.png");
+  const int w = pixGetWidth(letter.get()), h = pixGetHeight(letter.get());
+  for (int i = 0; i < 3000; ++i) pixSetPixel(letter.get(), (i * 7919) % w, (i * 104729) % h, 1);
+  l_int32 before = 0, after = 0;
+  pixCountPixels(letter.get(), &before, nullptr);
+  Page page = run("auto", std::move(letter));
+  const auto* r = report_of(page, "denoise");
+  ASSERT_NE(r, nullptr);
+  EXPECT_TRUE(r->applied);
+  EXPECT_GT(value_of(*r, "removed"), 2000);
+  pixCountPixels(page.pix.get(), &after, nullptr);
+  EXPECT_LT(after, before);
+  EXPECT_GT(after, before - 3200);  // the text itself is kept
+}
+
+TEST(Sparse, NamedItRoutesToSparseTextMode) {
+  Page page = run("sparse", grey_letter());
+  EXPECT_EQ(page.psm, 11);
+  EXPECT_EQ(page.done.psm, 11);
+}
+
+class Orientation : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { engine_ = new engine::TesseractEngine(engine::EngineOptions{}); }
+  static void TearDownTestSuite() { delete engine_; }
+
+  static std::string recognise_turned(int quads, Page* out) {
+    auto letter = load_sample("letter.png");
+    image::PixPtr turned(quads ? pixRotateOrth(letter.get(), quads) : pixCopy(nullptr, letter.get()));
+    Chain chain("auto", [] { return std::make_unique<engine::TesseractOrientation>(""); });
+    *out = make_page(std::move(turned));
+    chain.run(*out);
+    auto rec = chain.recognize(*out, *engine_, nullptr);
+    return rec.ok() ? rec->text : "";
+  }
+  static engine::TesseractEngine* engine_;
+};
+engine::TesseractEngine* Orientation::engine_ = nullptr;
+
+TEST_F(Orientation, TurnsAnUpsideDownPage) {
+  Page page;
+  const std::string text = recognise_turned(2, &page);
+  EXPECT_EQ(page.done.rotation, 180);
+  EXPECT_NE(text.find("warehouse"), std::string::npos) << text;
+}
+
+TEST_F(Orientation, TurnsASidewaysPage) {
+  Page page;
+  const std::string text = recognise_turned(3, &page);  // turned 90 counter-clockwise
+  EXPECT_EQ(page.done.rotation, 90);
+  EXPECT_NE(text.find("shipment"), std::string::npos) << text;
+  // Turned the other way, Tesseract's own layout analysis reads the vertical lines; what
+  // matters is the text.
+  EXPECT_NE(recognise_turned(1, &page).find("shipment"), std::string::npos);
+}
+
+TEST_F(Orientation, NeverTurnsAnUprightPage) {
+  Page page;
+  const std::string text = recognise_turned(0, &page);
+  EXPECT_EQ(page.done.rotation, 0);
+  EXPECT_NE(text.find("regards"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace ocrbatch::preprocess
