@@ -48,7 +48,9 @@ struct RawOptions {
 
 const char* const kFooter = R"(Output (stdout unless -o): JSON Lines, one object per line with a "type":
   page     {"type":"page","source","page","pages","width","height","dpi","lang",
-            "confidence","word_count","duration_ms","text"[,"lines"|"words"]}
+            "confidence","word_count","duration_ms","kind","blank","rotation"
+            [,"skew"][,"scale"][,"psm"],"text","preprocess"[,"lines"|"words"]}
+           (kind..psm and preprocess are absent with --preprocess none)
   error    {"type":"error","source"[,"page"],"error":{"code","message"}}
            codes: not_found permission_denied read_failed unsupported_format
                   decode_failed archive_corrupt too_large timeout ocr_failed
@@ -65,7 +67,8 @@ Examples:
   cat page.png | ocrbatch - -f text
   ocrbatch --config /etc/ocrbatch/nightly.toml /srv/inbox   # cron: ledger, metrics, log
 
-See man ocrbatch for the full output contract.)";
+See man ocrbatch for the full output contract, ocrbatch --list-steps for the
+preprocessing steps.)";
 
 std::string format_names() {
   std::string names;

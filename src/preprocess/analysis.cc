@@ -17,7 +17,7 @@ constexpr int kUnevenSpread = 40;
 // light text on a dark background.
 constexpr int kInvertedMedian = 100;
 // Median text run narrower than this fraction of the text block: scattered text.
-constexpr double kSparseFill = 0.28;
+constexpr double kSparseFill = 0.25;
 
 struct Histogram {
   double counts[256] = {};
@@ -166,6 +166,27 @@ std::vector<Component> character_components(Pix* binary) {
   return out;
 }
 
+std::vector<Component> in_rows(const std::vector<Component>& components) {
+  std::vector<Component> sorted = components;
+  std::sort(sorted.begin(), sorted.end(), [](const Component& a, const Component& b) { return a.x < b.x; });
+  std::vector<bool> keep(sorted.size(), false);
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    const Component& a = sorted[i];
+    const int reach = a.x + a.w + std::max(2, a.h * 3 / 2);
+    for (size_t j = i + 1; j < sorted.size() && sorted[j].x <= reach; ++j) {
+      const Component& b = sorted[j];
+      if (3 * b.h < 2 * a.h || 2 * b.h > 3 * a.h) continue;  // heights within 2:3 of each other
+      const int overlap = std::min(a.y + a.h, b.y + b.h) - std::max(a.y, b.y);
+      if (2 * overlap < std::min(a.h, b.h)) continue;        // side by side on one line
+      keep[i] = keep[j] = true;
+    }
+  }
+  std::vector<Component> out;
+  for (size_t i = 0; i < sorted.size(); ++i)
+    if (keep[i]) out.push_back(sorted[i]);
+  return out;
+}
+
 double median_height(const std::vector<Component>& components, size_t min_count) {
   if (components.size() < min_count || components.empty()) return 0;
   std::vector<int> heights;
@@ -208,14 +229,18 @@ Analysis analyse(Pix* pix) {
 
   image::PixPtr binary = bilevel ? own(pixThresholdToBinary(small.get(), 160)) : sauvola(small.get(), 12);
   if (!binary) return a;
-  const auto components = character_components(binary.get());
+  // Closing joins the dots of dot-matrix print and the breaks of faint strokes, so that
+  // characters are measured whole.
+  auto closed = own(pixCloseBrick(nullptr, binary.get(), 3, 3));
+  const auto components = character_components(closed ? closed.get() : binary.get());
+  const auto characters = in_rows(components);
   int textlike = 0;
   for (const auto& c : components) textlike += c.h >= 4;
   a.blank = textlike == 0;
   a.components = static_cast<int>(components.size());
-  a.text_height = median_height(components) / r;
+  a.text_height = median_height(characters) / r;
   a.line = a.text_height > 0 && h < 3.5 * a.text_height;
-  a.line_fill = a.line ? 1 : text_fill(binary.get(), components, a.text_height * r);
+  a.line_fill = a.line ? 1 : text_fill(binary.get(), characters, a.text_height * r);
   a.sparse = a.line_fill < kSparseFill;
   if (!a.blank) a.noisy = looks_noisy(pix, a.text_height);
   return a;

@@ -29,6 +29,10 @@ struct Component {
 // edge, neither specks nor rules nor blocks.
 std::vector<Component> character_components(Pix* binary);
 
+// The components that have a neighbour of similar height beside them on the same line:
+// characters of text, without the scattered specks of paper grain, noise and JPEG blocks.
+std::vector<Component> in_rows(const std::vector<Component>& components);
+
 // Median height of the character-sized components; 0 with fewer than `min_count`.
 double median_height(const std::vector<Component>& components, size_t min_count = 8);
 

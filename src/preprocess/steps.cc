@@ -24,6 +24,9 @@ constexpr double kMinHeight = 15;   // below: upscale (faxes, 100-150 dpi scans)
 constexpr double kMaxHeight = 60;   // above: downscale (phone photos, 600-dpi scans)
 constexpr double kDownTarget = 32;  // downscaled pages keep a little margin above the target
 constexpr double kMaxUpscale = 4;
+// Below this a measured height is more likely specks or broken print than text: auto does
+// not enlarge on its word.
+constexpr double kMinMeasurable = 7;
 constexpr double kMinDownscale = 0.2;
 
 // Deskew: Leptonica's search range and the confidence it calls trustworthy.
@@ -127,7 +130,7 @@ void run_scale(Page& page, StepEnv& env, record::StepReport& r) {
   if (a.text_height > 0) {
     if (env.forced())
       s = kTargetHeight / a.text_height;
-    else if (a.text_height < kMinHeight)
+    else if (a.text_height < kMinHeight && a.text_height >= kMinMeasurable)
       s = kTargetHeight / a.text_height;
     else if (a.text_height > kMaxHeight)
       s = kDownTarget / a.text_height;
@@ -186,9 +189,11 @@ std::vector<int> orientation_candidates(Page& page, StepEnv& env, record::StepRe
     *trusted = true;
     return found->rotation == 0 ? std::vector<int>{} : std::vector<int>{found->rotation};
   }
+  // Weak evidence: a rotation OSD leans towards is tried on a strip; if it leans towards
+  // upright, nothing is tried (low confidence alone says more about the scan than its turn).
   note(r, "method", "osd weak, confidence check");
   if (found->rotation != 0 && found->confidence >= kOsdHint) return {found->rotation};
-  return fallback;
+  return {};
 }
 
 void rotate_orth(Page& page, int degrees) {
