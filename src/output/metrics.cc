@@ -43,7 +43,7 @@ std::string prometheus_text(const record::RunStats& stats, const MetricsContext&
     w.sample("ocrbatch_errors", "code=\"" + code + "\"",
              it == stats.errors_by_code.end() ? 0.0 : static_cast<double>(it->second));
   }
-  w.header("ocrbatch_page_duration_seconds", "Decode and recognition time per page in the last run.",
+  w.header("ocrbatch_page_duration_seconds", "Decode, preprocessing and recognition time per page in the last run.",
            "histogram");
   uint64_t cumulative = 0;
   for (size_t i = 0; i <= record::DurationHistogram::kBuckets; ++i) {

@@ -77,8 +77,9 @@ int background_spread(Pix* grey) {
   return backgrounds[n * 9 / 10] - backgrounds[n / 10];
 }
 
-// Specks (components of at most 2 x 2 pixels) against character-sized components in a
-// central crop at full resolution: scanner and sensor noise shows up as many specks.
+// Isolated specks against character-sized components in a central crop at full
+// resolution: scanner and sensor noise shows up as many specks on their own, while the dots
+// of dot-matrix print sit in clusters and are not counted.
 bool looks_noisy(Pix* pix, double text_height) {
   const int w = pixGetWidth(pix), h = pixGetHeight(pix);
   const int cw = std::min(w, 1000), ch = std::min(h, 1000);
@@ -86,19 +87,11 @@ bool looks_noisy(Pix* pix, double text_height) {
   if (!crop) return false;
   auto binary = binary_for_analysis(crop.get(), text_height);
   if (!binary) return false;
-  BOXA* boxa = pixConnCompBB(binary.get(), 8);
-  if (!boxa) return false;
-  int specks = 0, others = 0;
-  for (int i = 0; i < boxaGetCount(boxa); ++i) {
-    int bx, by, bw, bh;
-    boxaGetBoxGeometry(boxa, i, &bx, &by, &bw, &bh);
-    if (bw <= 2 && bh <= 2)
-      ++specks;
-    else if (bh >= 4)
-      ++others;
-  }
-  boxaDestroy(&boxa);
-  return specks >= 50 && specks > others / 2;
+  auto specks = isolated_specks(binary.get(), 2);
+  l_int32 isolated = 0, all = 0;
+  if (!specks || pixCountConnComp(specks.get(), 8, &isolated) != 0) return false;
+  if (pixCountConnComp(binary.get(), 8, &all) != 0) return false;
+  return isolated >= 50 && isolated > (all - isolated) / 2;
 }
 
 // How densely text fills the block it occupies: characters are grown by about half a text
@@ -124,6 +117,21 @@ double text_fill(Pix* binary, const std::vector<Component>& characters, double t
 }
 
 }  // namespace
+
+image::PixPtr isolated_specks(Pix* binary, int size) {
+  int changed = 0;
+  auto specks = own(pixSelectBySize(binary, size, size, 8, L_SELECT_IF_BOTH, L_SELECT_IF_LTE, &changed));
+  if (!specks) return nullptr;
+  // Grown by a few pixels, dots with neighbours merge into clusters; what stays small was
+  // alone.
+  const int reach = 2 * size + 3;
+  auto ink = own(pixDilateBrick(nullptr, binary, reach, reach));
+  if (!ink) return nullptr;
+  auto lone = own(pixSelectBySize(ink.get(), size + reach, size + reach, 8, L_SELECT_IF_BOTH,
+                                  L_SELECT_IF_LTE, &changed));
+  if (!lone) return nullptr;
+  return own(pixAnd(nullptr, specks.get(), lone.get()));
+}
 
 image::PixPtr to_grey(Pix* pix) {
   if (pixGetDepth(pix) == 8 && pixGetColormap(pix) == nullptr) return own(pixCopy(nullptr, pix));

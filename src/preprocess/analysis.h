@@ -25,13 +25,18 @@ image::PixPtr binary_for_analysis(Pix* pix, double text_height);
 struct Component {
   int x, y, w, h;
 };
-// Connected components of a 1-bit image that could be characters: not touching the image
-// edge, neither specks nor rules nor blocks.
+// Connected components of a 1-bit image that could be characters: neither specks nor
+// rules nor blocks (pictures, scanner borders).
 std::vector<Component> character_components(Pix* binary);
 
 // The components that have a neighbour of similar height beside them on the same line:
 // characters of text, without the scattered specks of paper grain, noise and JPEG blocks.
 std::vector<Component> in_rows(const std::vector<Component>& components);
+
+// Components of at most `size` x `size` pixels with no other ink within a few pixels: noise,
+// as opposed to the dots of i, j and punctuation (which sit near letters) and dot-matrix
+// print (whose dots sit in clusters).
+image::PixPtr isolated_specks(Pix* binary, int size);
 
 // Median height of the character-sized components; 0 with fewer than `min_count`.
 double median_height(const std::vector<Component>& components, size_t min_count = 8);

@@ -32,7 +32,7 @@ constexpr double kMinDownscale = 0.2;
 // Deskew: Leptonica's search range and the confidence it calls trustworthy.
 constexpr float kSkewRange = 15;
 constexpr float kMinSkewConfidence = 3;
-constexpr double kMinAutoSkew = 0.75;  // smaller tilts Tesseract's line finder handles itself
+constexpr double kMinAutoSkew = 1.0;  // smaller tilts Tesseract's line finder handles itself
 
 // Orientation: OSD confidence above which its answer is taken as it is; between the two it
 // only nominates a candidate for the recognition-confidence check.
@@ -100,8 +100,10 @@ void run_border(Page& page, StepEnv& env, record::StepReport& r) {
   int changed = 0;
   auto big = own(pixSelectBySize(touching.get(), sw / 5, sh / 5, 8, L_SELECT_IF_EITHER, L_SELECT_IF_GTE, &changed));
   l_int32 count = 0;
-  if (!big || pixCountPixels(big.get(), &count, nullptr) != 0 || count == 0) return;
-  auto grown = own(pixDilateBrick(nullptr, big.get(), 5, 5));
+  if (!big || pixCountPixels(big.get(), &count, nullptr) != 0) return;
+  // A scanner border is a band, not a smudge: at least 1% of the page.
+  if (count < 0.01 * sw * sh) return;
+  auto grown = own(pixDilateBrick(nullptr, big.get(), 3, 3));
   auto mask = own(pixScaleBinary(grown.get(), static_cast<float>(w) / sw, static_cast<float>(h) / sh));
   if (!mask) return;
   ensure_grey_or_bilevel(page);
@@ -261,10 +263,10 @@ void run_denoise(Page& page, StepEnv& env, record::StepReport& r) {
     r.applied = true;
     return;
   }
-  // Specks no bigger than a twelfth of the text height (a full stop is about a fifth).
+  // Lone specks no bigger than a twelfth of the text height (a full stop is about a fifth,
+  // and sits next to a letter anyway).
   const int speck = std::max(1, static_cast<int>(a.text_height / 12));
-  int changed = 0;
-  auto specks = own(pixSelectBySize(pix, speck, speck, 8, L_SELECT_IF_BOTH, L_SELECT_IF_LTE, &changed));
+  auto specks = isolated_specks(pix, speck);
   l_int32 removed = 0;
   if (!specks || pixCountConnComp(specks.get(), 8, &removed) != 0 || removed == 0) return;
   pixSubtract(pix, pix, specks.get());

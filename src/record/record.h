@@ -99,7 +99,7 @@ struct PageResult {
   double confidence = 0;  // mean word confidence, 0-100
   int words = 0;
   std::string lang;
-  double duration_ms = 0;  // decode + recognition time for this page
+  double duration_ms = 0;  // decode, preprocessing and recognition time for this page
   std::vector<TextItem> items;  // lines or words, per the run's Detail; boxes in source pixels
   Preprocessing preprocess;
 };
