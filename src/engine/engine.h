@@ -35,6 +35,7 @@ struct Recognition {
 struct PageHints {
   int psm = 0;  // page segmentation mode for this page; 0: the engine's configured one
   int dpi = 0;  // effective resolution of the image given; 0: what the image header says
+  int timeout_ms = 0;  // time limit for this call; 0: the engine's own (EngineOptions::timeout_s)
 };
 
 // Polled by the engine while it works; true asks it to give up on the current page.
@@ -47,6 +48,9 @@ class Engine {
                                                 const PageHints& hints = {}) = 0;
   // The language spec actually loaded, reported in every page record.
   virtual const std::string& lang() const = 0;
+  // The per-page time limit in milliseconds; 0: none. A page recognised in several passes
+  // shares it between them.
+  virtual int timeout_ms() const { return 0; }
 };
 
 // Thrown when an engine cannot be set up at all (missing language, bad tessdata folder,

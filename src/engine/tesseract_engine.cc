@@ -133,9 +133,10 @@ record::Result<Recognition> TesseractEngine::recognize(Pix* image, const CancelC
   monitor.cancel = &cancel_trampoline;
   monitor.cancel_this = const_cast<CancelCheck*>(&cancel);
   // Tesseract checks the deadline between words, so the engine stays usable afterwards.
-  if (timeout_ms_ > 0) monitor.set_deadline_msecs(timeout_ms_);
+  const int limit_ms = hints.timeout_ms > 0 ? hints.timeout_ms : timeout_ms_;
+  if (limit_ms > 0) monitor.set_deadline_msecs(limit_ms);
   const bool failed = api_->Recognize(&monitor) != 0;
-  if (timeout_ms_ > 0 && monitor.deadline_exceeded()) {
+  if (limit_ms > 0 && monitor.deadline_exceeded()) {
     api_->Clear();
     return record::Error{ErrorCode::timeout, "recognition took longer than the " +
                                                  std::to_string(timeout_ms_ / 1000.0).substr(0, 5) +

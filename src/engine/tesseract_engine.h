@@ -21,6 +21,7 @@ class TesseractEngine : public Engine {
   record::Result<Recognition> recognize(Pix* image, const CancelCheck& cancel,
                                         const PageHints& hints = {}) override;
   const std::string& lang() const override { return lang_; }
+  int timeout_ms() const override { return timeout_ms_; }
   // The folder the models were loaded from.
   std::string datapath() const;
 

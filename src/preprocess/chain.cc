@@ -113,13 +113,21 @@ void Chain::run(Page& page) {
 record::Result<engine::Recognition> Chain::recognize(Page& page, engine::Engine& engine,
                                                     const engine::CancelCheck& cancel) {
   if (page.done.blank) return engine::Recognition{};
-  const engine::PageHints hints{page.psm, page.dpi};
+  const auto page_start = Clock::now();
+  engine::PageHints hints{page.psm, page.dpi};
   auto upright = engine.recognize(page.pix.get(), cancel, hints);
   if (!upright || !page.orientation_pending || upright->confidence >= kDoubtfulConfidence) {
     if (upright) boxes_to_source(page, *upright);
     return upright;
   }
 
+  // Later passes share what is left of the page's time limit.
+  const int limit_ms = engine.timeout_ms();
+  const auto remaining = [&]() -> int {
+    if (limit_ms <= 0) return 0;
+    const double used = std::chrono::duration<double, std::milli>(Clock::now() - page_start).count();
+    return std::max(1, static_cast<int>(limit_ms - used));
+  };
   auto start = Clock::now();
   record::StepReport report;
   report.step = "orient";
@@ -131,8 +139,9 @@ record::Result<engine::Recognition> Chain::recognize(Page& page, engine::Engine&
     // Unsure: recognise the same strip at each rotation and take one that reads clearly
     // better than upright.
     const double text_height = page.analysis ? page.analysis->text_height : 0;
-    const engine::PageHints probe_hints{6, page.dpi};  // a strip is one block of text
+    engine::PageHints probe_hints{6, page.dpi};  // a strip is one block of text
     auto strip = densest_band(page.pix.get(), text_height, kProbeBandLines);
+    probe_hints.timeout_ms = remaining();
     auto base = strip ? engine.recognize(strip.get(), cancel, probe_hints)
                       : record::Result<engine::Recognition>(record::Error{record::ErrorCode::ocr_failed, ""});
     const double base_confidence = base ? base->confidence : 0;
@@ -140,6 +149,7 @@ record::Result<engine::Recognition> Chain::recognize(Page& page, engine::Engine&
     for (int degrees : candidates) {
       auto turned = own(pixRotateOrth(page.pix.get(), degrees / 90));
       auto band = turned ? densest_band(turned.get(), text_height, kProbeBandLines) : nullptr;
+      probe_hints.timeout_ms = remaining();
       auto probe = band ? engine.recognize(band.get(), cancel, probe_hints)
                         : record::Result<engine::Recognition>(record::Error{record::ErrorCode::ocr_failed, ""});
       if (probe && probe->words >= 2 && probe->confidence >= kMinCandidateConfidence &&
@@ -176,6 +186,7 @@ record::Result<engine::Recognition> Chain::recognize(Page& page, engine::Engine&
     run_deskew(turned_page, *env_, *deskew);
     deskew->ms = ms_since(start);
   }
+  hints.timeout_ms = remaining();
   auto turned = engine.recognize(turned_page.pix.get(), cancel, hints);
   if (turned && turned->confidence > upright->confidence) {
     report.applied = true;

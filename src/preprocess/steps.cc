@@ -17,10 +17,10 @@ namespace {
 constexpr double kPi = 3.14159265358979323846;
 
 // Text sizes, as the median height of character components (about the x-height plus a
-// little). 300-dpi 10-point text measures about 24 pixels; Tesseract reads well from
-// roughly 15 to 60, and loses text quickly below 12.
+// little; the cap height for text in capitals). 300-dpi 10-point text measures about 24
+// pixels; Tesseract reads well from roughly 12 to 60, and loses text quickly below 10.
 constexpr double kTargetHeight = 24;
-constexpr double kMinHeight = 15;   // below: upscale (faxes, 100-150 dpi scans)
+constexpr double kMinHeight = 12;   // below: upscale (faxes, 100-150 dpi scans)
 constexpr double kMaxHeight = 60;   // above: downscale (phone photos, 600-dpi scans)
 constexpr double kDownTarget = 32;  // downscaled pages keep a little margin above the target
 constexpr double kMaxUpscale = 4;
@@ -32,7 +32,7 @@ constexpr double kMinDownscale = 0.2;
 // Deskew: Leptonica's search range and the confidence it calls trustworthy.
 constexpr float kSkewRange = 15;
 constexpr float kMinSkewConfidence = 3;
-constexpr double kMinAutoSkew = 1.0;  // smaller tilts Tesseract's line finder handles itself
+constexpr double kMinAutoSkew = 1.5;  // smaller tilts Tesseract's line finder handles itself
 
 // Orientation: OSD confidence above which its answer is taken as it is; between the two it
 // only nominates a candidate for the recognition-confidence check.
@@ -294,13 +294,13 @@ const std::vector<StepInfo>& steps() {
        "inverts every page", run_invert},
       {"border", "paints near-black regions touching the image edge (scanner borders) white; not on photos",
        "also on photos", run_border},
-      {"scale", "resizes the page so text is about 24 pixels high: upscales when under 15 (faxes, low dpi), "
+      {"scale", "resizes the page so text is about 24 pixels high: upscales when under 12 (faxes, low dpi), "
                 "downscales when over 60 (photos); tells Tesseract the resulting resolution",
        "resizes to 24 pixels whenever the text size is measurable", run_scale},
       {"orient", "turns pages by 90, 180 or 270 degrees: Tesseract OSD where it is confident, otherwise a "
                  "comparison of recognition confidence, tried only when the upright text reads poorly",
        "same as auto", run_orient},
-      {"deskew", "straightens text lines tilted by 0.75 to 15 degrees (Leptonica's skew search, "
+      {"deskew", "straightens text lines tilted by 1.5 to 15 degrees (Leptonica's skew search, "
                  "confidence at least 3)",
        "also tilts from 0.1 degrees", run_deskew},
       {"binarize", "Sauvola thresholding for unevenly lit or noisy pages; bilevel images are left alone",
