@@ -211,9 +211,14 @@ Analysis analyse(Pix* pix) {
   const double r = std::min(1.0, static_cast<double>(kAnalysisSide) / std::max(w, h));
 
   image::PixPtr small;
-  if (bilevel && r < 1)
-    small = own(pixScaleToGray(pix, static_cast<float>(r)));
-  else {
+  const float f = static_cast<float>(r);
+  const int depth = pixGetDepth(pix);
+  if (bilevel && r < 1) {
+    small = own(pixScaleToGray(pix, f));
+  } else if (r < 1 && (depth == 8 || depth == 32) && pixGetColormap(pix) == nullptr) {
+    auto reduced = own(pixScaleAreaMap(pix, f, f));  // reduce first: grey conversion of fewer pixels
+    if (reduced) small = to_grey(reduced.get());
+  } else {
     auto grey = to_grey(pix);
     small = r < 1 ? own(pixScaleAreaMap(grey.get(), static_cast<float>(r), static_cast<float>(r)))
                   : std::move(grey);

@@ -26,7 +26,7 @@ const StepInfo* find_step(const std::string& name) {
 
 // Below this mean word confidence the upright reading is doubtful enough to try the
 // candidate rotations; a candidate must then read this much better on the same strip.
-constexpr double kDoubtfulConfidence = 70;
+constexpr double kDoubtfulConfidence = 60;
 constexpr double kBetterBy = 15;
 constexpr double kMinCandidateConfidence = 55;
 constexpr int kProbeBandLines = 8;  // text heights in the strip recognised per candidate

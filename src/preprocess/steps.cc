@@ -21,8 +21,8 @@ constexpr double kPi = 3.14159265358979323846;
 // pixels; Tesseract reads well from roughly 12 to 60, and loses text quickly below 10.
 constexpr double kTargetHeight = 24;
 constexpr double kMinHeight = 12;   // below: upscale (faxes, 100-150 dpi scans)
-constexpr double kMaxHeight = 60;   // above: downscale (phone photos, 600-dpi scans)
-constexpr double kDownTarget = 32;  // downscaled pages keep a little margin above the target
+constexpr double kMaxHeight = 40;   // above: downscale (phone photos, 600-dpi scans)
+constexpr double kDownTarget = 30;  // downscaled pages keep a little margin above the target
 constexpr double kMaxUpscale = 4;
 // Below this a measured height is more likely specks or broken print than text: auto does
 // not enlarge on its word.
