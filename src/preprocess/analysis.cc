@@ -154,7 +154,8 @@ image::PixPtr sauvola(Pix* grey, double text_height) {
 
 image::PixPtr binary_for_analysis(Pix* pix, double text_height) {
   if (pixGetDepth(pix) == 1) return own(pixClone(pix));
-  auto grey = to_grey(pix);
+  if (pixGetDepth(pix) == 8 && pixGetColormap(pix) == nullptr) return sauvola(pix, text_height);
+  auto grey = to_grey(pix);  // a converted copy only when the page is not plain grey already
   return grey ? sauvola(grey.get(), text_height) : nullptr;
 }
 

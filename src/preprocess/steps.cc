@@ -241,8 +241,7 @@ void run_binarize(Page& page, StepEnv& env, record::StepReport& r) {
     return;
   }
   if (!env.forced() && !a.uneven && !a.noisy) return;
-  auto grey = to_grey(page.pix.get());
-  auto binary = grey ? sauvola(grey.get(), a.text_height) : nullptr;
+  auto binary = binary_for_analysis(page.pix.get(), a.text_height);  // Sauvola: not 1-bit here
   if (!binary) return;
   pixCopyResolution(binary.get(), page.pix.get());
   page.pix = std::move(binary);
