@@ -23,7 +23,7 @@ constexpr double kPi = 3.14159265358979323846;
 constexpr double kTargetHeight = 24;
 constexpr double kMinHeight = 12;   // below: upscale (faxes, 100-150 dpi scans)
 constexpr double kMaxHeight = 40;   // above: downscale (phone photos, 600-dpi scans)
-constexpr double kDownTarget = 30;  // downscaled pages keep a little margin above the target
+constexpr double kDownTarget = 34;  // downscaled pages keep a little margin above the target
 constexpr double kMaxUpscale = 4;
 // Below this a measured height is more likely specks or broken print than text: auto does
 // not enlarge on its word.
@@ -295,7 +295,7 @@ const std::vector<StepInfo>& steps() {
       {"border", "paints near-black regions touching the image edge (scanner borders) white; not on photos",
        "also on photos", run_border},
       {"scale", "resizes the page so text is about 24 pixels high: upscales when under 12 (faxes, low dpi), "
-                "downscales when over 40 (photos, 600-dpi scans) to 30; tells Tesseract the resulting resolution",
+                "downscales when over 40 (photos, 600-dpi scans) to 34; tells Tesseract the resulting resolution",
        "resizes to 24 pixels whenever the text size is measurable", run_scale},
       {"orient", "turns pages by 90, 180 or 270 degrees: Tesseract OSD where it is confident, otherwise a "
                  "comparison of recognition confidence, tried only when the upright text reads poorly",
