@@ -133,6 +133,20 @@ image::PixPtr isolated_specks(Pix* binary, int size) {
   return own(pixAnd(nullptr, specks.get(), lone.get()));
 }
 
+image::PixPtr reduced_grey(Pix* pix, double r) {
+  const auto f = static_cast<float>(r);
+  if (r >= 1) return to_grey(pix);
+  if (pixGetDepth(pix) == 1) return own(pixScaleToGray(pix, f));
+  if (pixGetDepth(pix) == 8 && pixGetColormap(pix) == nullptr) return own(pixScaleAreaMap(pix, f, f));
+  if (pixGetDepth(pix) == 32) {
+    // Colour: reduced first, so no full-size grey copy is made only to be measured.
+    auto reduced = own(pixScaleAreaMap(pix, f, f));
+    return reduced ? to_grey(reduced.get()) : nullptr;
+  }
+  auto grey = to_grey(pix);
+  return grey ? own(pixScaleAreaMap(grey.get(), f, f)) : nullptr;
+}
+
 image::PixPtr to_grey(Pix* pix) {
   if (pixGetDepth(pix) == 8 && pixGetColormap(pix) == nullptr) return own(pixCopy(nullptr, pix));
   return own(pixConvertTo8(pix, 0));
@@ -211,19 +225,7 @@ Analysis analyse(Pix* pix) {
   const bool bilevel = pixGetDepth(pix) == 1;
   const double r = std::min(1.0, static_cast<double>(kAnalysisSide) / std::max(w, h));
 
-  image::PixPtr small;
-  const float f = static_cast<float>(r);
-  const int depth = pixGetDepth(pix);
-  if (bilevel && r < 1) {
-    small = own(pixScaleToGray(pix, f));
-  } else if (r < 1 && (depth == 8 || depth == 32) && pixGetColormap(pix) == nullptr) {
-    auto reduced = own(pixScaleAreaMap(pix, f, f));  // reduce first: grey conversion of fewer pixels
-    if (reduced) small = to_grey(reduced.get());
-  } else {
-    auto grey = to_grey(pix);
-    small = r < 1 ? own(pixScaleAreaMap(grey.get(), static_cast<float>(r), static_cast<float>(r)))
-                  : std::move(grey);
-  }
+  image::PixPtr small = reduced_grey(pix, r);
   if (!small) return a;
 
   const int sw = pixGetWidth(small.get()), sh = pixGetHeight(small.get());

@@ -15,6 +15,9 @@ inline image::PixPtr own(Pix* pix) { return image::PixPtr(pix); }
 // 8-bit grey copy of any image (1-bit as 0/255, colour as luminance, colour maps removed).
 image::PixPtr to_grey(Pix* pix);
 
+// A grey copy reduced by `r` (at most 1; 1 gives a plain grey copy).
+image::PixPtr reduced_grey(Pix* pix, double r);
+
 // Sauvola thresholding of a grey image with a window sized from the text height (pixels).
 // Returns a 1-bit image (1 = ink), or nullptr when the image is too small for the window.
 image::PixPtr sauvola(Pix* grey, double text_height);
