@@ -102,7 +102,7 @@ void Chain::run(Page& page) {
   for (const auto* step : steps_) {
     start = Clock::now();
     record::StepReport report;
-  report.step = step->name;
+    report.step = step->name;
     step->run(page, *env_, report);
     report.ms = ms_since(start);
     page.done.steps.push_back(std::move(report));
@@ -114,7 +114,7 @@ record::Result<engine::Recognition> Chain::recognize(Page& page, engine::Engine&
                                                     const engine::CancelCheck& cancel) {
   if (page.done.blank) return engine::Recognition{};
   const auto page_start = Clock::now();
-  engine::PageHints hints{page.psm, page.dpi};
+  engine::PageHints hints{page.psm, page.dpi, 0};
   auto upright = engine.recognize(page.pix.get(), cancel, hints);
   if (!upright || !page.orientation_pending || upright->confidence >= kDoubtfulConfidence) {
     if (upright) boxes_to_source(page, *upright);
@@ -135,27 +135,27 @@ record::Result<engine::Recognition> Chain::recognize(Page& page, engine::Engine&
   bool trusted = false;
   const auto candidates = orientation_candidates(page, *env_, report, &trusted);
   int best = trusted && !candidates.empty() ? candidates.front() : 0;
+  image::PixPtr best_turned;  // the page turned by `best`, once a strip has chosen it
   if (!trusted && !candidates.empty()) {
     // Unsure: recognise the same strip at each rotation and take one that reads clearly
-    // better than upright.
+    // better than upright. A strip is one block of text: page segmentation mode 6.
     const double text_height = page.analysis ? page.analysis->text_height : 0;
-    engine::PageHints probe_hints{6, page.dpi};  // a strip is one block of text
-    auto strip = densest_band(page.pix.get(), text_height, kProbeBandLines);
-    probe_hints.timeout_ms = remaining();
-    auto base = strip ? engine.recognize(strip.get(), cancel, probe_hints)
-                      : record::Result<engine::Recognition>(record::Error{record::ErrorCode::ocr_failed, ""});
-    const double base_confidence = base ? base->confidence : 0;
-    double best_confidence = base_confidence + kBetterBy;
+    const auto strip_confidence = [&](Pix* pix) -> std::optional<engine::Recognition> {
+      auto band = pix ? densest_band(pix, text_height, kProbeBandLines) : nullptr;
+      if (!band) return std::nullopt;
+      auto read = engine.recognize(band.get(), cancel, engine::PageHints{6, page.dpi, remaining()});
+      return read ? std::optional<engine::Recognition>(std::move(*read)) : std::nullopt;
+    };
+    const auto base = strip_confidence(page.pix.get());
+    double best_confidence = (base ? base->confidence : 0) + kBetterBy;
     for (int degrees : candidates) {
       auto turned = own(pixRotateOrth(page.pix.get(), degrees / 90));
-      auto band = turned ? densest_band(turned.get(), text_height, kProbeBandLines) : nullptr;
-      probe_hints.timeout_ms = remaining();
-      auto probe = band ? engine.recognize(band.get(), cancel, probe_hints)
-                        : record::Result<engine::Recognition>(record::Error{record::ErrorCode::ocr_failed, ""});
+      const auto probe = strip_confidence(turned.get());
       if (probe && probe->words >= 2 && probe->confidence >= kMinCandidateConfidence &&
           probe->confidence > best_confidence) {
         best = degrees;
         best_confidence = probe->confidence;
+        best_turned = std::move(turned);
       }
     }
   }
@@ -167,15 +167,15 @@ record::Result<engine::Recognition> Chain::recognize(Page& page, engine::Engine&
   }
 
   // Turn, straighten (a sideways page could not be deskewed before), read again, and keep
-  // whichever reading is more confident.
+  // whichever reading is more confident. `page` is left as it is until the turn is chosen.
   Page turned_page;
-  turned_page.pix = own(pixCopy(nullptr, page.pix.get()));
+  turned_page.pix = own(pixClone(page.pix.get()));  // read only: every step makes new images
   turned_page.source_width = page.source_width, turned_page.source_height = page.source_height;
   turned_page.source_dpi = page.source_dpi;
   turned_page.to_work = page.to_work;
   turned_page.analysis = page.analysis;
   turned_page.done = page.done;
-  rotate_orth(turned_page, best);
+  rotate_orth(turned_page, best, std::move(best_turned));
   report.values.emplace_back("rotation", best);
   report.ms = ms_since(start);
   std::optional<record::StepReport> deskew;

@@ -197,10 +197,11 @@ std::vector<int> orientation_candidates(Page& page, StepEnv& env, record::StepRe
   return {};
 }
 
-void rotate_orth(Page& page, int degrees) {
+void rotate_orth(Page& page, int degrees, image::PixPtr turned) {
   const int quads = degrees / 90;
   const int w = pixGetWidth(page.pix.get()), h = pixGetHeight(page.pix.get());
-  transform(page, own(pixRotateOrth(page.pix.get(), quads)), Affine::rotate_orth(quads, w, h));
+  if (!turned) turned = own(pixRotateOrth(page.pix.get(), quads));
+  transform(page, std::move(turned), Affine::rotate_orth(quads, w, h));
   page.done.rotation = (page.done.rotation + degrees) % 360;
 }
 
