@@ -118,3 +118,26 @@ def test_csv_carries_rotation_and_skew(tmp_path):
     assert rows[0]["rotation"] == "180"
     assert float(rows[0]["skew"]) == pytest.approx(5, abs=0.5)
     assert rows[0]["blank"] == "false"
+
+
+def test_odd_images_go_through_every_step_without_failing(tmp_path):
+    # Sizes and pixel formats the steps must not trip over: one pixel, a thin strip, palette,
+    # 16-bit grey, transparent RGBA, and an all-black page.
+    odd = {
+        "one.png": Image.new("L", (1, 1), 0),
+        "strip.png": Image.new("1", (2, 500), 0),
+        "wide.png": Image.new("L", (500, 2), 0),
+        "palette.png": Image.new("P", (300, 200), 5),
+        "deep.png": Image.new("I;16", (400, 300), 30000),
+        "alpha.png": Image.new("RGBA", (300, 300), (0, 0, 0, 0)),
+        "black.png": Image.new("L", (1200, 1600), 0),
+    }
+    for name, image in odd.items():
+        image.save(tmp_path / name)
+    result = run(["-q", "-j", "2", tmp_path])
+    assert result.returncode == 0, result.err
+    assert sorted(p["source"].rsplit("/", 1)[-1] for p in result.pages) == sorted(odd)
+    for page in result.pages:
+        assert page["preprocess"][0]["step"] == "classify"
+        assert page["rotation"] == 0
+    assert result.summary["errors"] == 0
