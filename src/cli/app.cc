@@ -3,18 +3,18 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <clocale>
 #include <cstring>
 #include <ctime>
 #include <fstream>
-#include <sstream>
-#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <sstream>
 #include <thread>
 
 #include "cli/exit_status.h"
@@ -73,7 +73,7 @@ class Writer : public pipeline::RecordHandler {
 };
 
 pipeline::DiscoverFn make_discovery(const RunConfig& config, std::function<bool()> stopped,
-                                   std::atomic<uint64_t>* reached) {
+                                    std::atomic<uint64_t>* reached) {
   return [&config, stopped, reached](const input::ItemSink& sink) {
     input::DiscoveryOptions options;
     options.hidden = config.hidden;
@@ -85,7 +85,8 @@ pipeline::DiscoverFn make_discovery(const RunConfig& config, std::function<bool(
     options.files_reached = reached;
     input::Discovery discovery(options, sink);
     for (const auto& path : config.inputs) {
-      const bool go_on = path == "-" ? discovery.add_stream(STDIN_FILENO, "-") : discovery.add_path(path);
+      const bool go_on =
+          path == "-" ? discovery.add_stream(STDIN_FILENO, "-") : discovery.add_path(path);
       if (!go_on) return;
     }
     if (config.files_from.empty()) return;
@@ -155,8 +156,9 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
   if (!config.ledger.empty()) {
     ledger::LedgerOptions options;
     options.path = config.ledger;
-    options.fingerprint = settings_fingerprint(config.engine, first_engine->datapath(),
-                                               engine::TesseractEngine::version(), config.preprocess);
+    options.fingerprint =
+        settings_fingerprint(config.engine, first_engine->datapath(),
+                             engine::TesseractEngine::version(), config.preprocess);
     options.wait_lock = config.wait_lock;
     options.detail = config.detail;
     ledger = std::make_unique<ledger::Ledger>(options);
@@ -215,24 +217,27 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
       runner_options,
       [engine_options] { return std::make_unique<engine::TesseractEngine>(engine_options); },
       [preprocess_spec, tessdata] {
-        return preprocess::Chain(preprocess_spec, [tessdata]() -> std::unique_ptr<engine::OrientationDetector> {
-          return std::make_unique<engine::TesseractOrientation>(tessdata);
-        });
+        return preprocess::Chain(preprocess_spec,
+                                 [tessdata]() -> std::unique_ptr<engine::OrientationDetector> {
+                                   return std::make_unique<engine::TesseractOrientation>(tessdata);
+                                 });
       });
 
   targets.set_runner(&runner);
   std::thread counter;
   if (reporter.shows_progress()) {
     counter = std::thread([&] {
-      counted = input::count_files(config.inputs, config.hidden, [&runner] { return runner.cancelled(); });
+      counted = input::count_files(config.inputs, config.hidden,
+                                   [&runner] { return runner.cancelled(); });
       counting_done = true;
     });
   }
   Writer writer(*sink, out, reporter);
   sink->begin_run();
-  const auto& stats = outcome.stats = runner.run(
-      make_discovery(config, [&runner] { return runner.cancelled(); }, &reached), writer,
-      std::move(first_engine));
+  const auto& stats = outcome.stats =
+      runner.run(make_discovery(
+                     config, [&runner] { return runner.cancelled(); }, &reached),
+                 writer, std::move(first_engine));
   if (counter.joinable()) {
     runner.cancel();  // the run is over: stops a count still walking a huge tree
     counter.join();
@@ -243,7 +248,8 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
     return stats.errors > 0 ? kExitSomeFailed : kExitSuccess;
   }
   if (writer.output_failed()) {
-    const std::string why = std::string("writing output failed: ") + std::strerror(writer.failure_errno());
+    const std::string why =
+        std::string("writing output failed: ") + std::strerror(writer.failure_errno());
     std::fprintf(diag, "ocrbatch: %s\n", why.c_str());
     if (log) log->write("FATAL", why);
     return kExitFatal;
@@ -270,7 +276,8 @@ void write_metrics(const std::string& path, const Outcome& outcome, std::FILE* d
   std::ifstream previous(path);
   std::stringstream previous_text;
   previous_text << previous.rdbuf();
-  context.last_success_s = std::max(outcome.last_success, output::last_success_from(previous_text.str()));
+  context.last_success_s =
+      std::max(outcome.last_success, output::last_success_from(previous_text.str()));
   if (outcome.exit_code == kExitSuccess) context.last_success_s = context.now_s;
   try {
     util::AtomicFile file(path);
@@ -303,8 +310,8 @@ int main(int argc, char** argv) {
   try {
     if (!config.log_file.empty()) {
       log.emplace(config.log_file);
-      log->info("start: ocrbatch " + version_text().substr(9) + ", jobs " + std::to_string(config.jobs) +
-                ", lang " + config.engine.lang);
+      log->info("start: ocrbatch " + version_text().substr(9) + ", jobs " +
+                std::to_string(config.jobs) + ", lang " + config.engine.lang);
     }
     outcome.exit_code = run(config, diag, log ? &*log : nullptr, outcome);
   } catch (const ledger::LedgerBusy& e) {

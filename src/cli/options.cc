@@ -1,7 +1,6 @@
 #include "cli/options.h"
 
 #include <CLI/CLI.hpp>
-
 #include <cstdlib>
 #include <iostream>
 #include <thread>
@@ -46,7 +45,8 @@ struct RawOptions {
   bool list_steps = false;
 };
 
-const char* const kFooter = R"(Output (stdout unless -o): JSON Lines, one object per line with a "type":
+const char* const kFooter =
+    R"(Output (stdout unless -o): JSON Lines, one object per line with a "type":
   page     {"type":"page","source","page","pages","width","height","dpi","lang",
             "confidence","word_count","duration_ms","kind","blank","rotation"
             [,"skew"][,"scale"][,"psm"],"text","preprocess"[,"lines"|"words"]}
@@ -72,7 +72,8 @@ preprocessing steps.)";
 
 std::string format_names() {
   std::string names;
-  for (const auto& [name, factory] : output::sink_table()) names += (names.empty() ? "" : "|") + name;
+  for (const auto& [name, factory] : output::sink_table())
+    names += (names.empty() ? "" : "|") + name;
   return names;
 }
 
@@ -108,11 +109,14 @@ RunConfig validate(const RawOptions& raw) {
     throw UsageError("--emit, --retry-errors and --wait-lock need --ledger");
 
   if (config.inputs.empty() && config.files_from.empty())
-    throw UsageError("no inputs: name files, folders or archives, '-' for stdin, or use --files-from");
+    throw UsageError(
+        "no inputs: name files, folders or archives, '-' for stdin, or use --files-from");
   int stdin_users = config.files_from == "-" ? 1 : 0;
   for (const auto& input : config.inputs) stdin_users += input == "-" ? 1 : 0;
-  if (stdin_users > 1) throw UsageError("stdin can be read only once: '-' given more than once with --files-from -");
-  if (raw.null_separated && config.files_from.empty()) throw UsageError("-0/--null needs --files-from");
+  if (stdin_users > 1)
+    throw UsageError("stdin can be read only once: '-' given more than once with --files-from -");
+  if (raw.null_separated && config.files_from.empty())
+    throw UsageError("-0/--null needs --files-from");
   if (config.format == "text" && config.detail != record::Detail::none)
     throw UsageError("--detail has no effect with -f text; use jsonl, json or csv");
 
@@ -143,11 +147,14 @@ RunConfig validate(const RawOptions& raw) {
 std::string steps_text() {
   std::string out =
       "Preprocessing steps, in the order --preprocess auto runs them. Every chain first\n"
-      "classifies the page (bilevel, grey or photo; line or page; inverted; blank; text height).\n\n";
+      "classifies the page (bilevel, grey or photo; line or page; inverted; blank; text "
+      "height).\n\n";
   for (const auto& step : preprocess::steps()) {
-    out += std::string("  ") + step.name + "\n      " + step.summary + "\n      named: " + step.forced + "\n";
+    out += std::string("  ") + step.name + "\n      " + step.summary +
+           "\n      named: " + step.forced + "\n";
   }
-  out += "\nExamples: --preprocess auto (default), --preprocess none, --preprocess deskew,binarize\n";
+  out +=
+      "\nExamples: --preprocess auto (default), --preprocess none, --preprocess deskew,binarize\n";
   return out;
 }
 
@@ -189,10 +196,11 @@ ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
   std::vector<const char*> arg_pointers;
   for (const auto& arg : args) arg_pointers.push_back(arg.c_str());
   RawOptions raw;
-  CLI::App app{"ocrbatch: batch OCR of scanned documents and photos with Tesseract.\n"
-               "Reads images, folders, ZIP/TAR archives, lists of paths or stdin; writes\n"
-               "one record per page image.",
-               "ocrbatch"};
+  CLI::App app{
+      "ocrbatch: batch OCR of scanned documents and photos with Tesseract.\n"
+      "Reads images, folders, ZIP/TAR archives, lists of paths or stdin; writes\n"
+      "one record per page image.",
+      "ocrbatch"};
   app.footer(kFooter);
   app.get_formatter()->column_width(30);
   app.set_version_flag("-V,--version", version_text(), "Print the version and exit");
@@ -205,69 +213,104 @@ ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
   const char* kInput = "Input";
   app.add_option("--files-from", raw.files_from,
                  "Read paths to process from FILE, one per line (- for stdin)")
-      ->type_name("FILE")->group(kInput);
-  app.add_flag("-0,--null", raw.null_separated, "Paths in --files-from are NUL-separated (find -print0)")
+      ->type_name("FILE")
+      ->group(kInput);
+  app.add_flag("-0,--null", raw.null_separated,
+               "Paths in --files-from are NUL-separated (find -print0)")
       ->group(kInput);
   app.add_flag("--hidden", raw.hidden, "Also walk hidden files and folders (names starting with .)")
       ->group(kInput);
   app.add_option("--max-file-size", raw.max_file_mb,
                  "Refuse image files and archive entries larger than MB MiB (default 1024)")
-      ->type_name("MB")->check(CLI::Range(1, 1 << 20).description(""))->group(kInput);
+      ->type_name("MB")
+      ->check(CLI::Range(1, 1 << 20).description(""))
+      ->group(kInput);
   app.add_option("--max-archive-size", raw.max_archive_mb,
                  "Stop reading an archive once its entries decompress past MB MiB in total "
                  "(default 16384); entries over 100x their compressed size past 64 MiB are "
                  "refused as decompression bombs")
-      ->type_name("MB")->check(CLI::Range(1, 1 << 30).description(""))->group(kInput);
+      ->type_name("MB")
+      ->check(CLI::Range(1, 1 << 30).description(""))
+      ->group(kInput);
   app.add_option("--max-pixels", raw.max_pixels,
                  "Refuse pages whose header declares more pixels, before decoding them "
                  "(default 150000000); sides over 32767 are always refused")
-      ->type_name("N")->check(CLI::Range(1ull, 1ull << 40).description(""))->group(kInput);
+      ->type_name("N")
+      ->check(CLI::Range(1ull, 1ull << 40).description(""))
+      ->group(kInput);
   app.add_option("--max-pages", raw.max_pages, "Refuse files with more pages (default 10000)")
-      ->type_name("N")->check(CLI::Range(1, 1 << 24).description(""))->group(kInput);
+      ->type_name("N")
+      ->check(CLI::Range(1, 1 << 24).description(""))
+      ->group(kInput);
 
   const char* kOutput = "Output";
-  app.add_option("-o,--output", raw.output,
-                 "Write to FILE (atomically: a temporary file renamed at the end); - or none: stdout")
-      ->type_name("FILE")->group(kOutput);
+  app.add_option(
+         "-o,--output", raw.output,
+         "Write to FILE (atomically: a temporary file renamed at the end); - or none: stdout")
+      ->type_name("FILE")
+      ->group(kOutput);
   app.add_option("-f,--format", raw.format, "Output format")
-      ->type_name(format_names())->check(CLI::IsMember({"jsonl", "json", "csv", "text"}).description(""))
-      ->default_val("jsonl")->group(kOutput);
-  app.add_option("--detail", raw.detail, "Add recognised lines or words, with confidences and boxes")
-      ->type_name("none|line|word")->check(CLI::IsMember({"none", "line", "word"}).description(""))
-      ->default_val("none")->group(kOutput);
+      ->type_name(format_names())
+      ->check(CLI::IsMember({"jsonl", "json", "csv", "text"}).description(""))
+      ->default_val("jsonl")
+      ->group(kOutput);
+  app.add_option("--detail", raw.detail,
+                 "Add recognised lines or words, with confidences and boxes")
+      ->type_name("none|line|word")
+      ->check(CLI::IsMember({"none", "line", "word"}).description(""))
+      ->default_val("none")
+      ->group(kOutput);
   app.add_flag("--unordered", raw.unordered,
-               "Write records as pages finish instead of in input order")->group(kOutput);
+               "Write records as pages finish instead of in input order")
+      ->group(kOutput);
 
   const char* kRecognition = "Recognition";
   app.add_option("-l,--lang", raw.lang, "Tesseract language(s), joined with +")
-      ->type_name("LANG")->default_val("eng")->group(kRecognition);
-  app.add_option("--psm", raw.psm, "Tesseract page segmentation mode, 0-13 (default 3, as the tesseract CLI)")
-      ->type_name("N")->check(CLI::Range(0, 13).description(""))->group(kRecognition);
+      ->type_name("LANG")
+      ->default_val("eng")
+      ->group(kRecognition);
+  app.add_option("--psm", raw.psm,
+                 "Tesseract page segmentation mode, 0-13 (default 3, as the tesseract CLI)")
+      ->type_name("N")
+      ->check(CLI::Range(0, 13).description(""))
+      ->group(kRecognition);
   app.add_option("--oem", raw.oem, "Tesseract engine mode (0-3; default 3)")
-      ->type_name("N")->check(CLI::Range(0, 3).description(""))->group(kRecognition);
+      ->type_name("N")
+      ->check(CLI::Range(0, 3).description(""))
+      ->group(kRecognition);
   app.add_option("--tessdata-dir", raw.tessdata_dir,
                  "Folder holding *.traineddata (default: $TESSDATA_PREFIX, then Tesseract's own)")
-      ->type_name("DIR")->group(kRecognition);
+      ->type_name("DIR")
+      ->group(kRecognition);
   app.add_option("-c", raw.variables, "Set a Tesseract variable; repeatable")
-      ->type_name("NAME=VALUE")->allow_extra_args(false)->group(kRecognition);
+      ->type_name("NAME=VALUE")
+      ->allow_extra_args(false)
+      ->group(kRecognition);
 
   app.add_option("--preprocess", raw.preprocess,
                  "Image preparation before recognition: auto classifies each page and applies "
                  "only the steps it needs; none gives Tesseract the image as decoded; a list "
                  "such as deskew,binarize runs those steps in that order (see --list-steps)")
-      ->type_name("auto|none|STEP,...")->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
-      ->default_val("auto")->group(kRecognition);
-  app.add_flag("--list-steps", raw.list_steps, "List the preprocessing steps and exit")->group(kRecognition);
+      ->type_name("auto|none|STEP,...")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
+      ->default_val("auto")
+      ->group(kRecognition);
+  app.add_flag("--list-steps", raw.list_steps, "List the preprocessing steps and exit")
+      ->group(kRecognition);
 
   const char* kLedger = "Incremental runs";
   app.add_option("--ledger", raw.ledger,
                  "Remember every page done in this SQLite file; later runs skip content already "
                  "done with the same settings, and finish what an interrupted run left")
-      ->type_name("FILE")->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)->group(kLedger);
+      ->type_name("FILE")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
+      ->group(kLedger);
   app.add_option("--emit", raw.emit,
                  "With --ledger: write only new results, or also the remembered ones")
-      ->type_name("new|all")->check(CLI::IsMember({"new", "all"}).description(""))
-      ->default_val("new")->group(kLedger);
+      ->type_name("new|all")
+      ->check(CLI::IsMember({"new", "all"}).description(""))
+      ->default_val("new")
+      ->group(kLedger);
   app.add_flag("--retry-errors", raw.retry_errors,
                "With --ledger: process again pages whose remembered result is an error")
       ->group(kLedger);
@@ -279,26 +322,39 @@ ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
   app.add_option("--timeout", raw.timeout_s,
                  "Give up on a page after SECONDS of recognition, with a timeout error record; "
                  "0: no limit (default 300)")
-      ->type_name("SECONDS")->check(CLI::Range(0.0, 86400.0).description(""))->group(kRun);
-  app.add_option("-j,--jobs", raw.jobs, "Worker threads, each with one warm engine (default: cores)")
-      ->type_name("N")->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)->check(CLI::Range(1, 256).description(""))->group(kRun);
+      ->type_name("SECONDS")
+      ->check(CLI::Range(0.0, 86400.0).description(""))
+      ->group(kRun);
+  app.add_option("-j,--jobs", raw.jobs,
+                 "Worker threads, each with one warm engine (default: cores)")
+      ->type_name("N")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
+      ->check(CLI::Range(1, 256).description(""))
+      ->group(kRun);
   app.add_option("--progress", raw.progress,
                  "Progress on stderr: auto is a bar on a terminal, else none; plain prints a "
                  "line every 5 s for logs")
-      ->type_name("auto|bar|plain|none")->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)->check(CLI::IsMember({"auto", "bar", "plain", "none"}).description(""))
-      ->default_val("auto")->group(kRun);
+      ->type_name("auto|bar|plain|none")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
+      ->check(CLI::IsMember({"auto", "bar", "plain", "none"}).description(""))
+      ->default_val("auto")
+      ->group(kRun);
   app.add_flag("-q,--quiet", raw.quiet, "Print only errors on stderr: no progress, no summary line")
       ->group(kRun);
   app.add_option("--log-file", raw.log_file,
                  "Append timestamped lines (start, each error, summary) to FILE")
-      ->type_name("FILE")->group(kRun);
+      ->type_name("FILE")
+      ->group(kRun);
   app.add_option("--metrics-file", raw.metrics_file,
                  "Write run metrics in Prometheus text format to FILE, atomically (for "
                  "node_exporter's textfile collector)")
-      ->type_name("FILE")->group(kRun);
-  app.set_config("--config", "", "Read options from a TOML or INI file (long option names as "
+      ->type_name("FILE")
+      ->group(kRun);
+  app.set_config("--config", "",
+                 "Read options from a TOML or INI file (long option names as "
                  "keys); the environment and the command line override it")
-      ->type_name("FILE")->group(kRun);
+      ->type_name("FILE")
+      ->group(kRun);
 
   try {
     app.parse(static_cast<int>(arg_pointers.size()), arg_pointers.data());

@@ -12,11 +12,11 @@
 namespace ocrbatch::cli {
 
 struct RunConfig {
-  std::vector<std::string> inputs;   // paths; "-" is stdin
-  std::string files_from;            // "" none, "-" stdin, else a path
+  std::vector<std::string> inputs;  // paths; "-" is stdin
+  std::string files_from;           // "" none, "-" stdin, else a path
   char list_separator = '\n';
   bool hidden = false;
-  std::string output;                // "" means stdout
+  std::string output;  // "" means stdout
   std::string format = "jsonl";
   record::Detail detail = record::Detail::none;
   int jobs = 1;
@@ -29,11 +29,11 @@ struct RunConfig {
   uint64_t max_archive_bytes = 16ull << 30;
   std::string metrics_file;
   std::string log_file;
-  std::string ledger;                // "" no ledger
+  std::string ledger;  // "" no ledger
   bool emit_all = false;
   bool retry_errors = false;
   bool wait_lock = false;
-  std::string preprocess = "auto";   // canonical: "auto", "none" or step names joined by commas
+  std::string preprocess = "auto";  // canonical: "auto", "none" or step names joined by commas
   engine::EngineOptions engine;
 };
 

@@ -15,13 +15,13 @@ struct Pix;
 namespace ocrbatch::engine {
 
 struct EngineOptions {
-  std::string lang = "eng";          // Tesseract language spec, e.g. "eng+deu"
-  int psm = 3;                       // as the tesseract CLI: fully automatic segmentation
-  int oem = -1;                      // -1: Tesseract's default
-  std::string tessdata_dir;          // empty: TESSDATA_PREFIX or the built-in path
+  std::string lang = "eng";  // Tesseract language spec, e.g. "eng+deu"
+  int psm = 3;               // as the tesseract CLI: fully automatic segmentation
+  int oem = -1;              // -1: Tesseract's default
+  std::string tessdata_dir;  // empty: TESSDATA_PREFIX or the built-in path
   std::vector<std::pair<std::string, std::string>> variables;  // -c NAME=VALUE
   record::Detail detail = record::Detail::none;
-  double timeout_s = 0;              // per page; 0: no limit
+  double timeout_s = 0;  // per page; 0: no limit
 };
 
 struct Recognition {
@@ -33,8 +33,8 @@ struct Recognition {
 
 // Per-page settings that preprocessing may choose.
 struct PageHints {
-  int psm = 0;  // page segmentation mode for this page; 0: the engine's configured one
-  int dpi = 0;  // effective resolution of the image given; 0: what the image header says
+  int psm = 0;         // page segmentation mode for this page; 0: the engine's configured one
+  int dpi = 0;         // effective resolution of the image given; 0: what the image header says
   int timeout_ms = 0;  // time limit for this call; 0: the engine's own (EngineOptions::timeout_s)
 };
 
@@ -64,8 +64,8 @@ using EngineFactory = std::function<std::unique_ptr<Engine>()>;
 
 // Orientation of the text in an image, from Tesseract's orientation and script detection.
 struct Orientation {
-  int rotation = 0;         // degrees clockwise that make the text upright: 0, 90, 180, 270
-  double confidence = 0;    // Tesseract's orientation confidence; below ~2 means a guess
+  int rotation = 0;       // degrees clockwise that make the text upright: 0, 90, 180, 270
+  double confidence = 0;  // Tesseract's orientation confidence; below ~2 means a guess
 };
 
 class OrientationDetector {

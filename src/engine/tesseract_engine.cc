@@ -46,7 +46,7 @@ std::string resolve_tessdata(const EngineOptions& options) {
 
 std::unique_ptr<char*, void (*)(char**)> unique_text(char* text) {
   return {new char*(text), [](char** p) {
-            delete[] *p;
+            delete[] * p;
             delete p;
           }};
 }
@@ -88,19 +88,19 @@ TesseractEngine::TesseractEngine(const EngineOptions& options)
   // contract: route its debug output away from the start.
   std::vector<std::string> names{"debug_file"};
   std::vector<std::string> values{"/dev/null"};
-  const auto oem = options.oem < 0 ? tesseract::OEM_DEFAULT
-                                   : static_cast<tesseract::OcrEngineMode>(options.oem);
-  if (api_->Init(dir.empty() ? nullptr : dir.c_str(), options.lang.c_str(), oem, nullptr, 0,
-                 &names, &values, false) != 0) {
-    throw SetupError("Tesseract could not load language '" + options.lang + "'" +
-                     (dir.empty() ? std::string(" from its built-in tessdata folder")
-                                  : " from " + dir) +
-                     " (check -l, --tessdata-dir and TESSDATA_PREFIX)");
+  const auto oem =
+      options.oem < 0 ? tesseract::OEM_DEFAULT : static_cast<tesseract::OcrEngineMode>(options.oem);
+  if (api_->Init(dir.empty() ? nullptr : dir.c_str(), options.lang.c_str(), oem, nullptr, 0, &names,
+                 &values, false) != 0) {
+    throw SetupError(
+        "Tesseract could not load language '" + options.lang + "'" +
+        (dir.empty() ? std::string(" from its built-in tessdata folder") : " from " + dir) +
+        " (check -l, --tessdata-dir and TESSDATA_PREFIX)");
   }
   for (const auto& [name, value] : options.variables) {
     if (!api_->SetVariable(name.c_str(), value.c_str()))
-      throw SetupError("unknown or read-only Tesseract variable '" + name + "' (-c " + name +
-                       "=" + value + ")");
+      throw SetupError("unknown or read-only Tesseract variable '" + name + "' (-c " + name + "=" +
+                       value + ")");
   }
   // The library's default mode is 6 (one block) while the tesseract CLI uses 3; we set it
   // always so that equal settings give equal text.
@@ -112,7 +112,8 @@ TesseractEngine::TesseractEngine(const EngineOptions& options)
   for (const auto& want : split_langs(options.lang)) {
     if (std::find(loaded.begin(), loaded.end(), want) == loaded.end())
       throw SetupError("language '" + want + "' not found in " + api_->GetDatapath() +
-                       " (install tesseract-ocr-" + want + " or point --tessdata-dir at a folder that has it)");
+                       " (install tesseract-ocr-" + want +
+                       " or point --tessdata-dir at a folder that has it)");
   }
   lang_ = api_->GetInitLanguagesAsString();
 }
@@ -121,7 +122,9 @@ TesseractEngine::~TesseractEngine() { api_->End(); }
 
 std::string TesseractEngine::datapath() const { return api_->GetDatapath(); }
 
-std::string TesseractEngine::version() { return std::string("tesseract ") + tesseract::TessBaseAPI::Version(); }
+std::string TesseractEngine::version() {
+  return std::string("tesseract ") + tesseract::TessBaseAPI::Version();
+}
 
 record::Result<Recognition> TesseractEngine::recognize(Pix* image, const CancelCheck& cancel,
                                                        const PageHints& hints) {
@@ -156,7 +159,8 @@ record::Result<Recognition> TesseractEngine::recognize(Pix* image, const CancelC
   double confidence_sum = 0;
   std::unique_ptr<tesseract::ResultIterator> it(api_->GetIterator());
   if (it) {
-    const auto level = detail_ == record::Detail::line ? tesseract::RIL_TEXTLINE : tesseract::RIL_WORD;
+    const auto level =
+        detail_ == record::Detail::line ? tesseract::RIL_TEXTLINE : tesseract::RIL_WORD;
     do {
       if (it->Empty(tesseract::RIL_WORD)) continue;
       const float word_conf = it->Confidence(tesseract::RIL_WORD);
@@ -189,8 +193,8 @@ TesseractOrientation::TesseractOrientation(const std::string& tessdata_dir)
   const std::string dir = resolve_tessdata(where);
   std::vector<std::string> names{"debug_file"};
   std::vector<std::string> values{"/dev/null"};
-  if (api_->Init(dir.empty() ? nullptr : dir.c_str(), "osd", tesseract::OEM_TESSERACT_ONLY, nullptr, 0,
-                 &names, &values, false) != 0) {
+  if (api_->Init(dir.empty() ? nullptr : dir.c_str(), "osd", tesseract::OEM_TESSERACT_ONLY, nullptr,
+                 0, &names, &values, false) != 0) {
     throw SetupError("orientation detection needs osd.traineddata, not found in " +
                      (dir.empty() ? std::string("Tesseract's built-in tessdata folder") : dir) +
                      " (run scripts/bootstrap, or use --preprocess without orient)");

@@ -39,15 +39,24 @@ Format sniff(std::string_view h) {
 
 std::string_view format_name(Format format) {
   switch (format) {
-    case Format::png: return "PNG";
-    case Format::jpeg: return "JPEG";
-    case Format::tiff: return "TIFF";
-    case Format::bmp: return "BMP";
-    case Format::pnm: return "PNM";
-    case Format::webp: return "WebP";
-    case Format::gif: return "GIF";
-    case Format::jp2: return "JPEG 2000";
-    case Format::unknown: break;
+    case Format::png:
+      return "PNG";
+    case Format::jpeg:
+      return "JPEG";
+    case Format::tiff:
+      return "TIFF";
+    case Format::bmp:
+      return "BMP";
+    case Format::pnm:
+      return "PNM";
+    case Format::webp:
+      return "WebP";
+    case Format::gif:
+      return "GIF";
+    case Format::jp2:
+      return "JPEG 2000";
+    case Format::unknown:
+      break;
   }
   return "unknown";
 }
@@ -58,8 +67,9 @@ bool has_image_extension(std::string_view name) {
   std::string ext(name.substr(dot + 1));
   std::transform(ext.begin(), ext.end(), ext.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  static const char* const kExtensions[] = {"png", "jpg",  "jpeg", "jpe", "tif", "tiff", "bmp", "pbm",
-                                            "pgm", "ppm",  "pnm",  "webp", "gif", "jp2", "j2k"};
+  static const char* const kExtensions[] = {"png",  "jpg",  "jpeg", "jpe", "tif",
+                                            "tiff", "bmp",  "pbm",  "pgm", "ppm",
+                                            "pnm",  "webp", "gif",  "jp2", "j2k"};
   return std::any_of(std::begin(kExtensions), std::end(kExtensions),
                      [&](const char* e) { return ext == e; });
 }
@@ -146,9 +156,11 @@ record::Result<Info> header(std::string_view bytes, Format format, int page_inde
   if (format == Format::gif) return gif_header(bytes);
   const auto* data = reinterpret_cast<const l_uint8*>(bytes.data());
   l_int32 w = 0, h = 0, bps = 0, spp = 0, res = 0, cmap = 0, fmt = 0;
-  const bool failed = format == Format::tiff
-                          ? readHeaderMemTiff(data, bytes.size(), page_index, &w, &h, &bps, &spp, &res, &cmap, &fmt) != 0
-                          : pixReadHeaderMem(data, bytes.size(), &fmt, &w, &h, &bps, &spp, &cmap) != 0;
+  const bool failed =
+      format == Format::tiff
+          ? readHeaderMemTiff(data, bytes.size(), page_index, &w, &h, &bps, &spp, &res, &cmap,
+                              &fmt) != 0
+          : pixReadHeaderMem(data, bytes.size(), &fmt, &w, &h, &bps, &spp, &cmap) != 0;
   if (failed) return decode_error("cannot read the image header");
   return Info{w, h, res};
 }

@@ -2,10 +2,10 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
-#include <unistd.h>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -57,21 +57,24 @@ bool looks_like_archive(std::string_view h) {
          starts_with(h, "7z\xbc\xaf\x27\x1c") ||                          // 7z
          starts_with(h, "\x1f\x8b") ||                                    // gzip
          starts_with(h, "BZh") ||                                         // bzip2
-         starts_with(h, "\xfd" "7zXZ") ||                                 // xz
-         starts_with(h, "\x28\xb5\x2f\xfd") ||                            // zstd
-         starts_with(h, "Rar!\x1a\x07") ||                                // rar
-         (h.size() >= 263 && h.substr(257, 5) == "ustar");                // tar
+         starts_with(h,
+                     "\xfd"
+                     "7zXZ") ||                             // xz
+         starts_with(h, "\x28\xb5\x2f\xfd") ||              // zstd
+         starts_with(h, "Rar!\x1a\x07") ||                  // rar
+         (h.size() >= 263 && h.substr(257, 5) == "ustar");  // tar
 }
 
 bool has_archive_extension(std::string_view name) {
   std::string lower(name);
   for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  static const char* const kSuffixes[] = {".zip",     ".tar",     ".tgz",    ".tar.gz", ".tbz2",
-                                          ".tbz",     ".tar.bz2", ".txz",    ".tar.xz", ".tzst",
-                                          ".tar.zst", ".7z",      ".cbz",    ".cbt"};
+  static const char* const kSuffixes[] = {".zip",     ".tar",     ".tgz", ".tar.gz", ".tbz2",
+                                          ".tbz",     ".tar.bz2", ".txz", ".tar.xz", ".tzst",
+                                          ".tar.zst", ".7z",      ".cbz", ".cbt"};
   for (const char* suffix : kSuffixes) {
     const std::string_view s(suffix);
-    if (lower.size() >= s.size() && lower.compare(lower.size() - s.size(), s.size(), s) == 0) return true;
+    if (lower.size() >= s.size() && lower.compare(lower.size() - s.size(), s.size(), s) == 0)
+      return true;
   }
   return false;
 }
@@ -84,7 +87,8 @@ bool is_macos_metadata(const std::string& path) { return path.rfind("__MACOSX/",
 bool is_hidden_entry(const std::string& path) {
   size_t start = 0;
   while (start < path.size()) {
-    if (path[start] == '.' && path.compare(start, 2, "./") != 0 && path.compare(start, 3, "../") != 0)
+    if (path[start] == '.' && path.compare(start, 2, "./") != 0 &&
+        path.compare(start, 3, "../") != 0)
       return true;
     const size_t slash = path.find('/', start);
     if (slash == std::string::npos) break;
@@ -118,8 +122,9 @@ bool read_archive(util::FdReader& reader, std::string head, const std::string& a
   // A regular file is reopened from its start with seeking, which 7z needs (its index is
   // at the end) and which lets zip use its central directory. Pipes are read as a stream.
   const bool seekable = ::lseek(reader.fd(), 0, SEEK_SET) == 0;
-  const int opened = seekable ? archive_read_open_fd(a.get(), reader.fd(), 1 << 16)
-                              : archive_read_open(a.get(), &source, nullptr, read_callback, nullptr);
+  const int opened = seekable
+                         ? archive_read_open_fd(a.get(), reader.fd(), 1 << 16)
+                         : archive_read_open(a.get(), &source, nullptr, read_callback, nullptr);
   if (opened != ARCHIVE_OK) return corrupt("cannot open archive");
 
   uint64_t total = 0;  // decompressed bytes of every entry so far
@@ -151,10 +156,10 @@ bool read_archive(util::FdReader& reader, std::string head, const std::string& a
     }
     if (archive_entry_size_is_set(entry) &&
         static_cast<uint64_t>(archive_entry_size(entry)) > limits.max_entry_bytes) {
-      if (!sink(InputItem::make_error(
-              name, ErrorCode::too_large,
-              "entry is " + std::to_string(archive_entry_size(entry)) + " bytes, over the " +
-                  std::to_string(limits.max_entry_bytes) + "-byte limit")))
+      if (!sink(InputItem::make_error(name, ErrorCode::too_large,
+                                      "entry is " + std::to_string(archive_entry_size(entry)) +
+                                          " bytes, over the " +
+                                          std::to_string(limits.max_entry_bytes) + "-byte limit")))
         return false;
       continue;
     }
@@ -168,10 +173,14 @@ bool read_archive(util::FdReader& reader, std::string head, const std::string& a
     la_ssize_t n = 0;
     while ((n = archive_read_data(a.get(), chunk.data(), chunk.size())) > 0) {
       const uint64_t size = bytes.size() + static_cast<uint64_t>(n);
-      const auto raw = static_cast<uint64_t>(std::max<la_int64_t>(1, archive_filter_bytes(a.get(), -1) - raw_start));
-      if (size > limits.max_entry_bytes) stop = Stop::entry_limit;
-      else if (limits.max_total_bytes > 0 && total + size > limits.max_total_bytes) stop = Stop::total_limit;
-      else if (size > kBombMinBytes && size / raw > kBombRatio) stop = Stop::bomb;
+      const auto raw = static_cast<uint64_t>(
+          std::max<la_int64_t>(1, archive_filter_bytes(a.get(), -1) - raw_start));
+      if (size > limits.max_entry_bytes)
+        stop = Stop::entry_limit;
+      else if (limits.max_total_bytes > 0 && total + size > limits.max_total_bytes)
+        stop = Stop::total_limit;
+      else if (size > kBombMinBytes && size / raw > kBombRatio)
+        stop = Stop::bomb;
       if (stop != Stop::none) break;
       bytes.append(chunk.data(), static_cast<size_t>(n));
     }
@@ -196,9 +205,9 @@ bool read_archive(util::FdReader& reader, std::string head, const std::string& a
     if (n < 0) {
       // Entry data is damaged; report it and try to carry on with the next entry.
       const char* detail = archive_error_string(a.get());
-      if (!sink(InputItem::make_error(name, ErrorCode::archive_corrupt,
-                                      std::string("cannot read entry") +
-                                          (detail ? std::string(": ") + detail : ""))))
+      if (!sink(InputItem::make_error(
+              name, ErrorCode::archive_corrupt,
+              std::string("cannot read entry") + (detail ? std::string(": ") + detail : ""))))
         return false;
       if (n == ARCHIVE_FATAL) return true;
       continue;
@@ -208,7 +217,8 @@ bool read_archive(util::FdReader& reader, std::string head, const std::string& a
     if (format != image::Format::unknown) {
       if (!sink(InputItem::make_image(name, std::move(bytes), format))) return false;
     } else if (image::has_image_extension(entry_name)) {
-      const char* why = bytes.empty() ? "entry is empty (0 bytes)" : "not a recognised image format";
+      const char* why =
+          bytes.empty() ? "entry is empty (0 bytes)" : "not a recognised image format";
       if (!sink(InputItem::make_error(name, ErrorCode::decode_failed, why))) return false;
     } else if (!sink(InputItem::make_skipped(name))) {
       return false;

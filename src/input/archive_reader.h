@@ -17,7 +17,7 @@ bool looks_like_archive(std::string_view head);
 struct ArchiveLimits {
   uint64_t max_entry_bytes = 0;
   uint64_t max_total_bytes = 0;  // all entries of one archive, decompressed; 0: no limit
-  bool hidden = false;  // read entries with a path component starting with '.'
+  bool hidden = false;           // read entries with a path component starting with '.'
 };
 
 // True for names that say "archive" (.zip, .tar, .tgz, .tar.gz, .7z, ...): a folder walk

@@ -1,8 +1,5 @@
 #include "input/discovery.h"
 
-#include "input/walk.h"
-#include "util/fd_reader.h"
-
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,6 +8,9 @@
 #include <cerrno>
 #include <cstring>
 #include <vector>
+
+#include "input/walk.h"
+#include "util/fd_reader.h"
 
 namespace ocrbatch::input {
 namespace {
@@ -77,17 +77,18 @@ bool Discovery::add_file(const std::string& path, bool named) {
     const int err = errno;
     if (err == ENXIO) {  // a Unix socket: it cannot be opened as a file at all
       if (!named) return sink_(InputItem::make_skipped(path));
-      return sink_(InputItem::make_error(path, ErrorCode::unsupported_format, "a socket, not a file"));
+      return sink_(
+          InputItem::make_error(path, ErrorCode::unsupported_format, "a socket, not a file"));
     }
-    return sink_(InputItem::make_error(path, error_code_for_errno(err),
-                                       errno_message("cannot open", err)));
+    return sink_(
+        InputItem::make_error(path, error_code_for_errno(err), errno_message("cannot open", err)));
   }
   Fd fd(raw);
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) {
     const int err = errno;
-    return sink_(InputItem::make_error(path, error_code_for_errno(err),
-                                       errno_message("cannot stat", err)));
+    return sink_(
+        InputItem::make_error(path, error_code_for_errno(err), errno_message("cannot stat", err)));
   }
   ::fcntl(fd.get(), F_SETFL, ::fcntl(fd.get(), F_GETFL) & ~O_NONBLOCK);
   if (S_ISREG(st.st_mode))
@@ -107,7 +108,8 @@ bool Discovery::add_stream(int fd, const std::string& display_name) {
 
 bool Discovery::read_error(const std::string& name, int err) {
   if (options_.stopped && options_.stopped()) return false;
-  return sink_(InputItem::make_error(name, error_code_for_errno(err), errno_message("cannot read", err)));
+  return sink_(
+      InputItem::make_error(name, error_code_for_errno(err), errno_message("cannot read", err)));
 }
 
 bool Discovery::read_opened(int fd, const std::string& name, bool named,
@@ -122,7 +124,8 @@ bool Discovery::read_opened(int fd, const std::string& name, bool named,
 
   if (format == image::Format::unknown) {
     if (head.empty() && (named || image::has_image_extension(name)))
-      return sink_(InputItem::make_error(name, ErrorCode::decode_failed, "file is empty (0 bytes)"));
+      return sink_(
+          InputItem::make_error(name, ErrorCode::decode_failed, "file is empty (0 bytes)"));
     if (image::has_image_extension(name))
       return sink_(InputItem::make_error(name, ErrorCode::decode_failed,
                                          "content is not a recognised image format"));

@@ -15,10 +15,10 @@
 namespace ocrbatch::input {
 
 struct DiscoveryOptions {
-  bool hidden = false;                     // walk into dot-files and dot-folders
-  uint64_t max_file_bytes = 1ull << 30;    // refuse larger single files
-  ArchiveLimits archive{256ull << 20};     // per entry
-  std::function<bool()> stopped;           // polled while waiting on pipes
+  bool hidden = false;                             // walk into dot-files and dot-folders
+  uint64_t max_file_bytes = 1ull << 30;            // refuse larger single files
+  ArchiveLimits archive{256ull << 20};             // per entry
+  std::function<bool()> stopped;                   // polled while waiting on pipes
   std::atomic<uint64_t>* files_reached = nullptr;  // counts each path opened or failed
 };
 

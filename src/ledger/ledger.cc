@@ -84,7 +84,8 @@ class Statement {
   int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
   std::string text(int col) const {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
-    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
+             : std::string();
   }
 
  private:
@@ -193,7 +194,11 @@ void Ledger::begin_run(const RunOutput& output) {
   to_stdout_ = output.path.empty();
   Statement insert(db_,
                    "INSERT INTO runs(started, output, temp_output, temp_inode) VALUES(?, ?, ?, ?)");
-  insert.bind(1, now_s()).bind(2, output.path).bind(3, output.temp_path).bind(4, inode_of(output.temp_path)).step();
+  insert.bind(1, now_s())
+      .bind(2, output.path)
+      .bind(3, output.temp_path)
+      .bind(4, inode_of(output.temp_path))
+      .step();
   run_id_ = sqlite3_last_insert_rowid(db_);
   run_open_ = true;
 }
@@ -249,7 +254,12 @@ void Ledger::store(const std::string& key, int page, int pages, const record::Re
     Statement update(db_,
                      "UPDATE results SET run = ?, emitted = MAX(emitted, ?) "
                      "WHERE hash = ? AND settings = ? AND page = ?");
-    update.bind(1, run_id_).bind(2, emitted_now).bind(3, key).bind(4, options_.fingerprint).bind(5, page).step();
+    update.bind(1, run_id_)
+        .bind(2, emitted_now)
+        .bind(3, key)
+        .bind(4, options_.fingerprint)
+        .bind(5, page)
+        .step();
     return;
   }
   const bool is_error = std::holds_alternative<record::ErrorResult>(rec);
@@ -277,7 +287,8 @@ LedgerStats Ledger::stats() {
   if (count.step()) stats.rows = static_cast<uint64_t>(count.integer(0));
   struct stat st {};
   if (::stat(options_.path.c_str(), &st) == 0) stats.bytes = static_cast<uint64_t>(st.st_size);
-  if (::stat((options_.path + "-wal").c_str(), &st) == 0) stats.bytes += static_cast<uint64_t>(st.st_size);
+  if (::stat((options_.path + "-wal").c_str(), &st) == 0)
+    stats.bytes += static_cast<uint64_t>(st.st_size);
   return stats;
 }
 

@@ -41,7 +41,8 @@ class CsvSink : public Sink {
   void begin_run() override {
     if (detail_ == record::Detail::none)
       put_row(out_, "type", "source", "page", "width", "height", "lang", "confidence",
-              "duration_ms", "rotation", "skew", "scale", "blank", "error_code", "error_message", "text");
+              "duration_ms", "rotation", "skew", "scale", "blank", "error_code", "error_message",
+              "text");
     else
       put_row(out_, "type", "source", "page", "index", "x", "y", "w", "h", "confidence",
               "error_code", "error_message", "text");
@@ -52,7 +53,8 @@ class CsvSink : public Sink {
       const std::string page = e->page > 0 ? num(e->page) : "";
       const auto code = std::string(record::to_string(e->error.code));
       if (detail_ == record::Detail::none)
-        put_row(out_, "error", e->source, page, "", "", "", "", "", "", "", "", "", code, e->error.message, "");
+        put_row(out_, "error", e->source, page, "", "", "", "", "", "", "", "", "", code,
+                e->error.message, "");
       else
         put_row(out_, "error", e->source, page, "", "", "", "", "", "", code, e->error.message, "");
       return;
@@ -62,13 +64,15 @@ class CsvSink : public Sink {
       const auto& pre = p.preprocess;
       put_row(out_, "page", p.source, num(p.page), num(p.width), num(p.height), p.lang,
               num(p.confidence), num(p.duration_ms), pre.ran ? num(pre.rotation) : "",
-              pre.skew ? fmt::format("{:.2f}", *pre.skew) : "", pre.scale ? fmt::format("{:.2f}", *pre.scale) : "",
+              pre.skew ? fmt::format("{:.2f}", *pre.skew) : "",
+              pre.scale ? fmt::format("{:.2f}", *pre.scale) : "",
               pre.ran ? (pre.blank ? "true" : "false") : "", "", "", p.text);
       return;
     }
     if (p.items.empty()) {
       // A page with no text still gets a row, so it is not mistaken for one never processed.
-      put_row(out_, "page", p.source, num(p.page), "", "", "", "", "", num(p.confidence), "", "", "");
+      put_row(out_, "page", p.source, num(p.page), "", "", "", "", "", num(p.confidence), "", "",
+              "");
       return;
     }
     const char* type = detail_ == record::Detail::line ? "line" : "word";

@@ -112,8 +112,10 @@ std::vector<record::TextItem> items_from_json(const nlohmann::json& array) {
   std::vector<record::TextItem> items;
   for (const auto& j : array) {
     const auto& b = j.at("bbox");
-    items.push_back({j.at("text").get<std::string>(), j.at("confidence").get<double>(),
-                     {b.at(0).get<int>(), b.at(1).get<int>(), b.at(2).get<int>(), b.at(3).get<int>()}});
+    items.push_back(
+        {j.at("text").get<std::string>(),
+         j.at("confidence").get<double>(),
+         {b.at(0).get<int>(), b.at(1).get<int>(), b.at(2).get<int>(), b.at(3).get<int>()}});
   }
   return items;
 }

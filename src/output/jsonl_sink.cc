@@ -8,7 +8,9 @@ namespace {
 class JsonlSink : public Sink {
  public:
   JsonlSink(std::ostream& out, const SinkOptions& options) : out_(out), options_(options) {}
-  void write(const record::Record& rec) override { out_ << dump(to_json(rec, options_.detail)) << '\n'; }
+  void write(const record::Record& rec) override {
+    out_ << dump(to_json(rec, options_.detail)) << '\n';
+  }
   void end_run(const record::RunStats& stats) override { out_ << dump(to_json(stats)) << '\n'; }
 
  private:
@@ -25,7 +27,9 @@ class JsonSink : public Sink {
   void write(const record::Record& rec) override {
     out_ << "  " << dump(to_json(rec, options_.detail)) << ",\n";
   }
-  void end_run(const record::RunStats& stats) override { out_ << "  " << dump(to_json(stats)) << "\n]\n"; }
+  void end_run(const record::RunStats& stats) override {
+    out_ << "  " << dump(to_json(stats)) << "\n]\n";
+  }
 
  private:
   std::ostream& out_;

@@ -17,7 +17,8 @@ class Writer {
     out_ << "# HELP " << name << " " << help << "\n# TYPE " << name << " " << type << "\n";
   }
   void sample(const std::string& name, const std::string& labels, double value) {
-    out_ << name << (labels.empty() ? "" : "{" + labels + "}") << " " << fmt::format("{}", value) << "\n";
+    out_ << name << (labels.empty() ? "" : "{" + labels + "}") << " " << fmt::format("{}", value)
+         << "\n";
   }
   std::string str() const { return out_.str(); }
 
@@ -29,7 +30,8 @@ class Writer {
 
 std::string prometheus_text(const record::RunStats& stats, const MetricsContext& c) {
   Writer w;
-  w.gauge("ocrbatch_pages", "Page records written by the last run.", static_cast<double>(stats.pages));
+  w.gauge("ocrbatch_pages", "Page records written by the last run.",
+          static_cast<double>(stats.pages));
   w.gauge("ocrbatch_pages_cached",
           "Pages the last run took from the ledger instead of recognising them again.",
           static_cast<double>(stats.cached));
@@ -43,31 +45,37 @@ std::string prometheus_text(const record::RunStats& stats, const MetricsContext&
     w.sample("ocrbatch_errors", "code=\"" + code + "\"",
              it == stats.errors_by_code.end() ? 0.0 : static_cast<double>(it->second));
   }
-  w.header("ocrbatch_page_duration_seconds", "Decode, preprocessing and recognition time per page in the last run.",
-           "histogram");
+  w.header("ocrbatch_page_duration_seconds",
+           "Decode, preprocessing and recognition time per page in the last run.", "histogram");
   uint64_t cumulative = 0;
   for (size_t i = 0; i <= record::DurationHistogram::kBuckets; ++i) {
     cumulative += stats.page_seconds.counts[i];
     const std::string le = i < record::DurationHistogram::kBuckets
                                ? fmt::format("{}", record::DurationHistogram::kBounds[i])
                                : "+Inf";
-    w.sample("ocrbatch_page_duration_seconds_bucket", "le=\"" + le + "\"", static_cast<double>(cumulative));
+    w.sample("ocrbatch_page_duration_seconds_bucket", "le=\"" + le + "\"",
+             static_cast<double>(cumulative));
   }
   w.sample("ocrbatch_page_duration_seconds_sum", "", stats.page_seconds.sum_s);
-  w.sample("ocrbatch_page_duration_seconds_count", "", static_cast<double>(stats.page_seconds.count));
+  w.sample("ocrbatch_page_duration_seconds_count", "",
+           static_cast<double>(stats.page_seconds.count));
   w.gauge("ocrbatch_run_duration_seconds", "Wall time of the last run.", stats.elapsed_s);
   w.gauge("ocrbatch_pages_per_second", "Pages recognised per second of wall time in the last run.",
           stats.pages_per_second());
-  w.gauge("ocrbatch_run_interrupted", "1 if the last run was stopped by a signal.", stats.interrupted ? 1 : 0);
+  w.gauge("ocrbatch_run_interrupted", "1 if the last run was stopped by a signal.",
+          stats.interrupted ? 1 : 0);
   w.gauge("ocrbatch_exit_code", "Exit status of the last run.", c.exit_code);
-  w.gauge("ocrbatch_last_run_timestamp_seconds", "Unix time the last run ended.", static_cast<double>(c.now_s));
+  w.gauge("ocrbatch_last_run_timestamp_seconds", "Unix time the last run ended.",
+          static_cast<double>(c.now_s));
   w.gauge("ocrbatch_last_success_timestamp_seconds",
           "Unix time of the last run in which every input succeeded (0: never).",
           static_cast<double>(c.last_success_s));
   if (c.ledger_rows)
-    w.gauge("ocrbatch_ledger_pages", "Page results held in the ledger.", static_cast<double>(*c.ledger_rows));
+    w.gauge("ocrbatch_ledger_pages", "Page results held in the ledger.",
+            static_cast<double>(*c.ledger_rows));
   if (c.ledger_bytes)
-    w.gauge("ocrbatch_ledger_bytes", "Size of the ledger database on disk.", static_cast<double>(*c.ledger_bytes));
+    w.gauge("ocrbatch_ledger_bytes", "Size of the ledger database on disk.",
+            static_cast<double>(*c.ledger_bytes));
   return w.str();
 }
 

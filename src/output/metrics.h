@@ -11,8 +11,8 @@
 namespace ocrbatch::output {
 
 struct MetricsContext {
-  int64_t now_s = 0;               // when the run ended
-  int64_t last_success_s = 0;      // last run in which every input succeeded; 0: never
+  int64_t now_s = 0;           // when the run ended
+  int64_t last_success_s = 0;  // last run in which every input succeeded; 0: never
   int exit_code = 0;
   std::optional<uint64_t> ledger_rows;
   std::optional<uint64_t> ledger_bytes;

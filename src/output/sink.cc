@@ -17,7 +17,8 @@ const std::vector<std::pair<std::string, SinkFactory>>& sink_table() {
   return table;
 }
 
-std::unique_ptr<Sink> make_sink(const std::string& format, std::ostream& out, const SinkOptions& options) {
+std::unique_ptr<Sink> make_sink(const std::string& format, std::ostream& out,
+                                const SinkOptions& options) {
   for (const auto& [name, factory] : sink_table())
     if (name == format) return factory(out, options);
   return nullptr;

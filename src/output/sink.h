@@ -29,6 +29,7 @@ using SinkFactory = std::function<std::unique_ptr<Sink>(std::ostream&, const Sin
 const std::vector<std::pair<std::string, SinkFactory>>& sink_table();
 
 // Returns nullptr for an unknown name.
-std::unique_ptr<Sink> make_sink(const std::string& format, std::ostream& out, const SinkOptions& options);
+std::unique_ptr<Sink> make_sink(const std::string& format, std::ostream& out,
+                                const SinkOptions& options);
 
 }  // namespace ocrbatch::output

@@ -57,8 +57,8 @@ struct Runner::Shared {
   std::mutex mutex;
   std::condition_variable changed;  // results arrived, a slot freed, or state changed
   std::vector<std::pair<uint64_t, Outcome>> results;
-  uint64_t next_seq = 0;      // sequence numbers handed out
-  uint64_t released = 0;      // records written (their window slots are free again)
+  uint64_t next_seq = 0;  // sequence numbers handed out
+  uint64_t released = 0;  // records written (their window slots are free again)
   bool discovery_done = false;
   int workers_running = 0;
   uint64_t skipped = 0;
@@ -86,7 +86,8 @@ std::optional<record::Error> Runner::check_size(const Job& job) const {
                                                    std::to_string(options_.max_pixels)};
   if (h.width > image::kMaxSide || h.height > image::kMaxSide)
     return record::Error{ErrorCode::too_large, "image is " + size + "; Tesseract takes at most " +
-                                                   std::to_string(image::kMaxSide) + " pixels a side"};
+                                                   std::to_string(image::kMaxSide) +
+                                                   " pixels a side"};
   return std::nullopt;
 }
 
@@ -121,9 +122,8 @@ record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler,
   // Takes a window slot and a sequence number; blocks while the window is full.
   auto admit = [&](uint64_t* seq) {
     std::unique_lock<std::mutex> lock(shared.mutex);
-    shared.changed.wait(lock, [&] {
-      return stopped() || shared.next_seq - shared.released < shared.window;
-    });
+    shared.changed.wait(
+        lock, [&] { return stopped() || shared.next_seq - shared.released < shared.window; });
     if (stopped()) return false;
     *seq = shared.next_seq++;
     shared.changed.notify_all();
@@ -179,10 +179,12 @@ record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler,
       pages = counted.value();
       if (options_.max_pages > 0 && pages > options_.max_pages) {
         if (!admit(&seq)) return false;
-        deliver(seq, Outcome{ErrorResult{item.name, 0,
-                                         {ErrorCode::too_large,
-                                          std::to_string(pages) + " pages, over the --max-pages limit of " +
-                                              std::to_string(options_.max_pages)}},
+        deliver(seq, Outcome{ErrorResult{
+                                 item.name,
+                                 0,
+                                 {ErrorCode::too_large,
+                                  std::to_string(pages) + " pages, over the --max-pages limit of " +
+                                      std::to_string(options_.max_pages)}},
                              key, 0, 0, false});
         return true;
       }
@@ -254,14 +256,16 @@ record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler,
         }
         const auto start = Clock::now();
         if (auto refused = check_size(*job)) {
-          deliver(job->seq, Outcome{ErrorResult{job->source, job->pages > 1 ? job->page : 0, *refused},
-                                    job->key, job->page, job->pages, false});
+          deliver(job->seq,
+                  Outcome{ErrorResult{job->source, job->pages > 1 ? job->page : 0, *refused},
+                          job->key, job->page, job->pages, false});
           continue;
         }
         auto decoded = image::decode(*job->bytes, job->format, job->page - 1);
         if (!decoded) {
-          deliver(job->seq, Outcome{ErrorResult{job->source, job->pages > 1 ? job->page : 0, decoded.error()},
-                                    job->key, job->page, job->pages, false});
+          deliver(job->seq,
+                  Outcome{ErrorResult{job->source, job->pages > 1 ? job->page : 0, decoded.error()},
+                          job->key, job->page, job->pages, false});
           continue;
         }
         preprocess::Page prepared = preprocess::make_page(std::move(decoded.value()));
@@ -326,7 +330,8 @@ record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler,
     {
       std::unique_lock<std::mutex> lock(shared.mutex);
       shared.changed.wait_for(lock, kTick, [&] {
-        return !shared.results.empty() || (shared.discovery_done && shared.released == shared.next_seq) ||
+        return !shared.results.empty() ||
+               (shared.discovery_done && shared.released == shared.next_seq) ||
                (stopped() && shared.workers_running == 0);
       });
       arrived.swap(shared.results);
@@ -346,7 +351,8 @@ record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler,
       shared.released += ready.size();
       shared.changed.notify_all();
     }
-    if (!progress.total_known && options_.unreached_inputs) progress.total += options_.unreached_inputs();
+    if (!progress.total_known && options_.unreached_inputs)
+      progress.total += options_.unreached_inputs();
     progress.done = stats.pages + stats.errors + progress.skipped + progress.cached;
     progress.total = std::max(progress.total, progress.done);
     progress.pages = stats.pages;

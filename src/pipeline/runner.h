@@ -14,8 +14,8 @@
 
 #include "engine/engine.h"
 #include "input/input_item.h"
-#include "preprocess/chain.h"
 #include "pipeline/result_cache.h"
+#include "preprocess/chain.h"
 #include "record/record.h"
 
 namespace ocrbatch::pipeline {
@@ -34,15 +34,15 @@ struct RunnerOptions {
   bool emit_all = false;      // write cached records again, not only new work
   bool retry_errors = false;  // process again pages whose cached result is an error
   // Pages over these limits are refused with too_large before they are decoded.
-  uint64_t max_pixels = 0;    // width * height; 0: no limit
-  int max_pages = 0;          // pages in one file; 0: no limit
+  uint64_t max_pixels = 0;  // width * height; 0: no limit
+  int max_pages = 0;        // pages in one file; 0: no limit
 };
 
 // Live counters for progress display. Units are records written plus files skipped.
 struct Progress {
   uint64_t done = 0;
-  uint64_t total = 0;         // best estimate of `done` at the end
-  bool total_known = false;   // discovery has finished: `total` is exact
+  uint64_t total = 0;        // best estimate of `done` at the end
+  bool total_known = false;  // discovery has finished: `total` is exact
   uint64_t pages = 0;
   uint64_t errors = 0;
   uint64_t skipped = 0;

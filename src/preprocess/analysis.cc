@@ -120,7 +120,8 @@ double text_fill(Pix* binary, const std::vector<Component>& characters, double t
 
 image::PixPtr isolated_specks(Pix* binary, int size) {
   int changed = 0;
-  auto specks = own(pixSelectBySize(binary, size, size, 8, L_SELECT_IF_BOTH, L_SELECT_IF_LTE, &changed));
+  auto specks =
+      own(pixSelectBySize(binary, size, size, 8, L_SELECT_IF_BOTH, L_SELECT_IF_LTE, &changed));
   if (!specks) return nullptr;
   // Grown by a few pixels, dots with neighbours merge into clusters; what stays small was
   // alone.
@@ -137,7 +138,8 @@ image::PixPtr reduced_grey(Pix* pix, double r) {
   const auto f = static_cast<float>(r);
   if (r >= 1) return to_grey(pix);
   if (pixGetDepth(pix) == 1) return own(pixScaleToGray(pix, f));
-  if (pixGetDepth(pix) == 8 && pixGetColormap(pix) == nullptr) return own(pixScaleAreaMap(pix, f, f));
+  if (pixGetDepth(pix) == 8 && pixGetColormap(pix) == nullptr)
+    return own(pixScaleAreaMap(pix, f, f));
   if (pixGetDepth(pix) == 32) {
     // Colour: reduced first, so no full-size grey copy is made only to be measured.
     auto reduced = own(pixScaleAreaMap(pix, f, f));
@@ -182,7 +184,7 @@ std::vector<Component> character_components(Pix* binary) {
     Component c{};
     boxaGetBoxGeometry(boxa, i, &c.x, &c.y, &c.w, &c.h);
     if (c.h < 3 || c.h > limit || c.w > limit) continue;  // specks, pictures, borders
-    if (c.w > 8 * c.h || c.h > 12 * c.w) continue;          // rules and underlines
+    if (c.w > 8 * c.h || c.h > 12 * c.w) continue;        // rules and underlines
     out.push_back(c);
   }
   boxaDestroy(&boxa);
@@ -191,7 +193,8 @@ std::vector<Component> character_components(Pix* binary) {
 
 std::vector<Component> in_rows(const std::vector<Component>& components) {
   std::vector<Component> sorted = components;
-  std::sort(sorted.begin(), sorted.end(), [](const Component& a, const Component& b) { return a.x < b.x; });
+  std::sort(sorted.begin(), sorted.end(),
+            [](const Component& a, const Component& b) { return a.x < b.x; });
   std::vector<bool> keep(sorted.size(), false);
   for (size_t i = 0; i < sorted.size(); ++i) {
     const Component& a = sorted[i];
@@ -200,7 +203,7 @@ std::vector<Component> in_rows(const std::vector<Component>& components) {
       const Component& b = sorted[j];
       if (3 * b.h < 2 * a.h || 2 * b.h > 3 * a.h) continue;  // heights within 2:3 of each other
       const int overlap = std::min(a.y + a.h, b.y + b.h) - std::max(a.y, b.y);
-      if (2 * overlap < std::min(a.h, b.h)) continue;        // side by side on one line
+      if (2 * overlap < std::min(a.h, b.h)) continue;  // side by side on one line
       keep[i] = keep[j] = true;
     }
   }
@@ -230,7 +233,8 @@ Analysis analyse(Pix* pix) {
 
   const int sw = pixGetWidth(small.get()), sh = pixGetHeight(small.get());
   const Histogram whole(small.get());
-  auto centre = clip(small.get(), sw / 10, sh / 10, std::max(1, sw * 8 / 10), std::max(1, sh * 8 / 10));
+  auto centre =
+      clip(small.get(), sw / 10, sh / 10, std::max(1, sw * 8 / 10), std::max(1, sh * 8 / 10));
   const Histogram middle(centre ? centre.get() : small.get());
   a.inverted = middle.rank(0.5) < kInvertedMedian && middle.rank(0.995) > 150;
   if (a.inverted) pixInvert(small.get(), small.get());
@@ -243,7 +247,8 @@ Analysis analyse(Pix* pix) {
   // A grey image that only holds black and white is treated as bilevel by every step but
   // the ones that care about depth, which look at the image itself.
 
-  image::PixPtr binary = bilevel ? own(pixThresholdToBinary(small.get(), 160)) : sauvola(small.get(), 12);
+  image::PixPtr binary =
+      bilevel ? own(pixThresholdToBinary(small.get(), 160)) : sauvola(small.get(), 12);
   if (!binary) return a;
   // Closing joins the dots of dot-matrix print and the breaks of faint strokes, so that
   // characters are measured whole.
@@ -292,9 +297,12 @@ image::PixPtr densest_band(Pix* pix, double text_height, int lines) {
 
 const char* kind_name(Kind kind) {
   switch (kind) {
-    case Kind::bilevel: return "bilevel";
-    case Kind::grey: return "grey";
-    case Kind::photo: return "photo";
+    case Kind::bilevel:
+      return "bilevel";
+    case Kind::grey:
+      return "grey";
+    case Kind::photo:
+      return "photo";
   }
   return "grey";
 }

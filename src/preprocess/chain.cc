@@ -15,7 +15,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 double ms_since(Clock::time_point start) {
-  return std::round(std::chrono::duration<double, std::milli>(Clock::now() - start).count() * 10) / 10;
+  return std::round(std::chrono::duration<double, std::milli>(Clock::now() - start).count() * 10) /
+         10;
 }
 
 const StepInfo* find_step(const std::string& name) {
@@ -65,7 +66,8 @@ record::Result<std::string> parse_spec(const std::string& spec) {
     }
     if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
   }
-  if (names.empty()) return record::Error{record::ErrorCode::unsupported_format, "no preprocessing step named"};
+  if (names.empty())
+    return record::Error{record::ErrorCode::unsupported_format, "no preprocessing step named"};
   std::string canonical;
   for (const auto& n : names) canonical += (canonical.empty() ? "" : ",") + n;
   return canonical;
@@ -111,7 +113,7 @@ void Chain::run(Page& page) {
 }
 
 record::Result<engine::Recognition> Chain::recognize(Page& page, engine::Engine& engine,
-                                                    const engine::CancelCheck& cancel) {
+                                                     const engine::CancelCheck& cancel) {
   if (page.done.blank) return engine::Recognition{};
   const auto page_start = Clock::now();
   engine::PageHints hints{page.psm, page.dpi, 0};
@@ -125,7 +127,8 @@ record::Result<engine::Recognition> Chain::recognize(Page& page, engine::Engine&
   const int limit_ms = engine.timeout_ms();
   const auto remaining = [&]() -> int {
     if (limit_ms <= 0) return 0;
-    const double used = std::chrono::duration<double, std::milli>(Clock::now() - page_start).count();
+    const double used =
+        std::chrono::duration<double, std::milli>(Clock::now() - page_start).count();
     return std::max(1, static_cast<int>(limit_ms - used));
   };
   auto start = Clock::now();

@@ -77,7 +77,8 @@ class Chain {
 
 // Shared by the orient step's check and the chain (steps.cc).
 // Rotations worth trying, from OSD; `trusted` when OSD was confident.
-std::vector<int> orientation_candidates(Page& page, StepEnv& env, record::StepReport& report, bool* trusted);
+std::vector<int> orientation_candidates(Page& page, StepEnv& env, record::StepReport& report,
+                                        bool* trusted);
 // Turns the page `degrees` clockwise; `turned` is the turned image when the caller has it.
 void rotate_orth(Page& page, int degrees, image::PixPtr turned = nullptr);
 void run_deskew(Page& page, StepEnv& env, record::StepReport& report);

@@ -13,10 +13,14 @@ Affine Affine::rotate_about(double radians, double cx, double cy) {
 
 Affine Affine::rotate_orth(int quads, int w, int h) {
   switch (((quads % 4) + 4) % 4) {
-    case 1: return {0, -1, h - 1.0, 1, 0, 0};              // 90 clockwise
-    case 2: return {-1, 0, w - 1.0, 0, -1, h - 1.0};       // 180
-    case 3: return {0, 1, 0, -1, 0, w - 1.0};              // 270 clockwise
-    default: return {};
+    case 1:
+      return {0, -1, h - 1.0, 1, 0, 0};  // 90 clockwise
+    case 2:
+      return {-1, 0, w - 1.0, 0, -1, h - 1.0};  // 180
+    case 3:
+      return {0, 1, 0, -1, 0, w - 1.0};  // 270 clockwise
+    default:
+      return {};
   }
 }
 
@@ -64,7 +68,9 @@ record::Box to_source(const Page& page, const record::Box& box) {
       x0 = std::min(x0, sx), y0 = std::min(y0, sy), x1 = std::max(x1, sx), y1 = std::max(y1, sy);
     }
   }
-  const auto clamp = [](double v, int hi) { return std::clamp(static_cast<int>(std::lround(v)), 0, hi); };
+  const auto clamp = [](double v, int hi) {
+    return std::clamp(static_cast<int>(std::lround(v)), 0, hi);
+  };
   const int left = clamp(x0, page.source_width), top = clamp(y0, page.source_height);
   const int right = clamp(x1, page.source_width), bottom = clamp(y1, page.source_height);
   return {left, top, right - left, bottom - top};

@@ -33,22 +33,22 @@ const char* kind_name(Kind kind);
 // What a cheap look at the image found. Sizes are in pixels of the image analysed.
 struct Analysis {
   Kind kind = Kind::grey;
-  bool line = false;         // a single text line or a short snippet, not a page
-  bool inverted = false;     // light text on a dark background
-  bool blank = false;        // no ink that could be text
-  bool uneven = false;       // the background brightness varies across the page (photo light)
-  bool noisy = false;        // many specks the size of a pixel or two
-  bool sparse = false;       // short pieces of text scattered over the page (forms, receipts)
-  double line_fill = 1;      // median text run width / text block width
-  double text_height = 0;    // median height of character-sized components; 0 when unknown
-  int components = 0;        // character-sized components found
+  bool line = false;       // a single text line or a short snippet, not a page
+  bool inverted = false;   // light text on a dark background
+  bool blank = false;      // no ink that could be text
+  bool uneven = false;     // the background brightness varies across the page (photo light)
+  bool noisy = false;      // many specks the size of a pixel or two
+  bool sparse = false;     // short pieces of text scattered over the page (forms, receipts)
+  double line_fill = 1;    // median text run width / text block width
+  double text_height = 0;  // median height of character-sized components; 0 when unknown
+  int components = 0;      // character-sized components found
 };
 
 struct Page {
   image::PixPtr pix;
   int source_width = 0, source_height = 0;
-  int source_dpi = 0;          // from the file header; 0 when absent
-  Affine to_work;              // source pixels -> pixels of `pix`
+  int source_dpi = 0;  // from the file header; 0 when absent
+  Affine to_work;      // source pixels -> pixels of `pix`
   std::optional<Analysis> analysis;
 
   record::Preprocessing done;  // what the record reports

@@ -40,8 +40,12 @@ constexpr double kMinAutoSkew = 1.5;  // smaller tilts Tesseract's line finder h
 constexpr double kOsdConfident = 6;
 constexpr double kOsdHint = 1.5;
 
-void add(record::StepReport& r, const char* key, double value) { r.values.emplace_back(key, value); }
-void note(record::StepReport& r, const char* key, std::string value) { r.notes.emplace_back(key, std::move(value)); }
+void add(record::StepReport& r, const char* key, double value) {
+  r.values.emplace_back(key, value);
+}
+void note(record::StepReport& r, const char* key, std::string value) {
+  r.notes.emplace_back(key, std::move(value));
+}
 double round2(double v) { return std::round(v * 100) / 100; }
 
 Analysis& analysis(Page& page) {
@@ -62,7 +66,8 @@ void set_resolution(Page& page) {
   if (page.source_dpi >= 70)
     page.dpi = static_cast<int>(std::lround(page.source_dpi * page.done.scale.value_or(1)));
   else if (a.text_height > 0)
-    page.dpi = static_cast<int>(std::clamp(std::lround(300 * a.text_height / kTargetHeight), 70L, 1200L));
+    page.dpi =
+        static_cast<int>(std::clamp(std::lround(300 * a.text_height / kTargetHeight), 70L, 1200L));
   if (page.dpi > 0) pixSetResolution(page.pix.get(), page.dpi, page.dpi);
 }
 
@@ -97,13 +102,15 @@ void run_border(Page& page, StepEnv& env, record::StepReport& r) {
   auto touching = own(pixSubtract(nullptr, dark.get(), inner.get()));
   const int sw = pixGetWidth(small.get()), sh = pixGetHeight(small.get());
   int changed = 0;
-  auto big = own(pixSelectBySize(touching.get(), sw / 5, sh / 5, 8, L_SELECT_IF_EITHER, L_SELECT_IF_GTE, &changed));
+  auto big = own(pixSelectBySize(touching.get(), sw / 5, sh / 5, 8, L_SELECT_IF_EITHER,
+                                 L_SELECT_IF_GTE, &changed));
   l_int32 count = 0;
   if (!big || pixCountPixels(big.get(), &count, nullptr) != 0) return;
   // A scanner border is a band, not a smudge: at least 1% of the page.
   if (count < 0.01 * sw * sh) return;
   auto grown = own(pixDilateBrick(nullptr, big.get(), 3, 3));
-  auto mask = own(pixScaleBinary(grown.get(), static_cast<float>(w) / sw, static_cast<float>(h) / sh));
+  auto mask =
+      own(pixScaleBinary(grown.get(), static_cast<float>(w) / sw, static_cast<float>(h) / sh));
   if (!mask) return;
   ensure_grey_or_bilevel(page);
   pixSetMasked(page.pix.get(), mask.get(), pixGetDepth(page.pix.get()) == 1 ? 0 : 255);
@@ -164,7 +171,8 @@ void run_orient(Page& page, StepEnv&, record::StepReport& r) {
 
 }  // namespace
 
-std::vector<int> orientation_candidates(Page& page, StepEnv& env, record::StepReport& r, bool* trusted) {
+std::vector<int> orientation_candidates(Page& page, StepEnv& env, record::StepReport& r,
+                                        bool* trusted) {
   *trusted = false;
   const Analysis& a = analysis(page);
   const int w = pixGetWidth(page.pix.get()), h = pixGetHeight(page.pix.get());
@@ -223,7 +231,9 @@ void run_deskew(Page& page, StepEnv& env, record::StepReport& r) {
   add(r, "angle", round2(angle));
   add(r, "confidence", round2(confidence));
   const double min_angle = env.forced() ? 0.1 : kMinAutoSkew;
-  if (confidence < kMinSkewConfidence || std::abs(angle) < min_angle || std::abs(angle) > kSkewRange) return;
+  if (confidence < kMinSkewConfidence || std::abs(angle) < min_angle ||
+      std::abs(angle) > kSkewRange)
+    return;
   ensure_grey_or_bilevel(page);
   Pix* pix = page.pix.get();
   const int w = pixGetWidth(pix), h = pixGetHeight(pix);
@@ -292,26 +302,35 @@ void run_sparse(Page& page, StepEnv& env, record::StepReport& r) {
 
 const std::vector<StepInfo>& steps() {
   static const std::vector<StepInfo> table{
-      {"blank", "flags a page with no ink that could be text: \"blank\": true, empty text, no recognition",
+      {"blank",
+       "flags a page with no ink that could be text: \"blank\": true, empty text, no recognition",
        "same as auto", run_blank},
-      {"invert", "turns light text on a dark background into dark on light, when the page is mostly dark",
+      {"invert",
+       "turns light text on a dark background into dark on light, when the page is mostly dark",
        "inverts every page", run_invert},
-      {"border", "paints near-black regions touching the image edge (scanner borders) white; not on photos",
+      {"border",
+       "paints near-black regions touching the image edge (scanner borders) white; not on photos",
        "also on photos", run_border},
-      {"scale", "resizes the page so text is about 24 pixels high: upscales when under 12 (faxes, low dpi), "
-                "downscales when over 40 (photos, 600-dpi scans) to 34; tells Tesseract the resulting resolution",
+      {"scale",
+       "resizes the page so text is about 24 pixels high: upscales when under 12 (faxes, low dpi), "
+       "downscales when over 40 (photos, 600-dpi scans) to 34; tells Tesseract the resulting "
+       "resolution",
        "resizes to 24 pixels whenever the text size is measurable", run_scale},
-      {"orient", "turns pages by 90, 180 or 270 degrees: Tesseract OSD where it is confident, otherwise a "
-                 "comparison of recognition confidence, tried only when the upright text reads poorly",
+      {"orient",
+       "turns pages by 90, 180 or 270 degrees: Tesseract OSD where it is confident, otherwise a "
+       "comparison of recognition confidence, tried only when the upright text reads poorly",
        "same as auto", run_orient},
-      {"deskew", "straightens text lines tilted by 1.5 to 15 degrees (Leptonica's skew search, "
-                 "confidence at least 3)",
+      {"deskew",
+       "straightens text lines tilted by 1.5 to 15 degrees (Leptonica's skew search, "
+       "confidence at least 3)",
        "also tilts from 0.1 degrees", run_deskew},
-      {"binarize", "Sauvola thresholding for unevenly lit or noisy pages; bilevel images are left alone",
+      {"binarize",
+       "Sauvola thresholding for unevenly lit or noisy pages; bilevel images are left alone",
        "every page that is not bilevel", run_binarize},
       {"denoise", "removes specks much smaller than the text from noisy bilevel pages",
        "every page; grey pages get a 3x3 median", run_denoise},
-      {"sparse", "sends pages of scattered short text (forms, receipts) to page segmentation mode 11",
+      {"sparse",
+       "sends pages of scattered short text (forms, receipts) to page segmentation mode 11",
        "every page", run_sparse},
   };
   return table;

@@ -12,7 +12,8 @@ namespace ocrbatch::progress {
 
 LogFile::LogFile(const std::string& path) {
   fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd_ < 0) throw std::runtime_error("cannot open log file '" + path + "': " + std::strerror(errno));
+  if (fd_ < 0)
+    throw std::runtime_error("cannot open log file '" + path + "': " + std::strerror(errno));
 }
 
 LogFile::~LogFile() { ::close(fd_); }

@@ -85,7 +85,8 @@ void Reporter::update(const pipeline::Progress& counts) {
 }
 
 void Reporter::error(const std::string& source, const record::Error& error) {
-  const std::string text = source + ": " + std::string(record::to_string(error.code)) + ": " + error.message;
+  const std::string text =
+      source + ": " + std::string(record::to_string(error.code)) + ": " + error.message;
   printer_.line("ocrbatch: " + text);
   if (log_) log_->error(text);
 }

@@ -40,8 +40,8 @@ std::string format_bar(const Status& s, int width, bool color) {
   }
   const std::string visible_errors =
       c.errors > 0 ? fmt::format("  {} error{}", c.errors, c.errors == 1 ? "" : "s") : "";
-  const std::string counts = fmt::format(" {}/{}  {:.1f}/s  ETA {}", c.done, total_text(c),
-                                         rate(s), eta_text(s));
+  const std::string counts =
+      fmt::format(" {}/{}  {:.1f}/s  ETA {}", c.done, total_text(c), rate(s), eta_text(s));
   // The bar takes what room is left, and disappears on a narrow terminal.
   const int room = width - static_cast<int>(counts.size() + visible_errors.size()) - 2;
   std::string bar;
@@ -66,13 +66,12 @@ std::string format_plain(const Status& s) {
 }
 
 std::string format_summary(const record::RunStats& st) {
-  std::string line = fmt::format("ocrbatch: {} page{}, {} error{}, {} skipped{} in {} ({:.2f} pages/s)",
-                                 st.pages, st.pages == 1 ? "" : "s", st.errors,
-                                 st.errors == 1 ? "" : "s", st.skipped,
-                                 st.cached > 0 ? fmt::format(", {} already done", st.cached) : "",
-                                 st.elapsed_s < 10 ? fmt::format("{:.2f}s", st.elapsed_s)
-                                                   : format_duration(st.elapsed_s),
-                                 st.pages_per_second());
+  std::string line = fmt::format(
+      "ocrbatch: {} page{}, {} error{}, {} skipped{} in {} ({:.2f} pages/s)", st.pages,
+      st.pages == 1 ? "" : "s", st.errors, st.errors == 1 ? "" : "s", st.skipped,
+      st.cached > 0 ? fmt::format(", {} already done", st.cached) : "",
+      st.elapsed_s < 10 ? fmt::format("{:.2f}s", st.elapsed_s) : format_duration(st.elapsed_s),
+      st.pages_per_second());
   if (st.interrupted) line += ", interrupted";
   return line;
 }

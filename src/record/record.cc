@@ -4,15 +4,24 @@ namespace ocrbatch::record {
 
 std::string_view to_string(ErrorCode code) {
   switch (code) {
-    case ErrorCode::not_found: return "not_found";
-    case ErrorCode::permission_denied: return "permission_denied";
-    case ErrorCode::read_failed: return "read_failed";
-    case ErrorCode::unsupported_format: return "unsupported_format";
-    case ErrorCode::decode_failed: return "decode_failed";
-    case ErrorCode::archive_corrupt: return "archive_corrupt";
-    case ErrorCode::too_large: return "too_large";
-    case ErrorCode::timeout: return "timeout";
-    case ErrorCode::ocr_failed: return "ocr_failed";
+    case ErrorCode::not_found:
+      return "not_found";
+    case ErrorCode::permission_denied:
+      return "permission_denied";
+    case ErrorCode::read_failed:
+      return "read_failed";
+    case ErrorCode::unsupported_format:
+      return "unsupported_format";
+    case ErrorCode::decode_failed:
+      return "decode_failed";
+    case ErrorCode::archive_corrupt:
+      return "archive_corrupt";
+    case ErrorCode::too_large:
+      return "too_large";
+    case ErrorCode::timeout:
+      return "timeout";
+    case ErrorCode::ocr_failed:
+      return "ocr_failed";
   }
   return "unknown";
 }
@@ -36,7 +45,8 @@ void RunStats::tally(const Record& record) {
 
 void RunStats::count(const Record& record) {
   tally(record);
-  if (const auto* page = std::get_if<PageResult>(&record)) page_seconds.add(page->duration_ms / 1000.0);
+  if (const auto* page = std::get_if<PageResult>(&record))
+    page_seconds.add(page->duration_ms / 1000.0);
 }
 
 void RunStats::count_replayed(const Record& record) {

@@ -37,7 +37,7 @@ struct Error {
 template <typename T>
 class Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : value_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
   Result(Error error) : error_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
   bool ok() const { return value_.has_value(); }
   explicit operator bool() const { return ok(); }
@@ -79,12 +79,12 @@ struct StepReport {
 // record then carries none of these fields.
 struct Preprocessing {
   bool ran = false;
-  std::string kind;              // "bilevel", "grey" or "photo"
-  int rotation = 0;              // degrees clockwise applied: 0, 90, 180, 270
-  std::optional<double> skew;    // degrees applied by deskew, when deskew ran
-  std::optional<double> scale;   // factor applied by scale, when scale ran
-  bool blank = false;            // no ink: not recognised, empty text
-  int psm = 0;                   // page segmentation mode used, when routed; 0: the run's
+  std::string kind;             // "bilevel", "grey" or "photo"
+  int rotation = 0;             // degrees clockwise applied: 0, 90, 180, 270
+  std::optional<double> skew;   // degrees applied by deskew, when deskew ran
+  std::optional<double> scale;  // factor applied by scale, when scale ran
+  bool blank = false;           // no ink: not recognised, empty text
+  int psm = 0;                  // page segmentation mode used, when routed; 0: the run's
   std::vector<StepReport> steps;
 };
 
@@ -94,12 +94,12 @@ struct PageResult {
   int page = 1;        // 1-based
   int pages = 1;       // pages in the source file
   int width = 0, height = 0;
-  int dpi = 0;         // resolution from the file header, 0 if it has none
+  int dpi = 0;  // resolution from the file header, 0 if it has none
   std::string text;
   double confidence = 0;  // mean word confidence, 0-100
   int words = 0;
   std::string lang;
-  double duration_ms = 0;  // decode, preprocessing and recognition time for this page
+  double duration_ms = 0;       // decode, preprocessing and recognition time for this page
   std::vector<TextItem> items;  // lines or words, per the run's Detail; boxes in source pixels
   Preprocessing preprocess;
 };
@@ -139,7 +139,9 @@ struct RunStats {
   // A record written again from the ledger: counted, but not timed.
   void count_replayed(const Record& record);
   // Pages recognised (not replayed) per second.
-  double pages_per_second() const { return elapsed_s > 0 ? (pages - replayed_pages) / elapsed_s : 0; }
+  double pages_per_second() const {
+    return elapsed_s > 0 ? (pages - replayed_pages) / elapsed_s : 0;
+  }
 
  private:
   void tally(const Record& record);

@@ -34,7 +34,8 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
   name.push_back('\0');
   const int fd = ::mkstemp(name.data());
   if (fd < 0)
-    throw std::runtime_error("cannot create output file next to '" + path_ + "': " + std::strerror(errno));
+    throw std::runtime_error("cannot create output file next to '" + path_ +
+                             "': " + std::strerror(errno));
   // mkstemp makes the file 0600; give it the mode a plain create would have had.
   const mode_t mask = ::umask(0);
   ::umask(mask);

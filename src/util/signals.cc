@@ -1,10 +1,11 @@
 #include "util/signals.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdlib>
 #include <ctime>
-#include <fcntl.h>
-#include <unistd.h>
 
 namespace ocrbatch::util {
 namespace {

@@ -47,8 +47,7 @@ int main(int argc, char** argv) {
   std::string slowest;
   long count = 0;
   for (const auto& path : files) {
-    if (path.filename().string().rfind("README", 0) == 0 || path.filename() == ".gitkeep")
-      continue;
+    if (path.filename().string().rfind("README", 0) == 0 || path.filename() == ".gitkeep") continue;
     std::ifstream in(path, std::ios::binary);
     const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (!in && !in.eof()) {

@@ -61,11 +61,20 @@ std::string encoded_image(image::Format format, int width, int height) {
   size_t size = 0;
   int failed = 1;
   switch (format) {
-    case image::Format::png: failed = pixWriteMemPng(&data, &size, pix, 0.0f); break;
-    case image::Format::tiff: failed = pixWriteMemTiff(&data, &size, pix, IFF_TIFF_G4); break;
-    case image::Format::bmp: failed = pixWriteMemBmp(&data, &size, pix); break;
-    case image::Format::jpeg: failed = pixWriteMemJpeg(&data, &size, pix, 90, 0); break;
-    default: break;
+    case image::Format::png:
+      failed = pixWriteMemPng(&data, &size, pix, 0.0f);
+      break;
+    case image::Format::tiff:
+      failed = pixWriteMemTiff(&data, &size, pix, IFF_TIFF_G4);
+      break;
+    case image::Format::bmp:
+      failed = pixWriteMemBmp(&data, &size, pix);
+      break;
+    case image::Format::jpeg:
+      failed = pixWriteMemJpeg(&data, &size, pix, 90, 0);
+      break;
+    default:
+      break;
   }
   pixDestroy(&pix);
   if (failed) throw std::runtime_error("cannot encode test image");

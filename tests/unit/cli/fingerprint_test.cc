@@ -24,7 +24,8 @@ TEST(SettingsFingerprint, ChangesWithEverySettingThatChangesResults) {
     EXPECT_NE(settings_fingerprint(changed, kTessdata, "tesseract 5.3.0", "none"), reference);
   EXPECT_NE(settings_fingerprint(base, kTessdata, "tesseract 5.4.0", "none"), reference);
   for (const char* preprocess : {"auto", "deskew", "deskew,binarize", "binarize,deskew"})
-    EXPECT_NE(settings_fingerprint(base, kTessdata, "tesseract 5.3.0", preprocess), reference) << preprocess;
+    EXPECT_NE(settings_fingerprint(base, kTessdata, "tesseract 5.3.0", preprocess), reference)
+        << preprocess;
   EXPECT_NE(settings_fingerprint(base, kTessdata, "v", "deskew,binarize"),
             settings_fingerprint(base, kTessdata, "v", "binarize,deskew"));
 }
@@ -33,15 +34,18 @@ TEST(SettingsFingerprint, IgnoresSettingsThatDoNotChangeResults) {
   engine::EngineOptions base;
   auto default_oem = base;
   default_oem.oem = 3;
-  EXPECT_EQ(settings_fingerprint(default_oem, kTessdata, "v", "none"), settings_fingerprint(base, kTessdata, "v", "none"));
+  EXPECT_EQ(settings_fingerprint(default_oem, kTessdata, "v", "none"),
+            settings_fingerprint(base, kTessdata, "v", "none"));
   auto timeout = base;
   timeout.timeout_s = 5;
-  EXPECT_EQ(settings_fingerprint(timeout, kTessdata, "v", "none"), settings_fingerprint(base, kTessdata, "v", "none"));
+  EXPECT_EQ(settings_fingerprint(timeout, kTessdata, "v", "none"),
+            settings_fingerprint(base, kTessdata, "v", "none"));
 }
 
 TEST(SettingsFingerprint, DependsOnTheModelFilesContent) {
   engine::EngineOptions base;
-  EXPECT_NE(settings_fingerprint(base, kTessdata, "v", "none"), settings_fingerprint(base, "/nonexistent", "v", "none"));
+  EXPECT_NE(settings_fingerprint(base, kTessdata, "v", "none"),
+            settings_fingerprint(base, "/nonexistent", "v", "none"));
 }
 
 }  // namespace

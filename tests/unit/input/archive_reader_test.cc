@@ -70,7 +70,8 @@ TEST_F(ArchiveReaderTest, SkipsNonImagesAndFlagsBrokenImages) {
 
 TEST_F(ArchiveReaderTest, SkipsHiddenEntriesAndMacResourceForks) {
   const auto zip = test::make_archive(
-      "zip", {{"__MACOSX/._a.png", png}, {"d/.cache/b.png", png}, {".c.png", png}, {"d/a.png", png}});
+      "zip",
+      {{"__MACOSX/._a.png", png}, {"d/.cache/b.png", png}, {".c.png", png}, {"d/a.png", png}});
   const auto items = read(zip);
   ASSERT_EQ(items.size(), 1u);
   EXPECT_EQ(items[0].name, "a.zip::d/a.png");
@@ -86,15 +87,16 @@ TEST(ArchiveExtension, KnowsContainerNamesOnly) {
 
 TEST_F(ArchiveReaderTest, RefusesADecompressionBombAndStopsReading) {
   const std::string zeros(kBombMinBytes + (1 << 20), '\0');
-  const auto items = read(test::make_archive("tar.gz", {{"bomb.png", zeros}, {"after.png", png}}),
-                          1ull << 30);
+  const auto items =
+      read(test::make_archive("tar.gz", {{"bomb.png", zeros}, {"after.png", png}}), 1ull << 30);
   ASSERT_EQ(items.size(), 1u);
   EXPECT_EQ(items[0].error->code, ErrorCode::too_large);
   EXPECT_NE(items[0].error->message.find("bomb"), std::string::npos);
 }
 
 TEST_F(ArchiveReaderTest, StopsAtTheArchiveTotalLimit) {
-  const auto path = dir.write("a", test::make_archive("zip", {{"1.png", png}, {"2.png", png}, {"3.png", png}}));
+  const auto path =
+      dir.write("a", test::make_archive("zip", {{"1.png", png}, {"2.png", png}, {"3.png", png}}));
   const int fd = ::open(path.c_str(), O_RDONLY);
   util::FdReader reader(fd, nullptr);
   std::string head;
@@ -113,7 +115,8 @@ TEST_F(ArchiveReaderTest, StopsAtTheArchiveTotalLimit) {
 }
 
 TEST_F(ArchiveReaderTest, RefusesEntriesOverTheLimit) {
-  const auto items = read(test::make_archive("zip", {{"big.png", png + std::string(5000, 'x')}}), 1000);
+  const auto items =
+      read(test::make_archive("zip", {{"big.png", png + std::string(5000, 'x')}}), 1000);
   ASSERT_EQ(items.size(), 1u);
   EXPECT_EQ(items[0].error->code, ErrorCode::too_large);
 }
@@ -123,7 +126,8 @@ TEST_F(ArchiveReaderTest, TruncatedArchiveKeepsEarlierEntriesAndReportsCorruptio
   std::string big(200000, '\0');
   uint32_t state = 12345;
   for (auto& c : big) c = static_cast<char>((state = state * 1103515245u + 12345u) >> 24);
-  const auto zip = test::make_archive("tar.gz", {{"a.png", png}, {"filler.txt", big}, {"b.png", png}});
+  const auto zip =
+      test::make_archive("tar.gz", {{"a.png", png}, {"filler.txt", big}, {"b.png", png}});
   const auto items = read(zip.substr(0, zip.size() / 2));
   ASSERT_GE(items.size(), 2u);
   EXPECT_EQ(items.front().name, "a.zip::a.png");

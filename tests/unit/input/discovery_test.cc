@@ -78,7 +78,8 @@ TEST_F(DiscoveryTest, RecognisesImagesByContentNotExtension) {
   dir.write("notes.txt", "just text");
   dir.write("broken.png", "not really a png");
   Discovery(DiscoveryOptions{}, got.sink()).add_path(dir.path());
-  EXPECT_EQ(got.names(InputItem::Kind::image), std::vector<std::string>{dir.file("scan_without_extension")});
+  EXPECT_EQ(got.names(InputItem::Kind::image),
+            std::vector<std::string>{dir.file("scan_without_extension")});
   EXPECT_EQ(got.names(InputItem::Kind::skipped), std::vector<std::string>{dir.file("notes.txt")});
   const auto* broken = got.find(dir.file("broken.png"));
   ASSERT_NE(broken, nullptr);
@@ -192,7 +193,8 @@ TEST_F(DiscoveryTest, StopsWhenTheSinkSaysSo) {
 TEST_F(DiscoveryTest, ExpandsArchivesFoundInAWalk) {
   dir.write("batch.zip", test::make_archive("zip", {{"in/a.png", png}}));
   Discovery(DiscoveryOptions{}, got.sink()).add_path(dir.path());
-  EXPECT_EQ(got.names(InputItem::Kind::image), std::vector<std::string>{dir.file("batch.zip") + "::in/a.png"});
+  EXPECT_EQ(got.names(InputItem::Kind::image),
+            std::vector<std::string>{dir.file("batch.zip") + "::in/a.png"});
 }
 
 TEST_F(DiscoveryTest, WalkOpensOnlyArchivesNamedAsSuch) {

@@ -4,11 +4,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <optional>
-#include <atomic>
-#include <chrono>
 #include <thread>
 
 #include "test_support.h"
@@ -56,7 +56,6 @@ TEST_F(LedgerTest, RemembersPagesByContentAndSettings) {
   EXPECT_EQ(std::get<record::PageResult>(entry.rows[1].record).text, "two");
   EXPECT_TRUE(entry.rows[0].emitted);
   EXPECT_GT(again.last_success(), 0);
-
 }
 
 TEST_F(LedgerTest, OtherSettingsDoNotReuseResults) {
@@ -84,19 +83,22 @@ TEST_F(LedgerTest, ErrorsAreRememberedAsErrors) {
   Ledger ledger(options());
   ledger.begin_run({});
   const auto key = ledger.key_for("broken");
-  ledger.store(key, 0, 0, record::ErrorResult{"b.png", 0, {ErrorCode::decode_failed, "bad"}}, false);
+  ledger.store(key, 0, 0, record::ErrorResult{"b.png", 0, {ErrorCode::decode_failed, "bad"}},
+               false);
   const auto entry = ledger.lookup(key);
   ASSERT_EQ(entry.rows.size(), 1u);
   EXPECT_TRUE(entry.rows[0].is_error);
   EXPECT_EQ(entry.rows[0].page, 0);
-  EXPECT_EQ(std::get<record::ErrorResult>(entry.rows[0].record).error.code, ErrorCode::decode_failed);
+  EXPECT_EQ(std::get<record::ErrorResult>(entry.rows[0].record).error.code,
+            ErrorCode::decode_failed);
 }
 
 // Simulates a run killed with SIGKILL at two moments: before and after its output rename.
 TEST_F(LedgerTest, RecoveryTellsWhetherAKilledRunDeliveredItsOutput) {
   for (const bool renamed : {false, true}) {
     test::TempDir d;
-    const std::string db = d.file("l.db"), out = d.file("out.jsonl"), temp = d.write("out.jsonl.tmp.x", "partial");
+    const std::string db = d.file("l.db"), out = d.file("out.jsonl"),
+                      temp = d.write("out.jsonl.tmp.x", "partial");
     d.write("out.jsonl", "an older output at the same path\n");
     const pid_t child = ::fork();
     if (child == 0) {

@@ -27,7 +27,8 @@ TEST(PrometheusText, EveryLineIsACommentOrASample) {
   context.now_s = 1700000000;
   context.ledger_rows = 7;
   const auto text = prometheus_text(sample_stats(), context);
-  const std::regex sample(R"(^[a-z_]+(\{[a-z_]+="[^"]*"\})? -?[0-9.e+]+$|^[a-z_]+(\{le="\+Inf"\}) [0-9]+$)");
+  const std::regex sample(
+      R"(^[a-z_]+(\{[a-z_]+="[^"]*"\})? -?[0-9.e+]+$|^[a-z_]+(\{le="\+Inf"\}) [0-9]+$)");
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) {
     if (line.rfind("# HELP ", 0) == 0 || line.rfind("# TYPE ", 0) == 0) continue;

@@ -1,8 +1,8 @@
 #include "output/sink.h"
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 namespace ocrbatch::output {
@@ -50,9 +50,12 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') rows.back().back() += '"', ++i;
-      else if (c == '"') quoted = false;
-      else rows.back().back() += c;
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"')
+        rows.back().back() += '"', ++i;
+      else if (c == '"')
+        quoted = false;
+      else
+        rows.back().back() += c;
     } else if (c == '"') {
       quoted = true;
     } else if (c == ',') {
@@ -70,7 +73,8 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
 
 TEST(SinkTable, KnowsEveryFormatAndRejectsOthers) {
   std::ostringstream out;
-  for (const char* name : {"jsonl", "json", "csv", "text"}) EXPECT_NE(make_sink(name, out, {}), nullptr);
+  for (const char* name : {"jsonl", "json", "csv", "text"})
+    EXPECT_NE(make_sink(name, out, {}), nullptr);
   EXPECT_EQ(make_sink("xml", out, {}), nullptr);
 }
 
@@ -96,7 +100,9 @@ TEST(JsonlSink, WritesOneTypedObjectPerLineAndTheSummaryLast) {
 }
 
 TEST(JsonlSink, DetailAddsWordsOrLinesWithBoxes) {
-  auto words = nlohmann::json::parse(render("jsonl", {page("a.png", "x")}, Detail::word).substr(0, render("jsonl", {page("a.png", "x")}, Detail::word).find('\n')));
+  auto words = nlohmann::json::parse(
+      render("jsonl", {page("a.png", "x")}, Detail::word)
+          .substr(0, render("jsonl", {page("a.png", "x")}, Detail::word).find('\n')));
   ASSERT_TRUE(words.contains("words"));
   EXPECT_EQ(words["words"][1]["text"], "world");
   EXPECT_EQ(words["words"][1]["bbox"], nlohmann::json({40, 2, 35, 10}));

@@ -29,8 +29,10 @@ class CollectingHandler : public RecordHandler {
   std::vector<std::string> sources() const {
     std::vector<std::string> out;
     for (const auto& r : records) {
-      if (const auto* p = std::get_if<PageResult>(&r)) out.push_back(p->source + "#" + std::to_string(p->page));
-      else out.push_back(std::get<ErrorResult>(r).source + "!");
+      if (const auto* p = std::get_if<PageResult>(&r))
+        out.push_back(p->source + "#" + std::to_string(p->page));
+      else
+        out.push_back(std::get<ErrorResult>(r).source + "!");
     }
     return out;
   }
@@ -51,7 +53,8 @@ Runner make_runner(int jobs, test::FakeEngine::DelayFn delay = nullptr, bool ord
   RunnerOptions options;
   options.jobs = jobs;
   options.ordered = ordered;
-  return Runner(options, [delay, live] { return std::make_unique<test::FakeEngine>(delay, live); }, nullptr);
+  return Runner(
+      options, [delay, live] { return std::make_unique<test::FakeEngine>(delay, live); }, nullptr);
 }
 
 // Widths 20..20+n-1; the first image is slow so later ones finish before it.
@@ -87,7 +90,8 @@ TEST(Runner, OneWorkerAndFourWorkersGiveTheSameRecords) {
   make_runner(4, first_is_slow()).run(images(12), four);
   EXPECT_EQ(one.sources(), four.sources());
   for (size_t i = 0; i < one.records.size(); ++i)
-    EXPECT_EQ(std::get<PageResult>(one.records[i]).text, std::get<PageResult>(four.records[i]).text);
+    EXPECT_EQ(std::get<PageResult>(one.records[i]).text,
+              std::get<PageResult>(four.records[i]).text);
 }
 
 TEST(Runner, UnorderedWritesEveryRecordOnce) {
@@ -97,7 +101,8 @@ TEST(Runner, UnorderedWritesEveryRecordOnce) {
   auto got = handler.sources();
   EXPECT_NE(got.front(), "img0#1");  // the slow first page does not hold the others back
   std::sort(got.begin(), got.end());
-  EXPECT_EQ(got, (std::vector<std::string>{"img0#1", "img1#1", "img2#1", "img3#1", "img4#1", "img5#1"}));
+  EXPECT_EQ(got,
+            (std::vector<std::string>{"img0#1", "img1#1", "img2#1", "img3#1", "img4#1", "img5#1"}));
 }
 
 TEST(Runner, ErrorsKeepTheirPlaceAndTheBatchGoesOn) {
@@ -113,8 +118,8 @@ TEST(Runner, ErrorsKeepTheirPlaceAndTheBatchGoesOn) {
         sink(png_item("good2", 40));
       },
       handler);
-  EXPECT_EQ(handler.sources(),
-            (std::vector<std::string>{"good1#1", "missing.png!", "trunc.png!", "fails!", "good2#1"}));
+  EXPECT_EQ(handler.sources(), (std::vector<std::string>{"good1#1", "missing.png!", "trunc.png!",
+                                                         "fails!", "good2#1"}));
   EXPECT_EQ(std::get<ErrorResult>(handler.records[2]).error.code, ErrorCode::decode_failed);
   EXPECT_EQ(std::get<ErrorResult>(handler.records[3]).error.code, ErrorCode::ocr_failed);
   EXPECT_EQ(stats.pages, 2u);
@@ -142,13 +147,15 @@ TEST(Runner, RefusesPagesOverThePixelAndPageLimitsBeforeDecoding) {
   options.jobs = 1;
   options.max_pixels = 30 * 20;
   options.max_pages = 2;
-  Runner runner(options, [] { return std::make_unique<test::FakeEngine>(); }, nullptr);
+  Runner runner(
+      options, [] { return std::make_unique<test::FakeEngine>(); }, nullptr);
   CollectingHandler handler;
   const auto stats = runner.run(
       [](const input::ItemSink& sink) {
         sink(png_item("small", 30));
         sink(png_item("big", 31));
-        sink(input::InputItem::make_image("long.tif", test::multipage_tiff(3), image::Format::tiff));
+        sink(
+            input::InputItem::make_image("long.tif", test::multipage_tiff(3), image::Format::tiff));
       },
       handler);
   EXPECT_EQ(handler.sources(), (std::vector<std::string>{"small#1", "big!", "long.tif!"}));
@@ -160,9 +167,12 @@ TEST(Runner, RefusesPagesOverThePixelAndPageLimitsBeforeDecoding) {
 // A cache that remembers in memory, standing in for the ledger.
 class MemoryCache : public ResultCache {
  public:
-  std::string key_for(std::string_view bytes) override { return std::to_string(std::hash<std::string_view>{}(bytes)); }
+  std::string key_for(std::string_view bytes) override {
+    return std::to_string(std::hash<std::string_view>{}(bytes));
+  }
   CacheEntry lookup(const std::string& key) override { return entries[key]; }
-  void store(const std::string& key, int page, int pages, const record::Record& rec, bool from_cache) override {
+  void store(const std::string& key, int page, int pages, const record::Record& rec,
+             bool from_cache) override {
     ++stores;
     if (from_cache) return;
     auto& entry = entries[key];
@@ -183,20 +193,23 @@ TEST(Runner, SkipsCachedContentAndReplaysItUnderTheCurrentNameWhenAsked) {
   RunnerOptions options;
   options.cache = &cache;
   {
-    Runner runner(options, [] { return std::make_unique<test::FakeEngine>(); }, nullptr);
+    Runner runner(
+        options, [] { return std::make_unique<test::FakeEngine>(); }, nullptr);
     CollectingHandler first;
     runner.run(discover("a.tif"), first);
     EXPECT_EQ(first.records.size(), 2u);
   }
   {
-    Runner runner(options, [] { return std::make_unique<test::FakeEngine>(); }, nullptr);
+    Runner runner(
+        options, [] { return std::make_unique<test::FakeEngine>(); }, nullptr);
     CollectingHandler again;
     const auto stats = runner.run(discover("moved.tif"), again);
     EXPECT_TRUE(again.records.empty());
     EXPECT_EQ(stats.cached, 2u);
   }
   options.emit_all = true;
-  Runner runner(options, [] { return std::make_unique<test::FakeEngine>(); }, nullptr);
+  Runner runner(
+      options, [] { return std::make_unique<test::FakeEngine>(); }, nullptr);
   CollectingHandler all;
   const auto stats = runner.run(discover("moved.tif"), all);
   EXPECT_EQ(all.sources(), (std::vector<std::string>{"moved.tif#1", "moved.tif#2"}));
@@ -208,9 +221,10 @@ TEST(Runner, KeepsAtMostAWindowOfPagesInFlight) {
   RunnerOptions options;
   options.jobs = 2;
   options.window = 4;
-  Runner runner(options, [] {
-    return std::make_unique<test::FakeEngine>([](int) { return milliseconds(3); });
-  }, nullptr);
+  Runner runner(
+      options,
+      [] { return std::make_unique<test::FakeEngine>([](int) { return milliseconds(3); }); },
+      nullptr);
   CollectingHandler handler;
   uint64_t worst = 0;
   runner.run(
@@ -253,11 +267,14 @@ TEST(Runner, EachWorkerBuildsOneEngineForTheWholeRun) {
   std::mutex m;
   RunnerOptions options;
   options.jobs = 3;
-  Runner runner(options, [&] {
-    std::lock_guard<std::mutex> lock(m);
-    ++built;
-    return std::make_unique<test::FakeEngine>(nullptr, &live);
-  }, nullptr);
+  Runner runner(
+      options,
+      [&] {
+        std::lock_guard<std::mutex> lock(m);
+        ++built;
+        return std::make_unique<test::FakeEngine>(nullptr, &live);
+      },
+      nullptr);
   CollectingHandler handler;
   runner.run(images(20), handler);
   EXPECT_LE(built, 3);
@@ -270,11 +287,14 @@ TEST(Runner, BuildsEnginesOnlyForWorkersThatGetWork) {
   std::mutex m;
   RunnerOptions options;
   options.jobs = 4;
-  Runner runner(options, [&] {
-    std::lock_guard<std::mutex> lock(m);
-    ++built;
-    return std::make_unique<test::FakeEngine>([](int) { return milliseconds(30); });
-  }, nullptr);
+  Runner runner(
+      options,
+      [&] {
+        std::lock_guard<std::mutex> lock(m);
+        ++built;
+        return std::make_unique<test::FakeEngine>([](int) { return milliseconds(30); });
+      },
+      nullptr);
   CollectingHandler one_page;
   runner.run(images(1), one_page);
   EXPECT_EQ(built, 1);
@@ -284,13 +304,13 @@ TEST(Runner, BuildsEnginesOnlyForWorkersThatGetWork) {
 TEST(Runner, EngineSetupFailureIsRethrown) {
   RunnerOptions options;
   options.jobs = 2;
-  Runner runner(options, []() -> std::unique_ptr<engine::Engine> {
-    throw engine::SetupError("no such language");
-  }, nullptr);
+  Runner runner(
+      options,
+      []() -> std::unique_ptr<engine::Engine> { throw engine::SetupError("no such language"); },
+      nullptr);
   CollectingHandler handler;
   EXPECT_THROW(runner.run(images(3), handler), engine::SetupError);
 }
-
 
 }  // namespace
 }  // namespace ocrbatch::pipeline

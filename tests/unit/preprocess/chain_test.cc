@@ -205,7 +205,8 @@ class Orientation : public ::testing::Test {
 
   static std::string recognise_turned(int quads, Page* out) {
     auto letter = load_sample("letter.png");
-    image::PixPtr turned(quads ? pixRotateOrth(letter.get(), quads) : pixCopy(nullptr, letter.get()));
+    image::PixPtr turned(quads ? pixRotateOrth(letter.get(), quads)
+                               : pixCopy(nullptr, letter.get()));
     Chain chain("auto", [] { return std::make_unique<engine::TesseractOrientation>(""); });
     *out = make_page(std::move(turned));
     chain.run(*out);

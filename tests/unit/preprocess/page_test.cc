@@ -23,7 +23,9 @@ TEST(Affine, QuarterTurnsMoveCornersAsLeptonicaDoes) {
 }
 
 TEST(Affine, ComposesAndInverts) {
-  const Affine t = Affine::scale(2).then(Affine::rotate_about(0.1, 300, 200)).then(Affine::rotate_orth(1, 600, 400));
+  const Affine t = Affine::scale(2)
+                       .then(Affine::rotate_about(0.1, 300, 200))
+                       .then(Affine::rotate_orth(1, 600, 400));
   double x = 0, y = 0, bx = 0, by = 0;
   t.map(123, 45, &x, &y);
   t.inverse().map(x, y, &bx, &by);

@@ -70,7 +70,8 @@ TEST(FormatSummary, SaysWhatHappened) {
   stats.skipped = 2;
   stats.elapsed_s = 1.5;
   stats.interrupted = true;
-  EXPECT_EQ(format_summary(stats), "ocrbatch: 3 pages, 1 error, 2 skipped in 1.50s (2.00 pages/s), interrupted");
+  EXPECT_EQ(format_summary(stats),
+            "ocrbatch: 3 pages, 1 error, 2 skipped in 1.50s (2.00 pages/s), interrupted");
 }
 
 TEST(ProgressMode, AutoIsABarOnlyOnATerminal) {
