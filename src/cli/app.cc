@@ -20,6 +20,7 @@
 #include "cli/exit_status.h"
 #include "cli/fingerprint.h"
 #include "cli/options.h"
+#include "cli/path_guard.h"
 #include "engine/tesseract_engine.h"
 #include "image/image.h"
 #include "input/discovery.h"
@@ -30,6 +31,7 @@
 #include "preprocess/chain.h"
 #include "progress/reporter.h"
 #include "util/atomic_file.h"
+#include "util/process.h"
 #include "util/signals.h"
 
 namespace ocrbatch::cli {
@@ -127,6 +129,10 @@ struct StopTargets {
     stopped = true;
     if (runner) runner->cancel();
   }
+  bool is_stopped() {
+    std::lock_guard<std::mutex> lock(mutex);
+    return stopped;
+  }
   void abandon() {
     std::lock_guard<std::mutex> lock(mutex);
     if (file) file->abandon();
@@ -160,6 +166,7 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
         settings_fingerprint(config.engine, first_engine->datapath(),
                              engine::TesseractEngine::version(), config.preprocess);
     options.wait_lock = config.wait_lock;
+    options.stopped = [&targets] { return targets.is_stopped(); };
     options.detail = config.detail;
     ledger = std::make_unique<ledger::Ledger>(options);
   }
@@ -183,7 +190,11 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
     targets.set_file(&*file);
   }
   std::ostream& out = file ? file->stream() : std::cout;
-  if (ledger) ledger->begin_run({file ? config.output : "", file ? file->temp_path() : ""});
+  // A FIFO or device delivers each record as it is written, like stdout; a file only when
+  // it is renamed into place. The ledger keeps the absolute path, so a later run recovering
+  // this one finds the same file from any working directory.
+  const bool renamed = file && !file->direct();
+  if (ledger) ledger->begin_run({renamed ? file->path() : "", renamed ? file->temp_path() : ""});
 
   output::SinkOptions sink_options;
   sink_options.detail = config.detail;
@@ -243,6 +254,15 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
     counter.join();
   }
 
+  if (!stats.aborted.empty()) {
+    // Stdout is closed validly, its summary marked interrupted; a file is not committed, and
+    // its temporary file goes with `file`.
+    if (!renamed) {
+      sink->end_run(stats);
+      out.flush();
+    }
+    throw std::runtime_error(stats.aborted + "; the run stopped");
+  }
   if (writer.broken_pipe()) {
     if (ledger) ledger->finish_run(false);  // what reached the pipe counts as delivered
     return stats.errors > 0 ? kExitSomeFailed : kExitSuccess;
@@ -291,6 +311,7 @@ void write_metrics(const std::string& path, const Outcome& outcome, std::FILE* d
 }  // namespace
 
 int main(int argc, char** argv) {
+  util::open_closed_standard_fds();
   util::ensure_single_threaded_openmp(argv);
   // A UTF-8 character type, so libarchive can convert entry names (CP437 or UTF-8 in zips)
   // into the UTF-8 our records promise; in the default "C" locale it gives up on them.
@@ -299,8 +320,12 @@ int main(int argc, char** argv) {
   RunConfig config;
   try {
     if (parse(argc, argv, config) == ParseOutcome::exit_ok) return kExitSuccess;
+    check_outputs_are_not_inputs(config);
   } catch (const UsageError& e) {
     std::cerr << "ocrbatch: " << e.what() << "\nTry 'ocrbatch --help' for more information.\n";
+    return kExitFatal;
+  } catch (const OutputError& e) {
+    std::cerr << "ocrbatch: " << e.what() << "\n";
     return kExitFatal;
   }
   std::FILE* diag = util::take_stderr_from_libraries();
@@ -317,6 +342,9 @@ int main(int argc, char** argv) {
   } catch (const ledger::LedgerBusy& e) {
     fatal = e.what();
     outcome.exit_code = kExitLedgerBusy;
+  } catch (const ledger::LedgerWaitInterrupted& e) {
+    fatal = e.what();
+    outcome.exit_code = kExitInterrupted;
   } catch (const std::exception& e) {  // engine::SetupError, ledger, log and output file errors
     fatal = e.what();
     outcome.exit_code = kExitFatal;

@@ -64,6 +64,7 @@ struct Runner::Shared {
   uint64_t skipped = 0;
   uint64_t cached = 0;  // pages already done and emitted by an earlier run
   std::exception_ptr setup_error;
+  std::string aborted;  // the first failure that stopped the run (see RunStats::aborted)
 
   void wake() {
     std::lock_guard<std::mutex> lock(mutex);
@@ -118,6 +119,15 @@ record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler,
     shared_ = &shared;
   }
   const auto stopped = [this] { return stop_.load(); };
+  // A failure that is nobody's input's fault (the ledger's disk is full): the run stops, and
+  // what was written is closed validly by the caller. Never let it out of a thread.
+  auto abort_run = [&](const std::exception& e) {
+    {
+      std::lock_guard<std::mutex> lock(shared.mutex);
+      if (shared.aborted.empty()) shared.aborted = e.what();
+    }
+    cancel();
+  };
 
   // Takes a window slot and a sequence number; blocks while the window is full.
   auto admit = [&](uint64_t* seq) {
@@ -223,7 +233,11 @@ record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler,
       }
       return schedule(item);
     };
-    discover(sink);
+    try {
+      discover(sink);
+    } catch (const std::exception& e) {
+      abort_run(e);
+    }
     shared.jobs.close();
     std::lock_guard<std::mutex> lock(shared.mutex);
     shared.discovery_done = true;
@@ -306,6 +320,7 @@ record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler,
   ReorderBuffer<Outcome> reorder(options_.ordered);
   Progress progress;
   bool output_open = true;
+  bool cache_failed = false;
   auto write = [&](std::vector<Outcome>& ready) {
     for (auto& outcome : ready) {
       if (output_open && !handler.on_record(outcome.record)) {
@@ -319,8 +334,15 @@ record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler,
       } else {
         stats.count(outcome.record);
       }
-      if (cache && !outcome.key.empty())
-        cache->store(outcome.key, outcome.page, outcome.pages, outcome.record, outcome.from_cache);
+      if (cache && !outcome.key.empty() && !cache_failed) {
+        try {
+          cache->store(outcome.key, outcome.page, outcome.pages, outcome.record,
+                       outcome.from_cache);
+        } catch (const std::exception& e) {
+          cache_failed = true;
+          abort_run(e);
+        }
+      }
     }
   };
 
@@ -377,6 +399,7 @@ record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler,
 
   stats.skipped = shared.skipped;
   stats.cached += shared.cached;
+  stats.aborted = shared.aborted;
   stats.interrupted = stop_.load() && output_open;
   stats.elapsed_s = ms_since(started) / 1000.0;
   return stats;
