@@ -31,6 +31,7 @@
 #include "progress/reporter.h"
 #include "util/atomic_file.h"
 #include "util/signals.h"
+#include "util/utf8.h"
 
 namespace ocrbatch::cli {
 namespace {
@@ -250,7 +251,7 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
   if (writer.output_failed()) {
     const std::string why =
         std::string("writing output failed: ") + std::strerror(writer.failure_errno());
-    std::fprintf(diag, "ocrbatch: %s\n", why.c_str());
+    std::fprintf(diag, "ocrbatch: %s\n", util::printable(why).c_str());
     if (log) log->write("FATAL", why);
     return kExitFatal;
   }
@@ -284,7 +285,7 @@ void write_metrics(const std::string& path, const Outcome& outcome, std::FILE* d
     file.stream() << output::prometheus_text(outcome.stats, context);
     file.commit();
   } catch (const std::exception& e) {
-    std::fprintf(diag, "ocrbatch: metrics: %s\n", e.what());
+    std::fprintf(diag, "ocrbatch: metrics: %s\n", util::printable(e.what()).c_str());
   }
 }
 
@@ -300,7 +301,8 @@ int main(int argc, char** argv) {
   try {
     if (parse(argc, argv, config) == ParseOutcome::exit_ok) return kExitSuccess;
   } catch (const UsageError& e) {
-    std::cerr << "ocrbatch: " << e.what() << "\nTry 'ocrbatch --help' for more information.\n";
+    std::cerr << "ocrbatch: " << util::printable(e.what())
+              << "\nTry 'ocrbatch --help' for more information.\n";
     return kExitFatal;
   }
   std::FILE* diag = util::take_stderr_from_libraries();
@@ -322,7 +324,7 @@ int main(int argc, char** argv) {
     outcome.exit_code = kExitFatal;
   }
   if (!fatal.empty()) {
-    std::fprintf(diag, "ocrbatch: %s\n", fatal.c_str());
+    std::fprintf(diag, "ocrbatch: %s\n", util::printable(fatal).c_str());
     if (log) log->write("FATAL", fatal);
   }
   if (!config.metrics_file.empty()) write_metrics(config.metrics_file, outcome, diag);

@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "util/utf8.h"
+
 namespace ocrbatch::progress {
 namespace {
 
@@ -41,7 +43,7 @@ void LinePrinter::status(const std::string& text) {
 
 void LinePrinter::line(const std::string& text) {
   if (status_shown_) std::fputs("\r\x1b[K", stream_);
-  std::fprintf(stream_, "%s\n", text.c_str());
+  std::fprintf(stream_, "%s\n", util::printable(text).c_str());
   std::fflush(stream_);
   status_shown_ = false;
 }

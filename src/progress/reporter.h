@@ -20,7 +20,8 @@ class LinePrinter {
   int width() const;
   // Redraws the status line (terminal) in place.
   void status(const std::string& line);
-  // Prints a full line, above the status line if one is shown.
+  // Prints a full line, above the status line if one is shown, with control characters
+  // escaped (util::printable): names in it come from file systems and archives.
   void line(const std::string& text);
   // Removes the status line.
   void clear();
