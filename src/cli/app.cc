@@ -48,6 +48,7 @@ class Writer : public pipeline::RecordHandler {
           error->page > 0 ? error->source + "#" + std::to_string(error->page) : error->source;
       reporter_.error(where, error->error);
     }
+    reporter_.before_output();
     sink_.write(rec);
     // Flushed per record so a pipeline downstream sees each page as it is done.
     out_.flush();
@@ -190,7 +191,7 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
   sink_options.detail = config.detail;
   auto sink = output::make_sink(config.format, out, sink_options);
 
-  progress::LinePrinter printer(diag);
+  progress::LinePrinter printer(diag, file ? -1 : STDOUT_FILENO);
   progress::Reporter reporter(
       progress::resolve_progress_mode(config.progress, ::isatty(::fileno(diag)) != 0), config.quiet,
       printer, log);
@@ -255,6 +256,7 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
     if (log) log->write("FATAL", why);
     return kExitFatal;
   }
+  reporter.before_output();
   sink->end_run(stats);
   out.flush();
   if (file) file->commit();

@@ -1,10 +1,18 @@
-"""Regressions in what reaches people and programs: escaped names on stderr and in the log."""
+"""Regressions in what reaches people and programs: escaped names on stderr and in the log,
+and a progress bar that stays off the data on a shared terminal."""
 
 import io
+import json
+import os
+import pty
 import re
+import select
+import subprocess
 import tarfile
+import time
 
-from conftest import run
+from conftest import BIN, run
+from nightly_helpers import merged_env, write_pages
 
 EVIL = "evil\x1b[31m\nred\x1b]0;pwned\x07.png"
 EVIL_SHOWN = r"evil\x1b[31m\nred\x1b]0;pwned\x07.png"
@@ -59,3 +67,80 @@ def test_usage_error_with_control_characters_is_escaped(tmp_path):
     err = r.stderr.decode("utf-8")
     assert _no_terminal_controls(err), repr(err)
     assert r"bad\x1b]0;pwned\x07" in err, err
+
+
+# --- progress on a terminal ----------------------------------------------------------------
+
+def _run_on_pty(args, *, cwd, share_stdout, timeout=60):
+    """Runs ocrbatch with stderr (and stdout if share_stdout) on a new pty; returns
+    (returncode, bytes seen on the pty, stdout bytes if piped)."""
+    master, slave = pty.openpty()
+    env = merged_env({"TERM": "xterm", "NO_COLOR": "1", "COLUMNS": None})
+    proc = subprocess.Popen([str(BIN)] + [str(a) for a in args], cwd=cwd, env=env,
+                            stdin=subprocess.DEVNULL,
+                            stdout=slave if share_stdout else subprocess.PIPE, stderr=slave)
+    os.close(slave)
+    seen = bytearray()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.1)
+        if ready:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: every writer has closed the pty
+                break
+            if not chunk:
+                break
+            seen += chunk
+        elif proc.poll() is not None:
+            break
+    os.close(master)
+    out = b"" if share_stdout else proc.stdout.read()
+    proc.wait(timeout=10)
+    return proc.returncode, bytes(seen), out
+
+
+def _screen(data):
+    """The lines a terminal shows for `data`: \\r, \\n, ESC[K and colour sequences only."""
+    lines, row, col = [[]], 0, 0
+    i = 0
+    text = data.decode("utf-8", "replace")
+    while i < len(text):
+        c = text[i]
+        if c == "\x1b":
+            m = re.match(r"\x1b\[([0-9;]*)([A-Za-z])", text[i:])
+            assert m, f"unexpected escape at {text[i:i + 10]!r}"
+            if m.group(2) == "K":
+                del lines[row][col:]
+            i += len(m.group(0))
+            continue
+        if c == "\r":
+            col = 0
+        elif c == "\n":
+            row += 1
+            if row == len(lines):
+                lines.append([])
+        else:
+            line = lines[row]
+            line.extend(" " * (col - len(line)))
+            if col < len(line):
+                line[col] = c
+            else:
+                line.append(c)
+            col += 1
+        i += 1
+    return ["".join(line) for line in lines]
+
+
+def test_bar_never_lands_inside_records_on_a_shared_terminal(tmp_path):
+    write_pages(tmp_path, 5)
+    code, seen, _ = _run_on_pty(["-j", "1", "--progress", "bar", "."], cwd=tmp_path,
+                                share_stdout=True)
+    assert code == 0, seen
+    assert b"\x1b[K" in seen and b"/s" in seen, "no bar was drawn: the test shows nothing"
+    screen = _screen(seen)
+    records = [line for line in screen if '"type"' in line]
+    assert len(records) == 6, screen
+    for line in records:
+        assert line.startswith("{"), f"bar glued to a record: {line!r}"
+        json.loads(line)
