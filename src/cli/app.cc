@@ -208,9 +208,11 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
   runner_options.retry_errors = config.retry_errors;
   runner_options.max_pixels = config.max_pixels;
   runner_options.max_pages = config.max_pages;
-  runner_options.unreached_inputs = [&]() -> uint64_t {
+  runner_options.unreached_inputs = [&]() -> std::optional<uint64_t> {
+    // The count does not read --files-from lists: with one, nobody knows the total.
+    if (!counting_done || !config.files_from.empty()) return std::nullopt;
     const uint64_t c = counted.load(), r = reached.load();
-    return counting_done && c > r ? c - r : 0;
+    return c > r ? c - r : 0;
   };
   const engine::EngineOptions engine_options = config.engine;
   const std::string tessdata = first_engine->datapath();

@@ -351,8 +351,13 @@ record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler,
       shared.released += ready.size();
       shared.changed.notify_all();
     }
-    if (!progress.total_known && options_.unreached_inputs)
-      progress.total += options_.unreached_inputs();
+    progress.total_estimated = false;
+    if (!progress.total_known && options_.unreached_inputs) {
+      if (const auto unreached = options_.unreached_inputs()) {
+        progress.total += *unreached;
+        progress.total_estimated = true;
+      }
+    }
     progress.done = stats.pages + stats.errors + progress.skipped + progress.cached;
     progress.total = std::max(progress.total, progress.done);
     progress.pages = stats.pages;

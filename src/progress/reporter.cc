@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -85,20 +86,25 @@ Reporter::Reporter(ProgressMode mode, bool quiet, LinePrinter& printer, LogFile*
   if (mode_ == ProgressMode::bar && !printer_.smart()) mode_ = ProgressMode::plain;
 }
 
-Status Reporter::snapshot(const pipeline::Progress& counts) const {
-  return Status{counts, std::chrono::duration<double>(Clock::now() - start_).count()};
+Status Reporter::status_for(const pipeline::Progress& counts) {
+  Status status{counts, std::chrono::duration<double>(Clock::now() - start_).count()};
+  if (!counts.total_known) {
+    estimate_ = std::max(estimate_, counts.total);
+    status.counts.total = estimate_;
+  }
+  return status;
 }
 
 void Reporter::update(const pipeline::Progress& counts) {
   const auto now = Clock::now();
   if (mode_ == ProgressMode::bar && (redraw_now_ || now - last_draw_ >= kBarInterval)) {
-    printer_.status(format_bar(snapshot(counts), printer_.width() - 1, printer_.color()));
+    printer_.status(format_bar(status_for(counts), printer_.width() - 1, printer_.color()));
     last_draw_ = now;
     redraw_now_ = false;
   } else if (mode_ == ProgressMode::plain) {
     if (last_draw_ == Clock::time_point{}) last_draw_ = now;  // first line after an interval
     if (now - last_draw_ >= kPlainInterval) {
-      printer_.line(format_plain(snapshot(counts)));
+      printer_.line(format_plain(status_for(counts)));
       last_draw_ = now;
     }
   }

@@ -54,17 +54,21 @@ class Reporter {
   bool shows_progress() const { return mode_ != ProgressMode::none; }
   void error(const std::string& source, const record::Error& error);
   void finish(const record::RunStats& stats);
+  // What to show for these counts: an estimated total never shrinks from one call to the
+  // next (the counts it is made of arrive at slightly different moments); an exact one is
+  // shown as it is.
+  Status status_for(const pipeline::Progress& counts);
 
  private:
-  Status snapshot(const pipeline::Progress& counts) const;
-
   ProgressMode mode_;
   bool quiet_;
   LinePrinter& printer_;
   LogFile* log_;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
   std::chrono::steady_clock::time_point last_draw_{};
-  bool redraw_now_ = false;  // the bar was taken away for data: put it back at once
+  bool redraw_now_ = false;
+  uint64_t estimate_ = 0;  // the largest total shown while it was not exact  // the bar was taken
+                           // away for data: put it back at once
 };
 
 }  // namespace ocrbatch::progress

@@ -1,5 +1,5 @@
 """Regressions in what reaches people and programs: escaped names on stderr and in the log,
-and a progress bar that stays off the data on a shared terminal."""
+a progress bar that stays off the data on a shared terminal, and an honest progress total."""
 
 import io
 import json
@@ -11,7 +11,7 @@ import subprocess
 import tarfile
 import time
 
-from conftest import BIN, run
+from conftest import BIN, parse_jsonl, run
 from nightly_helpers import merged_env, write_pages
 
 EVIL = "evil\x1b[31m\nred\x1b]0;pwned\x07.png"
@@ -144,3 +144,24 @@ def test_bar_never_lands_inside_records_on_a_shared_terminal(tmp_path):
     for line in records:
         assert line.startswith("{"), f"bar glued to a record: {line!r}"
         json.loads(line)
+
+
+def _frames(seen):
+    return [f.strip() for f in re.split(r"\r|\x1b\[K", seen.decode("utf-8", "replace"))
+            if "/s" in f]
+
+
+def test_files_from_progress_shows_a_count_and_rate_not_an_eta(tmp_path):
+    words = write_pages(tmp_path, 10)
+    (tmp_path / "list.txt").write_text("".join(f"{name}\n" for name in words))
+    code, seen, out = _run_on_pty(["-j", "1", "--progress", "bar", "--files-from", "list.txt"],
+                                  cwd=tmp_path, share_stdout=False)
+    assert code == 0, seen
+    assert len(parse_jsonl(out.decode())) == 11
+    frames = _frames(seen)
+    assert frames, seen
+    # Until the list has been read to its end nobody knows the total: no "~N", no ETA.
+    for frame in frames:
+        assert "/~" not in frame, frames
+        if "ETA" in frame:
+            assert re.search(r" \d+/\d+ ", frame), frames
