@@ -189,6 +189,7 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
 
   output::SinkOptions sink_options;
   sink_options.detail = config.detail;
+  sink_options.csv_safe = config.csv_safe;
   auto sink = output::make_sink(config.format, out, sink_options);
 
   progress::LinePrinter printer(diag, file ? -1 : STDOUT_FILENO);

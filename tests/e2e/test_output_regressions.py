@@ -1,6 +1,9 @@
 """Regressions in what reaches people and programs: escaped names on stderr and in the log,
-a progress bar that stays off the data on a shared terminal, and an honest progress total."""
+a progress bar that stays off the data on a shared terminal, an honest progress total, and
+one rule for names that are not UTF-8 in JSON and CSV."""
 
+import base64
+import csv
 import io
 import json
 import os
@@ -12,7 +15,7 @@ import tarfile
 import time
 
 from conftest import BIN, parse_jsonl, run
-from nightly_helpers import merged_env, write_pages
+from nightly_helpers import merged_env, text_page_bytes, write_pages
 
 EVIL = "evil\x1b[31m\nred\x1b]0;pwned\x07.png"
 EVIL_SHOWN = r"evil\x1b[31m\nred\x1b]0;pwned\x07.png"
@@ -165,3 +168,70 @@ def test_files_from_progress_shows_a_count_and_rate_not_an_eta(tmp_path):
         assert "/~" not in frame, frames
         if "ETA" in frame:
             assert re.search(r" \d+/\d+ ", frame), frames
+
+
+# --- names that are not UTF-8 --------------------------------------------------------------
+
+RAW_NAME = b"scan-\xff\xfe.png"
+
+
+def _csv_dicts(text):
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    return [dict(zip(rows[0], row)) for row in rows[1:]]
+
+
+def test_non_utf8_name_is_one_valid_name_plus_exact_bytes_in_json_and_csv(tmp_path):
+    data, _ = text_page_bytes(0)
+    with open(os.path.join(os.fsencode(tmp_path), RAW_NAME), "wb") as f:
+        f.write(data)
+    missing = b"gone-\xe9.png"
+    shown = RAW_NAME.decode("utf-8", "replace")
+    args = ["-q", os.fsdecode(RAW_NAME), os.fsdecode(missing)]
+    j = run(args, cwd=tmp_path)
+    assert j.returncode == 1, j.describe()
+    page, error = j.pages[0], j.errors[0]
+    assert page["source"] == shown
+    assert base64.b64decode(page["source_bytes"]) == RAW_NAME
+    assert list(page)[:3] == ["type", "source", "source_bytes"]
+    assert error["source"] == missing.decode("utf-8", "replace")
+    assert base64.b64decode(error["source_bytes"]) == missing
+    c = run(["-f", "csv"] + args, cwd=tmp_path)
+    rows = _csv_dicts(c.stdout.decode("utf-8"))  # strict: every byte is valid UTF-8
+    assert [(d["type"], d["source"]) for d in rows] == [("page", shown), ("error", error["source"])]
+    assert [base64.b64decode(d["source_bytes"]) for d in rows] == [RAW_NAME, missing]
+    # A valid name carries no bytes.
+    ok = run(["-q", "-f", "csv", "gone.png"], cwd=tmp_path)
+    assert _csv_dicts(ok.out)[0]["source_bytes"] == ""
+    assert "source_bytes" not in run(["-q", "gone.png"], cwd=tmp_path).errors[0]
+
+
+def test_ledger_replays_the_exact_bytes_of_a_non_utf8_name(tmp_path):
+    data, _ = text_page_bytes(1)
+    with open(os.path.join(os.fsencode(tmp_path), RAW_NAME), "wb") as f:
+        f.write(data)
+    args = ["-q", "--ledger", "l.db", "--emit", "all", os.fsdecode(RAW_NAME)]
+    first = run(args, cwd=tmp_path)
+    again = run(args, cwd=tmp_path)
+    assert again.summary["cached"] == 1, again.describe()
+    assert again.pages[0]["source_bytes"] == first.pages[0]["source_bytes"]
+    assert base64.b64decode(again.pages[0]["source_bytes"]) == RAW_NAME
+
+
+def test_csv_file_neutralises_text_a_spreadsheet_would_run(tmp_path):
+    for name in ("=cmd.png", "@sum.png", "+x.png"):
+        (tmp_path / name).write_bytes(b"broken")
+    names = ["=cmd.png", "@sum.png", "+x.png"]
+    r = run(["-q", "-f", "csv", "-o", "out.csv"] + names, cwd=tmp_path)
+    assert r.returncode == 1, r.describe()
+    rows = _csv_dicts((tmp_path / "out.csv").read_text(encoding="utf-8"))
+    assert [d["source"] for d in rows] == ["'" + n for n in names]
+    # To a pipe the data stays exact unless asked; a file keeps it with --no-csv-safe.
+    assert [d["source"] for d in _csv_dicts(run(["-q", "-f", "csv"] + names,
+                                                cwd=tmp_path).out)] == names
+    assert [d["source"] for d in _csv_dicts(run(["-q", "-f", "csv", "--csv-safe"] + names,
+                                                cwd=tmp_path).out)] == ["'" + n for n in names]
+    run(["-q", "-f", "csv", "--no-csv-safe", "-o", "raw.csv"] + names, cwd=tmp_path)
+    rows = _csv_dicts((tmp_path / "raw.csv").read_text(encoding="utf-8"))
+    assert [d["source"] for d in rows] == names
+    # JSON is never changed.
+    assert [e["source"] for e in run(["-q"] + names, cwd=tmp_path).errors] == names
