@@ -48,17 +48,19 @@ struct RawOptions {
 
 const char* const kFooter =
     R"(Output (stdout unless -o): JSON Lines, one object per line with a "type":
-  page     {"type":"page","source"[,"source_bytes"],"page","pages","width","height","dpi","lang",
-            "confidence","word_count","duration_ms","kind","blank","rotation"
-            [,"skew"][,"scale"][,"psm"],"text","preprocess"[,"lines"|"words"]}
+  page     {"type":"page","source"[,"source_bytes"],"page","pages","width",
+            "height","dpi","lang","confidence","word_count","duration_ms","kind",
+            "blank","rotation"[,"skew"][,"scale"][,"psm"],"text","preprocess"
+            [,"lines"|"words"]}
            (kind..psm and preprocess are absent with --preprocess none)
-           source is valid UTF-8; source_bytes, present only when the name is not, holds
-           its exact bytes in base64 (also a last CSV column, empty for other names)
-  error    {"type":"error","source"[,"source_bytes"][,"page"],"error":{"code","message"}}
+  error    {"type":"error","source"[,"source_bytes"][,"page"],
+            "error":{"code","message"}}
            codes: not_found permission_denied read_failed unsupported_format
                   decode_failed archive_corrupt too_large timeout ocr_failed
   summary  {"type":"summary","pages","errors","errors_by_code","skipped","cached",
             "interrupted","elapsed_s","pages_per_second"}  (always last)
+  source is valid UTF-8; source_bytes, only for a name that is not, holds its
+  exact bytes in base64 (in CSV the last column, empty for other names).
 
 Exit status: 0 all inputs succeeded, 1 some inputs failed, 2 usage or setup error,
 75 another run holds the ledger, 130 interrupted.
