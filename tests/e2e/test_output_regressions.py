@@ -86,6 +86,7 @@ def _run_on_pty(args, *, cwd, share_stdout, timeout=60):
     seen = bytearray()
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        exited = proc.poll() is not None
         ready, _, _ = select.select([master], [], [], 0.1)
         if ready:
             try:
@@ -95,7 +96,7 @@ def _run_on_pty(args, *, cwd, share_stdout, timeout=60):
             if not chunk:
                 break
             seen += chunk
-        elif proc.poll() is not None:
+        elif exited:  # gone before this wait, and nothing left to read
             break
     os.close(master)
     out = b"" if share_stdout else proc.stdout.read()
