@@ -14,7 +14,7 @@ import subprocess
 import tarfile
 import time
 
-from conftest import BIN, parse_jsonl, run
+from conftest import BIN, assert_page_record, parse_jsonl, run
 from nightly_helpers import merged_env, text_page_bytes, write_pages
 
 EVIL = "evil\x1b[31m\nred\x1b]0;pwned\x07.png"
@@ -194,6 +194,7 @@ def test_non_utf8_name_is_one_valid_name_plus_exact_bytes_in_json_and_csv(tmp_pa
     assert page["source"] == shown
     assert base64.b64decode(page["source_bytes"]) == RAW_NAME
     assert list(page)[:3] == ["type", "source", "source_bytes"]
+    assert_page_record(page, source=shown)
     assert error["source"] == missing.decode("utf-8", "replace")
     assert base64.b64decode(error["source_bytes"]) == missing
     c = run(["-f", "csv"] + args, cwd=tmp_path)
