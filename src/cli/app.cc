@@ -33,6 +33,7 @@
 #include "util/atomic_file.h"
 #include "util/process.h"
 #include "util/signals.h"
+#include "util/utf8.h"
 
 namespace ocrbatch::cli {
 namespace {
@@ -49,6 +50,7 @@ class Writer : public pipeline::RecordHandler {
           error->page > 0 ? error->source + "#" + std::to_string(error->page) : error->source;
       reporter_.error(where, error->error);
     }
+    reporter_.before_output();
     sink_.write(rec);
     // Flushed per record so a pipeline downstream sees each page as it is done.
     out_.flush();
@@ -198,9 +200,10 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
 
   output::SinkOptions sink_options;
   sink_options.detail = config.detail;
+  sink_options.csv_safe = config.csv_safe;
   auto sink = output::make_sink(config.format, out, sink_options);
 
-  progress::LinePrinter printer(diag);
+  progress::LinePrinter printer(diag, file ? -1 : STDOUT_FILENO);
   progress::Reporter reporter(
       progress::resolve_progress_mode(config.progress, ::isatty(::fileno(diag)) != 0), config.quiet,
       printer, log);
@@ -217,9 +220,11 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
   runner_options.retry_errors = config.retry_errors;
   runner_options.max_pixels = config.max_pixels;
   runner_options.max_pages = config.max_pages;
-  runner_options.unreached_inputs = [&]() -> uint64_t {
+  runner_options.unreached_inputs = [&]() -> std::optional<uint64_t> {
+    // The count does not read --files-from lists: with one, nobody knows the total.
+    if (!counting_done || !config.files_from.empty()) return std::nullopt;
     const uint64_t c = counted.load(), r = reached.load();
-    return counting_done && c > r ? c - r : 0;
+    return c > r ? c - r : 0;
   };
   const engine::EngineOptions engine_options = config.engine;
   const std::string tessdata = first_engine->datapath();
@@ -270,10 +275,11 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
   if (writer.output_failed()) {
     const std::string why =
         std::string("writing output failed: ") + std::strerror(writer.failure_errno());
-    std::fprintf(diag, "ocrbatch: %s\n", why.c_str());
+    std::fprintf(diag, "ocrbatch: %s\n", util::printable(why).c_str());
     if (log) log->write("FATAL", why);
     return kExitFatal;
   }
+  reporter.before_output();
   sink->end_run(stats);
   out.flush();
   if (file) file->commit();
@@ -304,7 +310,7 @@ void write_metrics(const std::string& path, const Outcome& outcome, std::FILE* d
     file.stream() << output::prometheus_text(outcome.stats, context);
     file.commit();
   } catch (const std::exception& e) {
-    std::fprintf(diag, "ocrbatch: metrics: %s\n", e.what());
+    std::fprintf(diag, "ocrbatch: metrics: %s\n", util::printable(e.what()).c_str());
   }
 }
 
@@ -322,7 +328,8 @@ int main(int argc, char** argv) {
     if (parse(argc, argv, config) == ParseOutcome::exit_ok) return kExitSuccess;
     check_outputs_are_not_inputs(config);
   } catch (const UsageError& e) {
-    std::cerr << "ocrbatch: " << e.what() << "\nTry 'ocrbatch --help' for more information.\n";
+    std::cerr << "ocrbatch: " << util::printable(e.what())
+              << "\nTry 'ocrbatch --help' for more information.\n";
     return kExitFatal;
   } catch (const OutputError& e) {
     std::cerr << "ocrbatch: " << e.what() << "\n";
@@ -350,7 +357,7 @@ int main(int argc, char** argv) {
     outcome.exit_code = kExitFatal;
   }
   if (!fatal.empty()) {
-    std::fprintf(diag, "ocrbatch: %s\n", fatal.c_str());
+    std::fprintf(diag, "ocrbatch: %s\n", util::printable(fatal).c_str());
     if (log) log->write("FATAL", fatal);
   }
   if (!config.metrics_file.empty()) write_metrics(config.metrics_file, outcome, diag);

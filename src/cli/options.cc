@@ -26,6 +26,7 @@ struct RawOptions {
   std::string output;
   std::string format = "jsonl";
   std::string detail = "none";
+  int csv_safe = 0;  // --csv-safe: 1, --no-csv-safe: -1, neither: 0 (decided by -o)
   int jobs = 0;
   bool unordered = false;
   std::string progress = "auto";
@@ -52,15 +53,19 @@ struct RawOptions {
 
 const char* const kFooter =
     R"(Output (stdout unless -o): JSON Lines, one object per line with a "type":
-  page     {"type":"page","source","page","pages","width","height","dpi","lang",
-            "confidence","word_count","duration_ms","kind","blank","rotation"
-            [,"skew"][,"scale"][,"psm"],"text","preprocess"[,"lines"|"words"]}
+  page     {"type":"page","source"[,"source_bytes"],"page","pages","width",
+            "height","dpi","lang","confidence","word_count","duration_ms","kind",
+            "blank","rotation"[,"skew"][,"scale"][,"psm"],"text","preprocess"
+            [,"lines"|"words"]}
            (kind..psm and preprocess are absent with --preprocess none)
-  error    {"type":"error","source"[,"page"],"error":{"code","message"}}
+  error    {"type":"error","source"[,"source_bytes"][,"page"],
+            "error":{"code","message"}}
            codes: not_found permission_denied read_failed unsupported_format
                   decode_failed archive_corrupt too_large timeout ocr_failed
   summary  {"type":"summary","pages","errors","errors_by_code","skipped","cached",
             "interrupted","elapsed_s","pages_per_second"}  (always last)
+  source is valid UTF-8; source_bytes, only for a name that is not, holds its
+  exact bytes in base64 (in CSV the last column, empty for other names).
 
 Exit status: 0 all inputs succeeded, 1 some inputs failed, 2 usage or setup error,
 75 another run holds the ledger, 130 interrupted.
@@ -124,6 +129,14 @@ RunConfig validate(const RawOptions& raw) {
     throw UsageError("-0/--null needs --files-from");
   if (config.format == "text" && config.detail != record::Detail::none)
     throw UsageError("--detail has no effect with -f text; use jsonl, json or csv");
+  if (raw.csv_safe > 0 && config.format != "csv")
+    throw UsageError("--csv-safe applies only to -f csv");
+  // A .csv file is likely to be opened in a spreadsheet; a pipe feeds a program that wants
+  // the data exact.
+  const auto& out = config.output;
+  const bool csv_file = out.size() > 4 && (out.compare(out.size() - 4, 4, ".csv") == 0 ||
+                                           out.compare(out.size() - 4, 4, ".CSV") == 0);
+  config.csv_safe = config.format == "csv" && (raw.csv_safe > 0 || (raw.csv_safe == 0 && csv_file));
 
   const unsigned cores = std::thread::hardware_concurrency();
   config.jobs = raw.jobs > 0 ? raw.jobs : static_cast<int>(cores > 0 ? cores : 1);
@@ -400,6 +413,11 @@ ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
       ->type_name("none|line|word")
       ->check(CLI::IsMember({"none", "line", "word"}).description(""))
       ->default_val("none")
+      ->group(kOutput);
+  app.add_flag("--csv-safe,!--no-csv-safe", raw.csv_safe,
+               "-f csv: put ' before text starting with = + - @, tab or CR, so a spreadsheet "
+               "does not run it as a formula (default: on for -o *.csv, off otherwise)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
       ->group(kOutput);
   app.add_flag("--unordered", raw.unordered,
                "Write records as pages finish instead of in input order")

@@ -19,6 +19,7 @@ struct RunConfig {
   std::string output;  // "" means stdout
   std::string format = "jsonl";
   record::Detail detail = record::Detail::none;
+  bool csv_safe = false;  // -f csv: neutralise text a spreadsheet would run
   int jobs = 1;
   bool ordered = true;
   std::string progress = "auto";

@@ -144,8 +144,13 @@ record::RunStats Runner::write_records(Admission& admission, RecordHandler& hand
     progress.total_known = batch.discovery_done;
     progress.skipped = batch.skipped;
     progress.cached = batch.cached;
-    if (!progress.total_known && options_.unreached_inputs)
-      progress.total += options_.unreached_inputs();
+    progress.total_estimated = false;
+    if (!progress.total_known && options_.unreached_inputs) {
+      if (const auto unreached = options_.unreached_inputs()) {
+        progress.total += *unreached;
+        progress.total_estimated = true;
+      }
+    }
     progress.done = stats.pages + stats.errors + progress.skipped + progress.cached;
     progress.total = std::max(progress.total, progress.done);
     progress.pages = stats.pages;

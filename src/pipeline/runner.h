@@ -29,8 +29,8 @@ struct RunnerOptions {
   // and the reorder buffer together. 0 picks 2 * jobs + 2.
   size_t window = 0;
   // Inputs discovery has not reached yet, if anyone is counting them: lets progress show a
-  // total before discovery is done.
-  std::function<uint64_t()> unreached_inputs;
+  // total before discovery is done. Nothing while no count covers every input.
+  std::function<std::optional<uint64_t>()> unreached_inputs;
   // Earlier results (the ledger). Null: every input is processed.
   ResultCache* cache = nullptr;
   bool emit_all = false;      // write cached records again, not only new work
@@ -43,8 +43,10 @@ struct RunnerOptions {
 // Live counters for progress display. Units are records written plus files skipped.
 struct Progress {
   uint64_t done = 0;
-  uint64_t total = 0;        // best estimate of `done` at the end
-  bool total_known = false;  // discovery has finished: `total` is exact
+  uint64_t total = 0;            // best estimate of `done` at the end
+  bool total_known = false;      // discovery has finished: `total` is exact
+  bool total_estimated = false;  // `total` includes a count of the inputs not yet reached;
+                                 // neither flag: `total` is only what has been found so far
   uint64_t pages = 0;
   uint64_t errors = 0;
   uint64_t skipped = 0;

@@ -156,18 +156,21 @@ def test_output_to_dev_stdout_counts_as_delivered_when_written(tmp_path):
     try:
         fd = proc.stdout.fileno()
         deadline = time.monotonic() + 60
-        while received.count(b"\n") < 2 and time.monotonic() < deadline:
+        while received.count(b"\n") < 3 and time.monotonic() < deadline:
             received += os.read(fd, 65536)
         proc.kill()
     finally:
         kill_quietly(proc)
     first = [r["source"] for r in parse_jsonl(received[:received.rindex(b"\n") + 1].decode())]
-    assert len(first) >= 2
+    assert len(first) >= 3
     r = orun(["-q", "-j", "1", "--ledger", ledger, "-o", "/dev/stdout", "in"], cwd=d)
     assert r.returncode == 0, r.describe()
     second = [x["source"] for x in r.pages]
-    assert not set(first) & set(second), f"delivered twice: {set(first) & set(second)}"
-    assert sorted(first + second) == sorted(f"in/p{i:02}.png" for i in range(8))
+    # The record in flight at the kill (written, not yet stored) may come again: stdout is
+    # at-least-once. Every record before it was delivered and must not.
+    repeated = set(first[:-1]) & set(second)
+    assert not repeated, f"delivered twice: {repeated}"
+    assert set(first) | set(second) == {f"in/p{i:02}.png" for i in range(8)}
 
 
 def test_a_signal_while_waiting_for_the_ledger_ends_the_run_at_once(pages):
