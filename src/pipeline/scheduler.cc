@@ -54,6 +54,13 @@ bool Scheduler::schedule(const input::InputItem& item) {
   if (entry.known() && entry.pages == 0 && !redo(entry.rows.front()))
     return replay(entry.rows.front(), item, key, 0);
 
+  // Content no decoder takes (an empty file, text named .png): judged here, after hashing, so
+  // the cache remembers it like any other content error.
+  if (item.format == image::Format::unknown)
+    return error(item, key,
+                 {ErrorCode::decode_failed, item.bytes->empty()
+                                                ? "file is empty (0 bytes)"
+                                                : "content is not a recognised image format"});
   int pages = entry.pages;
   if (pages == 0) {
     const auto counted = image::page_count(*item.bytes, item.format);

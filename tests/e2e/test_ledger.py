@@ -275,3 +275,19 @@ def test_wait_lock_waits_then_finds_the_work_done(lock_scenario):
     assert metrics[("ocrbatch_exit_code", "")] == 0
     assert metrics[("ocrbatch_pages_cached", "")] == 3
     assert metrics[("ocrbatch_ledger_pages", "")] == 4
+
+
+def test_content_that_is_no_image_is_remembered_like_other_content_errors(tmp_path):
+    """Issue 8, item 22: a garbage fax.png must not fail every nightly run again."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "fax.png").write_bytes(b"this is no PNG at all")
+    (tmp_path / "in" / "empty.png").write_bytes(b"")
+    args = ["-q", "--ledger", "L.db", "in"]
+    first = orun(args, cwd=tmp_path)
+    assert first.returncode == 1, first.describe()
+    assert sorted(e["error"]["code"] for e in first.errors) == ["decode_failed", "decode_failed"]
+    again = orun(args, cwd=tmp_path)
+    assert again.returncode == 0, again.describe()
+    check_summary(again.summary, pages=0, errors=0, cached=2)
+    retry = orun(["--retry-errors"] + args, cwd=tmp_path)
+    assert retry.returncode == 1 and len(retry.errors) == 2, retry.describe()

@@ -62,6 +62,25 @@ TEST(Scheduler, ErrorsAndSkipsNeedNoWorker) {
   EXPECT_TRUE(f.jobs().empty());
 }
 
+TEST(Scheduler, ContentNoDecoderTakesIsADecodeErrorTheCacheRemembers) {
+  OneEntryCache cache;
+  Fixture f;
+  SchedulerOptions options;
+  options.cache = &cache;
+  Scheduler scheduler(options, f.admission);
+  scheduler.take(input::InputItem::make_image("fax.png", "garbage", image::Format::unknown));
+  scheduler.take(input::InputItem::make_image("empty.png", "", image::Format::unknown));
+  const auto batch = f.admission.take(std::chrono::milliseconds(0), 0);
+  ASSERT_EQ(batch.arrived.size(), 2u);
+  const auto& first = batch.arrived[0].second;
+  EXPECT_EQ(std::get<ErrorResult>(first.record).error.code, ErrorCode::decode_failed);
+  EXPECT_EQ(first.key, "garb") << "keyed by content, so the ledger can remember it";
+  EXPECT_EQ(std::get<ErrorResult>(batch.arrived[1].second.record).error.message,
+            "file is empty (0 bytes)");
+  EXPECT_EQ(cache.lookups, 2);
+  EXPECT_TRUE(f.jobs().empty());
+}
+
 TEST(Scheduler, TooManyPagesIsOneErrorAndNoJobs) {
   Fixture f;
   SchedulerOptions options;
