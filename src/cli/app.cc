@@ -263,6 +263,7 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
     // Stdout is closed validly, its summary marked interrupted; a file is not committed, and
     // its temporary file goes with `file`.
     if (!renamed) {
+      reporter.before_output();
       sink->end_run(stats);
       out.flush();
     }
