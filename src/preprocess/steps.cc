@@ -336,10 +336,12 @@ const std::vector<StepInfo>& steps() {
        "flags a page with no ink that could be text: \"blank\": true, empty text, no recognition",
        "same as auto", run_blank},
       {"invert",
-       "turns light text on a dark background into dark on light, when the page is mostly dark",
+       "turns light text on a dark background into dark on light, when the page is mostly dark; "
+       "palette images are made grey first",
        "inverts every page", run_invert},
       {"border",
-       "paints near-black regions touching the image edge (scanner borders) white; not on photos",
+       "paints near-black regions touching the image edge (scanner borders) white, never dark "
+       "paper or most of the page; not on photos",
        "also on photos", run_border},
       {"scale",
        "resizes the page so text is about 24 pixels high: upscales when under 12 (faxes, low dpi), "
@@ -348,7 +350,8 @@ const std::vector<StepInfo>& steps() {
        "resizes to 24 pixels whenever the text size is measurable", run_scale},
       {"orient",
        "turns pages by 90, 180 or 270 degrees: Tesseract OSD where it is confident, otherwise a "
-       "comparison of recognition confidence, tried only when the upright text reads poorly",
+       "comparison of recognition confidence, tried only when the upright text reads poorly; a "
+       "single line needs far stronger evidence",
        "same as auto", run_orient},
       {"deskew",
        "straightens text lines tilted by 1.5 to 15 degrees (Leptonica's skew search, "
@@ -360,7 +363,8 @@ const std::vector<StepInfo>& steps() {
       {"denoise", "removes specks much smaller than the text from noisy bilevel pages",
        "every page; grey pages get a 3x3 median", run_denoise},
       {"sparse",
-       "sends pages of scattered short text (forms, receipts) to page segmentation mode 11",
+       "sends pages of scattered short text (forms, receipts) to page segmentation mode 11; "
+       "decided again on a page the orientation check turns",
        "every page", run_sparse},
   };
   return table;
