@@ -250,7 +250,9 @@ def option_value(args, *names):
 
 
 def run_ocrbatch(binary, images, jobs, common, extra, workdir, tag):
-    """({image: [page texts]}, [(image, message)] errors, exit status, stderr, seconds, cmd)."""
+    """({image: [page texts]}, [(image, message)] errors, exit status, stderr, seconds, cmd,
+    fallback) where fallback counts the pages the plain-reading fallback checked and used, and
+    the milliseconds that took."""
     out = os.path.join(workdir, f"ocrbatch.{tag}.jsonl")
     cmd = [binary, "-j", str(jobs), "-q", "--progress", "none", *common, *extra,
            "-f", "jsonl", "-o", out, *images]
@@ -259,6 +261,7 @@ def run_ocrbatch(binary, images, jobs, common, extra, workdir, tag):
     seconds = time.monotonic() - t0
     pages = collections.defaultdict(dict)
     errors = []
+    fallback = {"checked": 0, "used": 0, "ms": 0.0}
     wanted = set(images)
     if os.path.exists(out):
         with open(out, encoding="utf-8") as fh:
@@ -271,6 +274,11 @@ def run_ocrbatch(binary, images, jobs, common, extra, workdir, tag):
                     source = os.path.abspath(source)
                 if rec.get("type") == "page":
                     pages[source][int(rec.get("page", 1))] = rec.get("text", "")
+                    for step in rec.get("preprocess", []):
+                        if step.get("step") == "fallback":
+                            fallback["checked"] += 1
+                            fallback["used"] += bool(step.get("applied"))
+                            fallback["ms"] += step.get("ms", 0.0)
                 elif rec.get("type") == "error":
                     err = rec.get("error", {})
                     where = f" page {rec['page']}" if "page" in rec else ""
@@ -280,7 +288,7 @@ def run_ocrbatch(binary, images, jobs, common, extra, workdir, tag):
         if img not in texts and not any(src == img for src, _ in errors):
             errors.append((img, "no record in ocrbatch's output"))
     stderr = res.stderr.decode("utf-8", "replace").strip()
-    return texts, errors, res.returncode, stderr, seconds, cmd
+    return texts, errors, res.returncode, stderr, seconds, cmd, fallback
 
 
 def uzn_path(image):
@@ -471,8 +479,13 @@ def main(argv=None):
                              f"{o_psm}, tesseract -l {t_lang} --psm {t_psm}")
             images = [img for _, img, _ in items]
             print(f"[{name}] {len(images)} images: ocrbatch ...", file=sys.stderr, flush=True)
-            o_texts, o_errors, o_rc, o_stderr, o_secs, o_cmd = run_ocrbatch(
+            o_texts, o_errors, o_rc, o_stderr, o_secs, o_cmd, fallback = run_ocrbatch(
                 args.ocrbatch, images, args.jobs, o_common, o_extra, workdir, index)
+            if fallback["checked"]:
+                notes.append(f"{name}: the plain-reading fallback read {fallback['checked']} "
+                             f"of {len(images)} image(s) a second time "
+                             f"({fallback['ms'] / 1000:.1f} s) and used the plain reading on "
+                             f"{fallback['used']}")
             if o_rc not in (0, 1):
                 failures.append(f"{name}: ocrbatch exited {o_rc}: {o_stderr[-500:]}")
             elif o_rc == 1 and not o_errors:
