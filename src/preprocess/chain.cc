@@ -37,7 +37,7 @@ constexpr double kLineBetterBy = 35;
 
 // Falling back to the plain reading: it must be this much more confident, unless the
 // prepared reading is a flood of fragments (below).
-constexpr double kClearlyMoreConfident = 10;
+constexpr double kClearlyMoreConfident = 5;
 // A flood: at least this many words, and at least this share of them with no more than two
 // letters or digits. Running text, receipts and forms have a quarter to a third of such
 // words (a, of, to, 12, x); noise read as text has most.
