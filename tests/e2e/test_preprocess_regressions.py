@@ -110,6 +110,20 @@ def test_short_all_caps_lines_are_never_turned(tmp_path):
         assert page["text"] == plain_text[page["source"]], page["source"]
 
 
+def test_upside_down_line_of_running_text_is_still_turned(tmp_path):
+    # The stronger evidence a line needs is there when the line really is upside down.
+    font = ImageFont.truetype(FONTS + "DejaVuSerif.ttf", 22)
+    text = "have reacted to form a single spinel phase."
+    left, top, right, bottom = font.getbbox(text)
+    image = Image.new("L", (right - left + 16, bottom - top + 12), 255)
+    ImageDraw.Draw(image).text((8 - left, 6 - top), text, font=font, fill=0)
+    path = tmp_path / "upside-down.png"
+    image.rotate(180).convert("1").save(path)
+    page = read(path)
+    assert page["rotation"] == 180, page["preprocess"]
+    assert "spinel phase" in page["text"]
+
+
 def test_faint_word_crop_is_not_called_blank(tmp_path):
     # A light word on a grey sign, as camera word crops come.
     path = tmp_path / "crop.png"
