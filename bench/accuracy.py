@@ -15,17 +15,18 @@ with none is skipped (degraded-dibco2011-printed has no text ground truth).
 Per set, ocrbatch runs once over all the set's images (`-j N -q --progress none`, JSON Lines) and
 `tesseract IMG -` runs once per image (OMP_THREAD_LIMIT=1, N in parallel). Both get the same
 language and page segmentation mode: -l/--psm here, or the set's default (eng; chi_sim for the
-Chinese set, which is skipped when chi_sim.traineddata is not installed). The pass-through
+Chinese sets chi-sim-*, which are skipped when chi_sim.traineddata is not installed). The pass-through
 argument strings are appended to each engine's command line as they are. An image with a UNLV
 zone file <id>.uzn beside it is given to the CLI as a symlink in an empty folder: for --psm 0 and
 4-13 the CLI would OCR only those zones, and ocrbatch never reads them (--cli-uzn turns this off).
 
 Scoring follows ../shared/data/README.md: both texts are normalised (Unicode NFKC, words hyphenated
 at line ends joined, all whitespace collapsed to one space, ends stripped; upper-cased for the
-receipts set eng-receipts-sroie*, or for every set with --uppercase). CER = sum of Levenshtein
-distances / sum of ground-truth characters over the set (micro average). Word F1 = bag-of-words
-F1 on whitespace tokens, true positives = multiset intersection, precision and recall summed over
-the set. An ocrbatch error record (or a tesseract failure) counts as an empty text and is reported.
+receipts set eng-receipts-sroie* and the photo set eng-photos-real* (case-blind), or for every set
+with --uppercase). CER = sum of Levenshtein distances / sum of ground-truth characters over the set
+(micro average). Word F1 = bag-of-words F1 on whitespace tokens, true positives = multiset
+intersection, precision and recall summed over the set. Chinese sets (chi-sim-*) have all
+whitespace removed instead, and their F1 is over the bag of characters. An ocrbatch error record (or a tesseract failure) counts as an empty text and is reported.
 "differ" counts the images whose raw page texts are not byte-identical between the two engines.
 
 Exit status: 0 all runs succeeded; 1 some engine run or image failed (the table is still printed);
@@ -52,7 +53,8 @@ DEFAULT_OCRBATCH = os.path.join(ROOT, "build", "src", "ocrbatch")
 IMAGE_EXTS = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 GT_SUFFIX = ".gt.txt"
 RECEIPTS_SET = "eng-receipts-sroie"
-CHINESE_SET = "chi-sim-cnocr-examples"
+PHOTOS_SET = "eng-photos-real"
+CHINESE_PREFIX = "chi-sim"
 CHI_SIM_MODEL = "/usr/share/tesseract-ocr/5/tessdata/chi_sim.traineddata"
 NO_TEXT_SETS = {"degraded-dibco2011-printed": "no text ground truth (binarisation GT only)"}
 DEFAULT_MAX_CHARS = 20000
@@ -67,11 +69,13 @@ DEFAULT_MAX_CHARS = 20000
 _EOL_HYPHEN = re.compile(r"(\w)[-\u00ad\u2010][ \t]*(?:\r\n|[\n\r\f\v\x85\u2028\u2029])\s*(?=\w)")
 
 
-def normalise(text, upper=False):
-    """NFKC, join words hyphenated at line ends, collapse whitespace to one space, strip ends."""
+def normalise(text, upper=False, chars=False):
+    """NFKC, join words hyphenated at line ends, collapse whitespace to one space, strip ends.
+
+    chars (Chinese): remove all whitespace instead, as there are no word spaces."""
     text = unicodedata.normalize("NFKC", text)
     text = _EOL_HYPHEN.sub(r"\1", text)
-    text = " ".join(text.split())
+    text = ("" if chars else " ").join(text.split())
     if upper:
         text = text.upper()
     return text
@@ -134,10 +138,11 @@ def cer(pairs):
     return dist / chars if chars else (0.0 if dist == 0 else float("inf"))
 
 
-def word_counts(hyp, ref):
-    """(true positives, hypothesis words, reference words) for bag-of-words matching."""
-    h = collections.Counter(hyp.split())
-    r = collections.Counter(ref.split())
+def word_counts(hyp, ref, chars=False):
+    """(true positives, hypothesis words, reference words) for bag-of-words matching; with
+    chars, the bag holds characters (Chinese has no word spaces)."""
+    h = collections.Counter(hyp if chars else hyp.split())
+    r = collections.Counter(ref if chars else ref.split())
     return sum((h & r).values()), sum(h.values()), sum(r.values())
 
 
@@ -156,15 +161,21 @@ def word_f1(hyp, ref):
 
 
 def uppercase_for(set_name, force=False):
-    """The receipts ground truth is upper case: compare both sides upper-cased there."""
-    return force or set_name.startswith(RECEIPTS_SET)
+    """The receipts ground truth is upper case, and photos are compared case-blind: both
+    sides upper-cased there."""
+    return force or set_name.startswith(RECEIPTS_SET) or set_name.startswith(PHOTOS_SET)
 
 
-def score_page(hyp_raw, ref_raw, upper=False, max_chars=0):
+def chinese(set_name):
+    """Chinese sets: read with chi_sim, scored on characters with all whitespace removed."""
+    return set_name.startswith(CHINESE_PREFIX)
+
+
+def score_page(hyp_raw, ref_raw, upper=False, max_chars=0, chars=False):
     """Normalise both texts and return the per-page counts the set totals are built from."""
-    hyp, ref = normalise(hyp_raw, upper), normalise(ref_raw, upper)
+    hyp, ref = normalise(hyp_raw, upper, chars), normalise(ref_raw, upper, chars)
     dist, capped = capped_distance(hyp, ref, max_chars)
-    tp, n_hyp, n_ref = word_counts(hyp, ref)
+    tp, n_hyp, n_ref = word_counts(hyp, ref, chars)
     return {"dist": dist, "chars": len(ref), "hyp_chars": len(hyp), "tp": tp, "n_hyp": n_hyp,
             "n_ref": n_ref, "capped": capped}
 
@@ -239,7 +250,9 @@ def option_value(args, *names):
 
 
 def run_ocrbatch(binary, images, jobs, common, extra, workdir, tag):
-    """({image: [page texts]}, [(image, message)] errors, exit status, stderr, seconds, cmd)."""
+    """({image: [page texts]}, [(image, message)] errors, exit status, stderr, seconds, cmd,
+    fallback) where fallback counts the pages the plain-reading fallback checked and used, and
+    the milliseconds that took."""
     out = os.path.join(workdir, f"ocrbatch.{tag}.jsonl")
     cmd = [binary, "-j", str(jobs), "-q", "--progress", "none", *common, *extra,
            "-f", "jsonl", "-o", out, *images]
@@ -248,6 +261,7 @@ def run_ocrbatch(binary, images, jobs, common, extra, workdir, tag):
     seconds = time.monotonic() - t0
     pages = collections.defaultdict(dict)
     errors = []
+    fallback = {"checked": 0, "used": 0, "ms": 0.0}
     wanted = set(images)
     if os.path.exists(out):
         with open(out, encoding="utf-8") as fh:
@@ -260,6 +274,11 @@ def run_ocrbatch(binary, images, jobs, common, extra, workdir, tag):
                     source = os.path.abspath(source)
                 if rec.get("type") == "page":
                     pages[source][int(rec.get("page", 1))] = rec.get("text", "")
+                    for step in rec.get("preprocess", []):
+                        if step.get("step") == "fallback":
+                            fallback["checked"] += 1
+                            fallback["used"] += bool(step.get("applied"))
+                            fallback["ms"] += step.get("ms", 0.0)
                 elif rec.get("type") == "error":
                     err = rec.get("error", {})
                     where = f" page {rec['page']}" if "page" in rec else ""
@@ -269,7 +288,7 @@ def run_ocrbatch(binary, images, jobs, common, extra, workdir, tag):
         if img not in texts and not any(src == img for src, _ in errors):
             errors.append((img, "no record in ocrbatch's output"))
     stderr = res.stderr.decode("utf-8", "replace").strip()
-    return texts, errors, res.returncode, stderr, seconds, cmd
+    return texts, errors, res.returncode, stderr, seconds, cmd, fallback
 
 
 def uzn_path(image):
@@ -323,8 +342,8 @@ def run_tesseract(binary, images, jobs, common, extra, hide_uzn_dir=None):
 
 
 def _score_job(args):
-    hyp, ref, upper, max_chars = args
-    return score_page(hyp, ref, upper, max_chars)
+    hyp, ref, upper, max_chars, chars = args
+    return score_page(hyp, ref, upper, max_chars, chars)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -443,7 +462,7 @@ def main(argv=None):
             if no_gt:
                 notes.append(f"{name}: {no_gt} image(s) without ground truth left out")
             lang = args.lang
-            if lang is None and name.startswith(CHINESE_SET):
+            if lang is None and chinese(name):
                 if not os.path.isfile(CHI_SIM_MODEL):
                     notes.append(f"{name}: skipped, {CHI_SIM_MODEL} is not installed "
                                  "(apt-get install tesseract-ocr-chi-sim)")
@@ -460,8 +479,13 @@ def main(argv=None):
                              f"{o_psm}, tesseract -l {t_lang} --psm {t_psm}")
             images = [img for _, img, _ in items]
             print(f"[{name}] {len(images)} images: ocrbatch ...", file=sys.stderr, flush=True)
-            o_texts, o_errors, o_rc, o_stderr, o_secs, o_cmd = run_ocrbatch(
+            o_texts, o_errors, o_rc, o_stderr, o_secs, o_cmd, fallback = run_ocrbatch(
                 args.ocrbatch, images, args.jobs, o_common, o_extra, workdir, index)
+            if fallback["checked"]:
+                notes.append(f"{name}: the plain-reading fallback read {fallback['checked']} "
+                             f"of {len(images)} image(s) a second time "
+                             f"({fallback['ms'] / 1000:.1f} s) and used the plain reading on "
+                             f"{fallback['used']}")
             if o_rc not in (0, 1):
                 failures.append(f"{name}: ocrbatch exited {o_rc}: {o_stderr[-500:]}")
             elif o_rc == 1 and not o_errors:
@@ -486,6 +510,7 @@ def main(argv=None):
                                 f"{msg} (scored as empty text)")
 
             upper = uppercase_for(name, args.uppercase)
+            chars = chinese(name)
             refs = {}
             for _, img, gt in items:
                 with open(gt, encoding="utf-8") as fh:
@@ -502,7 +527,7 @@ def main(argv=None):
                     key = (hyp, img)
                     if key not in jobs:
                         jobs[key] = scorer.submit(_score_job, (hyp, refs[img], upper,
-                                                               args.max_chars))
+                                                               args.max_chars, chars))
             scores = {key: fut.result() for key, fut in jobs.items()}
             s_secs = time.monotonic() - t0
             o_scores = [scores[(o_join[img], img)] for img in images]
@@ -525,8 +550,8 @@ def main(argv=None):
             rows.append({"set": name, "images": len(images), "cer_o": cer_o, "cer_t": cer_t,
                          "f1_o": f1_o, "f1_t": f1_t, "differ": len(differ)})
             timings.append((name, o_secs, t_secs, s_secs))
-            norm_differ = [img for img in differ if normalise(o_join[img], upper)
-                           != normalise(t_join[img], upper)]
+            norm_differ = [img for img in differ if normalise(o_join[img], upper, chars)
+                           != normalise(t_join[img], upper, chars)]
             if differ:
                 notes.append(f"{name}: texts differ on {len(differ)} image(s) "
                              f"({len(norm_differ)} after normalisation): "

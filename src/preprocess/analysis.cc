@@ -18,6 +18,11 @@ constexpr int kUnevenSpread = 40;
 constexpr int kInvertedMedian = 100;
 // Median text run narrower than this fraction of the text block: scattered text.
 constexpr double kSparseFill = 0.25;
+// Images with a longer side below this (in the analysed copy) are snippets, not pages.
+constexpr int kSnippetSide = 600;
+// A page whose grey levels span this much (1st to 99th percentile) is not called blank
+// before a global threshold has found nothing either.
+constexpr int kMinContrast = 40;
 
 struct Histogram {
   double counts[256] = {};
@@ -150,7 +155,8 @@ image::PixPtr reduced_grey(Pix* pix, double r) {
 }
 
 image::PixPtr to_grey(Pix* pix) {
-  if (pixGetDepth(pix) == 8 && pixGetColormap(pix) == nullptr) return own(pixCopy(nullptr, pix));
+  if (pixGetColormap(pix) != nullptr) return own(pixRemoveColormap(pix, REMOVE_CMAP_TO_GRAYSCALE));
+  if (pixGetDepth(pix) == 8) return own(pixCopy(nullptr, pix));
   return own(pixConvertTo8(pix, 0));
 }
 
@@ -179,7 +185,10 @@ std::vector<Component> character_components(Pix* binary) {
   std::vector<Component> out;
   BOXA* boxa = pixConnCompBB(binary, 8);
   if (!boxa) return out;
-  const int limit = std::max(pixGetWidth(binary), pixGetHeight(binary)) / 6;
+  // On a page, anything taller or wider than a sixth of it is a picture or a border. A
+  // snippet (a word crop, a short line) holds nothing but its few letters, which may fill it.
+  const int side = std::max(pixGetWidth(binary), pixGetHeight(binary));
+  const int limit = side < kSnippetSide ? side : side / 6;
   for (int i = 0; i < boxaGetCount(boxa); ++i) {
     Component c{};
     boxaGetBoxGeometry(boxa, i, &c.x, &c.y, &c.w, &c.h);
@@ -255,12 +264,39 @@ Analysis analyse(Pix* pix) {
   auto closed = own(pixCloseBrick(nullptr, binary.get(), 3, 3));
   const auto components = character_components(closed ? closed.get() : binary.get());
   const auto characters = in_rows(components);
-  int textlike = 0;
-  for (const auto& c : components) textlike += c.h >= 4;
-  a.blank = textlike == 0;
+  const auto textlike = [](const std::vector<Component>& found) {
+    return std::any_of(found.begin(), found.end(), [](const Component& c) { return c.h >= 4; });
+  };
+  // On a short line or a word crop, closing can merge each word into one component wider
+  // than a sixth of the image, which the size limit then drops as a picture; the letters
+  // themselves, unclosed, still say there is text. Only pages that look blank pay for this.
+  std::vector<Component> unclosed;
+  if (!textlike(components) && closed) unclosed = character_components(binary.get());
+  a.blank = !textlike(components) && !textlike(unclosed);
+  if (a.blank && !bilevel && whole.rank(0.99) - whole.rank(0.01) >= kMinContrast) {
+    // Faint or light letters on a grey ground (a sign, chalk) can be too weak for Sauvola
+    // yet plain for a global threshold, which Tesseract uses: a page with that much
+    // contrast is looked at that way too, dark on light and light on dark.
+    Pix* split = nullptr;
+    const int w_small = pixGetWidth(small.get()), h_small = pixGetHeight(small.get());
+    if (pixOtsuAdaptiveThreshold(small.get(), w_small, h_small, 0, 0, 0.0f, nullptr, &split) == 0 &&
+        split) {
+      auto global = own(split);
+      unclosed = character_components(global.get());
+      if (!textlike(unclosed)) {
+        pixInvert(global.get(), global.get());
+        unclosed = character_components(global.get());
+      }
+      a.blank = !textlike(unclosed);
+    }
+  }
   a.components = static_cast<int>(components.size());
   a.text_height = median_height(characters) / r;
-  a.line = a.text_height > 0 && h < 3.5 * a.text_height;
+  // Too few characters to measure the text height (a word or two) still tell a line from a
+  // page: a line is not much taller than its tallest letters.
+  const auto& letters = components.empty() ? unclosed : components;
+  const double rough_height = a.text_height > 0 ? a.text_height : median_height(letters, 1) / r;
+  a.line = rough_height > 0 && h < 3.5 * rough_height;
   a.line_fill = a.line ? 1 : text_fill(binary.get(), characters, a.text_height * r);
   a.sparse = a.line_fill < kSparseFill;
   if (!a.blank) a.noisy = looks_noisy(pix, a.text_height);

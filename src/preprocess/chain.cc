@@ -3,6 +3,7 @@
 #include <leptonica/allheaders.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <sstream>
@@ -31,6 +32,56 @@ constexpr double kDoubtfulConfidence = 60;
 constexpr double kBetterBy = 15;
 constexpr double kMinCandidateConfidence = 55;
 constexpr int kProbeBandLines = 8;  // text heights in the strip recognised per candidate
+// A single line is turned only when its turned reading is this much more confident.
+constexpr double kLineBetterBy = 35;
+
+// Falling back to the plain reading: it must be this much more confident, unless the
+// prepared reading is a flood of fragments (below).
+constexpr double kClearlyMoreConfident = 5;
+// A flood: at least this many words, and at least this share of them with no more than two
+// letters or digits. Running text, receipts and forms have a quarter to a third of such
+// words (a, of, to, 12, x); noise read as text has most.
+constexpr int kFloodMinWords = 12;
+constexpr double kFloodShortShare = 0.6;
+
+// The words of a reading, as far as a flood is concerned.
+struct ReadingShape {
+  int tokens = 0;  // whitespace-separated words with at least one letter or digit
+  int short_tokens = 0;
+  int empty_tokens = 0;  // words without a letter or digit (stray marks)
+  double short_fraction() const {
+    const int all = tokens + empty_tokens;
+    return all > 0 ? static_cast<double>(short_tokens + empty_tokens) / all : 0;
+  }
+  bool flood() const {
+    return tokens + empty_tokens >= kFloodMinWords && short_fraction() >= kFloodShortShare;
+  }
+};
+
+ReadingShape shape_of(const std::string& text) {
+  ReadingShape shape;
+  std::istringstream in(text);
+  std::string word;
+  while (in >> word) {
+    int letters = 0;
+    for (size_t i = 0; i < word.size(); ++i) {
+      const auto c = static_cast<unsigned char>(word[i]);
+      // Any non-ASCII character starts a UTF-8 sequence: count the sequence as one letter.
+      if (c >= 0x80) {
+        if ((c & 0xC0) != 0x80) ++letters;
+      } else if (std::isalnum(c)) {
+        ++letters;
+      }
+    }
+    if (letters == 0)
+      ++shape.empty_tokens;
+    else {
+      ++shape.tokens;
+      shape.short_tokens += letters <= 2;
+    }
+  }
+  return shape;
+}
 
 void boxes_to_source(const Page& page, engine::Recognition& rec) {
   for (auto& item : rec.items) item.bbox = to_source(page, item.bbox);
@@ -91,6 +142,11 @@ void Chain::run(Page& page) {
   if (steps_.empty()) return;
   page.done.ran = true;
   auto start = Clock::now();
+  if (!page.original) {
+    page.original = own(pixClone(page.pix.get()));
+    page.original_xres = pixGetXRes(page.pix.get());
+    page.original_yres = pixGetYRes(page.pix.get());
+  }
   if (!page.analysis) page.analysis = analyse(page.pix.get());
   const Analysis& a = *page.analysis;
   page.done.kind = kind_name(a.kind);
@@ -112,31 +168,106 @@ void Chain::run(Page& page) {
   }
 }
 
+bool Chain::has_step(const char* name) const {
+  return std::any_of(steps_.begin(), steps_.end(),
+                     [&](const StepInfo* step) { return std::string(step->name) == name; });
+}
+
 record::Result<engine::Recognition> Chain::recognize(Page& page, engine::Engine& engine,
                                                      const engine::CancelCheck& cancel) {
   if (page.done.blank) return engine::Recognition{};
   const auto page_start = Clock::now();
-  engine::PageHints hints{page.psm, page.dpi, 0};
-  auto upright = engine.recognize(page.pix.get(), cancel, hints);
-  if (!upright || !page.orientation_pending || upright->confidence >= kDoubtfulConfidence) {
-    if (upright) boxes_to_source(page, *upright);
-    return upright;
-  }
-
   // Later passes share what is left of the page's time limit.
   const int limit_ms = engine.timeout_ms();
-  const auto remaining = [&]() -> int {
+  const Remaining remaining = [&]() -> int {
     if (limit_ms <= 0) return 0;
     const double used =
         std::chrono::duration<double, std::milli>(Clock::now() - page_start).count();
     return std::max(1, static_cast<int>(limit_ms - used));
   };
+  auto prepared = read_prepared(page, engine, cancel, remaining);
+  if (!prepared || !page.original) {
+    if (prepared) boxes_to_source(page, *prepared);
+    return prepared;
+  }
+
+  // The prepared page must not read clearly worse than the decoded image would. That is
+  // checked only where it can be: the chain changed what Tesseract sees, and the prepared
+  // reading is doubtful or a flood of fragments. Pages that read well pay nothing.
+  const bool changed = page.pix.get() != page.original.get() || page.psm != 0 || page.dpi != 0;
+  const ReadingShape shape = shape_of(prepared->text);
+  const bool flood = shape.flood();
+  // A reading without a letter or digit is no evidence, whatever confidence it carries.
+  const double prepared_confidence = shape.tokens > 0 ? prepared->confidence : 0;
+  if (!changed || (prepared_confidence >= kDoubtfulConfidence && !flood)) {
+    boxes_to_source(page, *prepared);
+    return prepared;
+  }
+  const auto start = Clock::now();
+  record::StepReport report;
+  report.step = "fallback";
+  report.values.emplace_back("confidence", prepared->confidence);
+  report.values.emplace_back("short_words", std::round(shape.short_fraction() * 100) / 100);
+  // `scale` may have written its resolution into the shared header; pixSetResolution would
+  // not write back a 0.
+  pixSetXRes(page.original.get(), page.original_xres);
+  pixSetYRes(page.original.get(), page.original_yres);
+  auto plain = engine.recognize(page.original.get(), cancel, engine::PageHints{0, 0, remaining()});
+  if (!plain) {  // a failed second look changes nothing: the prepared reading stands
+    report.notes.emplace_back("result", "kept the prepared reading: the plain reading failed");
+    report.ms = ms_since(start);
+    page.done.steps.push_back(std::move(report));
+    boxes_to_source(page, *prepared);
+    return prepared;
+  }
+  const ReadingShape plain_shape = shape_of(plain->text);
+  const double plain_confidence = plain_shape.tokens > 0 ? plain->confidence : 0;
+  report.values.emplace_back("plain_confidence", plain_confidence);
+  report.values.emplace_back("plain_short_words",
+                             std::round(plain_shape.short_fraction() * 100) / 100);
+  const char* reason = nullptr;
+  if (flood && !plain_shape.flood())
+    reason = "the prepared page read as a flood of one- and two-character words";
+  else if (plain_confidence >= prepared_confidence + kClearlyMoreConfident)
+    reason = "the plain reading was clearly more confident";
+  report.ms = ms_since(start);
+  if (!reason) {
+    report.notes.emplace_back("result", "kept the prepared reading");
+    page.done.steps.push_back(std::move(report));
+    boxes_to_source(page, *prepared);
+    return prepared;
+  }
+  // The text now comes from the decoded image as it is: the record says so, and its top-level
+  // fields describe that image, not the prepared one.
+  report.applied = true;
+  report.notes.emplace_back("result", std::string("used the plain reading: ") + reason);
+  page.done.steps.push_back(std::move(report));
+  page.done.rotation = 0;
+  page.done.skew.reset();
+  page.done.scale.reset();
+  page.done.psm = 0;
+  return plain;  // boxes are already in source pixels
+}
+
+record::Result<engine::Recognition> Chain::read_prepared(Page& page, engine::Engine& engine,
+                                                         const engine::CancelCheck& cancel,
+                                                         const Remaining& remaining) {
+  engine::PageHints hints{page.psm, page.dpi, 0};
+  auto upright = engine.recognize(page.pix.get(), cancel, hints);
+  if (!upright || !page.orientation_pending || upright->confidence >= kDoubtfulConfidence)
+    return upright;
+
   auto start = Clock::now();
   record::StepReport report;
   report.step = "orient";
   report.values.emplace_back("upright_confidence", upright->confidence);
   bool trusted = false;
   const auto candidates = orientation_candidates(page, *env_, report, &trusted);
+  // A line of a few words is easily read upside down with confidence (capitals such as
+  // N, O, S, Z and H look the same either way), so a line is turned only on evidence
+  // far stronger than a page needs.
+  const bool line = page.analysis && page.analysis->line;
+  const double better_by = line ? kLineBetterBy : kBetterBy;
   int best = trusted && !candidates.empty() ? candidates.front() : 0;
   image::PixPtr best_turned;  // the page turned by `best`, once a strip has chosen it
   if (!trusted && !candidates.empty()) {
@@ -150,7 +281,7 @@ record::Result<engine::Recognition> Chain::recognize(Page& page, engine::Engine&
       return read ? std::optional<engine::Recognition>(std::move(*read)) : std::nullopt;
     };
     const auto base = strip_confidence(page.pix.get());
-    double best_confidence = (base ? base->confidence : 0) + kBetterBy;
+    double best_confidence = (base ? base->confidence : 0) + better_by;
     for (int degrees : candidates) {
       auto turned = own(pixRotateOrth(page.pix.get(), degrees / 90));
       const auto probe = strip_confidence(turned.get());
@@ -165,7 +296,6 @@ record::Result<engine::Recognition> Chain::recognize(Page& page, engine::Engine&
   if (best == 0) {
     report.ms = ms_since(start);
     page.done.steps.push_back(std::move(report));
-    boxes_to_source(page, *upright);
     return upright;
   }
 
@@ -178,6 +308,7 @@ record::Result<engine::Recognition> Chain::recognize(Page& page, engine::Engine&
   turned_page.to_work = page.to_work;
   turned_page.analysis = page.analysis;
   turned_page.done = page.done;
+  turned_page.psm = page.psm;
   rotate_orth(turned_page, best, std::move(best_turned));
   report.values.emplace_back("rotation", best);
   report.ms = ms_since(start);
@@ -189,23 +320,44 @@ record::Result<engine::Recognition> Chain::recognize(Page& page, engine::Engine&
     run_deskew(turned_page, *env_, *deskew);
     deskew->ms = ms_since(start);
   }
+  // How the text fills its block was measured across the lines of the sideways page; it is
+  // measured again, and the mode chosen again, on the page as it will be read.
+  std::optional<record::StepReport> sparse;
+  if (has_step("sparse")) {
+    start = Clock::now();
+    const Analysis turned = analyse(turned_page.pix.get());
+    Analysis& a = *turned_page.analysis;
+    a.line = turned.line;
+    a.line_fill = turned.line_fill;
+    a.sparse = turned.sparse;
+    sparse.emplace();
+    sparse->step = "sparse";
+    run_sparse(turned_page, *env_, *sparse);
+    sparse->values.emplace(sparse->values.begin(), "line_fill",
+                           std::round(a.line_fill * 100) / 100);
+    sparse->ms = ms_since(start);
+  }
+  hints.psm = turned_page.psm;
   hints.timeout_ms = remaining();
   auto turned = engine.recognize(turned_page.pix.get(), cancel, hints);
-  if (turned && turned->confidence > upright->confidence) {
+  const double needed = upright->confidence + (line ? kLineBetterBy : 0);
+  if (turned && turned->confidence > needed) {
     report.applied = true;
     report.values.emplace_back("confidence", turned->confidence);
     page.pix = std::move(turned_page.pix);
     page.to_work = turned_page.to_work;
+    page.analysis = turned_page.analysis;
+    page.psm = turned_page.psm;
     page.done.rotation = turned_page.done.rotation;
     page.done.skew = turned_page.done.skew;
+    page.done.psm = turned_page.done.psm;
     page.done.steps.push_back(std::move(report));
     if (deskew) page.done.steps.push_back(std::move(*deskew));
-    boxes_to_source(page, *turned);
+    if (sparse) page.done.steps.push_back(std::move(*sparse));
     return turned;
   }
   report.notes.emplace_back("result", "kept upright: the turned page read no better");
   page.done.steps.push_back(std::move(report));
-  boxes_to_source(page, *upright);
   return upright;
 }
 

@@ -8,6 +8,7 @@
 //   a,b,...  the named steps in the given order, each acting unconditionally where that
 //            makes sense (see StepInfo::forced)
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,7 +21,7 @@ namespace ocrbatch::preprocess {
 
 // Part of the ledger's settings fingerprint: raise it whenever a step's decisions or
 // pixels change, so remembered results made by the old steps are recognised again.
-constexpr int kAlgorithmVersion = 1;
+constexpr int kAlgorithmVersion = 2;
 
 // Per-worker services the steps may use. The orientation detector is built on first use,
 // so chains without `orient`, and pages that never reach it, load nothing.
@@ -67,10 +68,20 @@ class Chain {
   // reads with low confidence, OSD (or, where it is unsure, recognition of a strip at each
   // candidate rotation) proposes a turn; the turned page is straightened and recognised,
   // and kept only if it reads better. Word and line boxes come back in source pixels.
+  // If the chain changed the page and that reading is doubtful (low confidence, or a flood
+  // of one- and two-character words), the decoded image is read as it is too, and that
+  // plain reading is used when it is clearly better; a "fallback" step report says so.
   record::Result<engine::Recognition> recognize(Page& page, engine::Engine& engine,
                                                 const engine::CancelCheck& cancel);
 
  private:
+  using Remaining = std::function<int()>;  // milliseconds left of the page's time limit
+  // The reading of the prepared page, with the orientation check; boxes in working pixels.
+  record::Result<engine::Recognition> read_prepared(Page& page, engine::Engine& engine,
+                                                    const engine::CancelCheck& cancel,
+                                                    const Remaining& remaining);
+  bool has_step(const char* name) const;
+
   std::vector<const StepInfo*> steps_;
   std::unique_ptr<StepEnv> env_;
 };
@@ -82,5 +93,7 @@ std::vector<int> orientation_candidates(Page& page, StepEnv& env, record::StepRe
 // Turns the page `degrees` clockwise; `turned` is the turned image when the caller has it.
 void rotate_orth(Page& page, int degrees, image::PixPtr turned = nullptr);
 void run_deskew(Page& page, StepEnv& env, record::StepReport& report);
+// Chooses the page segmentation mode from the page's text fill (11 for scattered text).
+void run_sparse(Page& page, StepEnv& env, record::StepReport& report);
 
 }  // namespace ocrbatch::preprocess

@@ -56,6 +56,10 @@ struct Page {
   int psm = 0;                 // page segmentation mode chosen for this page; 0: the run's
   // Orientation is checked after recognition, if the upright text reads poorly.
   bool orientation_pending = false;
+  // The decoded image as it came in (shared, never changed by a step) and its resolution
+  // fields, for the plain reading a poor prepared reading falls back to; set by Chain::run.
+  image::PixPtr original;
+  int original_xres = 0, original_yres = 0;
 };
 
 // Starts a page from a decoded image.

@@ -40,6 +40,11 @@ constexpr double kMinAutoSkew = 1.5;  // smaller tilts Tesseract's line finder h
 constexpr double kOsdConfident = 6;
 constexpr double kOsdHint = 1.5;
 
+// Border: grey at or below this is dark enough to be a scanner border; a dark region
+// covering more than this fraction of the page is not one.
+constexpr int kBorderDark = 64;
+constexpr double kMaxBorderArea = 0.5;
+
 void add(record::StepReport& r, const char* key, double value) {
   r.values.emplace_back(key, value);
 }
@@ -57,8 +62,15 @@ Analysis& analysis(Page& page) {
 // grey first (Tesseract would make the same conversion itself).
 void ensure_grey_or_bilevel(Page& page) {
   const int d = pixGetDepth(page.pix.get());
-  if (d == 1 || (d == 8 && pixGetColormap(page.pix.get()) == nullptr)) return;
+  if ((d == 1 || d == 8) && pixGetColormap(page.pix.get()) == nullptr) return;
   page.pix = to_grey(page.pix.get());
+}
+
+// Steps that change pixels in place first make sure they do not change the decoded image,
+// which the chain keeps for the plain reading (Chain::recognize).
+void make_writable(Page& page) {
+  if (page.original && page.pix.get() == page.original.get())
+    page.pix = own(pixCopy(nullptr, page.pix.get()));
 }
 
 void set_resolution(Page& page) {
@@ -80,7 +92,10 @@ void run_blank(Page& page, StepEnv&, record::StepReport& r) {
 void run_invert(Page& page, StepEnv& env, record::StepReport& r) {
   Analysis& a = analysis(page);
   if (!a.inverted && !env.forced()) return;
-  pixInvert(page.pix.get(), page.pix.get());
+  // Inverting a palette image would flip its colour indices and leave the colours as they
+  // were: the page is made grey (or plain bilevel) first.
+  ensure_grey_or_bilevel(page);
+  page.pix = own(pixInvert(nullptr, page.pix.get()));
   a.inverted = !a.inverted;
   r.applied = true;
 }
@@ -96,7 +111,13 @@ void run_border(Page& page, StepEnv& env, record::StepReport& r) {
   auto small = reduced_grey(pix, r0);
   if (!small) return;
   // Scanner borders are near black: a fixed low threshold keeps grey shading out of them.
-  auto dark = own(pixThresholdToBinary(small.get(), 64));
+  // On dark paper that threshold would take the paper itself, so a border must also be
+  // clearly darker than the paper (its brightness at the 90th percentile).
+  l_uint32 paper = 255;
+  pixGetRankValue(small.get(), 1, 0.9f, &paper);
+  const int threshold = std::min<int>(kBorderDark, static_cast<int>(paper) / 2);
+  if (threshold < 1) return;
+  auto dark = own(pixThresholdToBinary(small.get(), threshold));
   auto inner = own(pixRemoveBorderConnComps(dark.get(), 8));
   if (!dark || !inner) return;
   auto touching = own(pixSubtract(nullptr, dark.get(), inner.get()));
@@ -106,16 +127,24 @@ void run_border(Page& page, StepEnv& env, record::StepReport& r) {
                                  L_SELECT_IF_GTE, &changed));
   l_int32 count = 0;
   if (!big || pixCountPixels(big.get(), &count, nullptr) != 0) return;
-  // A scanner border is a band, not a smudge: at least 1% of the page.
-  if (count < 0.01 * sw * sh) return;
+  // A scanner border is a band, not a smudge: at least 1% of the page. And it is round the
+  // page, never most of it: a dark region that large is the page (dark paper, a sign).
+  const double area = static_cast<double>(count) / (static_cast<double>(sw) * sh);
+  if (area < 0.01) return;
+  if (area > kMaxBorderArea) {
+    add(r, "area", round2(area));
+    note(r, "result", "kept: a border never covers most of the page");
+    return;
+  }
   auto grown = own(pixDilateBrick(nullptr, big.get(), 3, 3));
   auto mask =
       own(pixScaleBinary(grown.get(), static_cast<float>(w) / sw, static_cast<float>(h) / sh));
   if (!mask) return;
   ensure_grey_or_bilevel(page);
+  make_writable(page);
   pixSetMasked(page.pix.get(), mask.get(), pixGetDepth(page.pix.get()) == 1 ? 0 : 255);
   r.applied = true;
-  add(r, "area", round2(static_cast<double>(count) / (static_cast<double>(sw) * sh)));
+  add(r, "area", round2(area));
 }
 
 // Resamples `pix` by `s`: area mapping down, linear interpolation up; bilevel stays bilevel
@@ -283,22 +312,23 @@ void run_denoise(Page& page, StepEnv& env, record::StepReport& r) {
   auto specks = isolated_specks(pix, speck);
   l_int32 removed = 0;
   if (!specks || pixCountConnComp(specks.get(), 8, &removed) != 0 || removed == 0) return;
-  pixSubtract(pix, pix, specks.get());
+  page.pix = own(pixSubtract(nullptr, pix, specks.get()));
   note(r, "method", "specks");
   add(r, "removed", removed);
   r.applied = true;
 }
 
+}  // namespace
+
 void run_sparse(Page& page, StepEnv& env, record::StepReport& r) {
   const Analysis& a = analysis(page);
-  if (!env.forced() && !a.sparse) return;
-  page.psm = 11;
-  page.done.psm = 11;
-  add(r, "psm", 11);
-  r.applied = true;
+  const bool sparse = env.forced() || a.sparse;
+  page.psm = sparse ? 11 : 0;
+  page.done.psm = page.psm;
+  r.applied = sparse;
+  r.values.clear();
+  if (sparse) add(r, "psm", 11);
 }
-
-}  // namespace
 
 const std::vector<StepInfo>& steps() {
   static const std::vector<StepInfo> table{
@@ -306,10 +336,12 @@ const std::vector<StepInfo>& steps() {
        "flags a page with no ink that could be text: \"blank\": true, empty text, no recognition",
        "same as auto", run_blank},
       {"invert",
-       "turns light text on a dark background into dark on light, when the page is mostly dark",
+       "turns light text on a dark background into dark on light, when the page is mostly dark; "
+       "palette images are made grey first",
        "inverts every page", run_invert},
       {"border",
-       "paints near-black regions touching the image edge (scanner borders) white; not on photos",
+       "paints near-black regions touching the image edge (scanner borders) white, never dark "
+       "paper or most of the page; not on photos",
        "also on photos", run_border},
       {"scale",
        "resizes the page so text is about 24 pixels high: upscales when under 12 (faxes, low dpi), "
@@ -318,7 +350,8 @@ const std::vector<StepInfo>& steps() {
        "resizes to 24 pixels whenever the text size is measurable", run_scale},
       {"orient",
        "turns pages by 90, 180 or 270 degrees: Tesseract OSD where it is confident, otherwise a "
-       "comparison of recognition confidence, tried only when the upright text reads poorly",
+       "comparison of recognition confidence, tried only when the upright text reads poorly; a "
+       "single line needs far stronger evidence",
        "same as auto", run_orient},
       {"deskew",
        "straightens text lines tilted by 1.5 to 15 degrees (Leptonica's skew search, "
@@ -330,7 +363,8 @@ const std::vector<StepInfo>& steps() {
       {"denoise", "removes specks much smaller than the text from noisy bilevel pages",
        "every page; grey pages get a 3x3 median", run_denoise},
       {"sparse",
-       "sends pages of scattered short text (forms, receipts) to page segmentation mode 11",
+       "sends pages of scattered short text (forms, receipts) to page segmentation mode 11; "
+       "decided again on a page the orientation check turns",
        "every page", run_sparse},
   };
   return table;

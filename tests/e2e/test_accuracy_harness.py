@@ -97,6 +97,15 @@ def test_uppercase_only_for_receipts():
     assert not acc.uppercase_for("eng-books-oldbooks")
     assert not acc.uppercase_for("eng-forms-funsd")
     assert acc.uppercase_for("eng-forms-funsd", force=True)
+    assert acc.uppercase_for("eng-photos-real")  # photos are compared case-blind
+
+
+def test_chinese_sets_are_scored_on_characters():
+    assert acc.chinese("chi-sim-cnocr-examples") and acc.chinese("chi-sim-real")
+    assert not acc.chinese("eng-lines-uw3")
+    assert acc.normalise("\u4e2d \u6587\n\u5b57", chars=True) == "\u4e2d\u6587\u5b57"
+    page = acc.score_page("\u4e2d\u6587 \u5b57", "\u4e2d \u6587\u5b57\u5178", chars=True)
+    assert (page["dist"], page["chars"], page["tp"], page["n_hyp"], page["n_ref"]) == (1, 4, 3, 3, 4)
 
 
 def test_receipts_score_is_case_insensitive():

@@ -198,6 +198,203 @@ TEST(Sparse, NamedItRoutesToSparseTextMode) {
   EXPECT_EQ(page.done.psm, 11);
 }
 
+TEST(Border, LeavesADarkPageAlone) {
+  // Grey paper below the border threshold, black text: the paper is not a border.
+  auto letter = grey_letter();
+  image::PixPtr dark(pixCreate(pixGetWidth(letter.get()), pixGetHeight(letter.get()), 8));
+  pixSetAllArbitrary(dark.get(), 50);
+  image::PixPtr text(pixThresholdToBinary(letter.get(), 128));
+  pixSetMasked(dark.get(), text.get(), 0);
+  Page page = run("auto", std::move(dark));
+  const auto* r = report_of(page, "border");
+  ASSERT_NE(r, nullptr);
+  EXPECT_FALSE(r->applied);
+  l_uint32 median = 0;
+  pixGetRankValue(page.pix.get(), 1, 0.5f, &median);
+  EXPECT_EQ(median, 50u);
+}
+
+TEST(Border, NeverTakesMostOfThePage) {
+  // Named, border acts on any page; a dark region over most of it is still not a border.
+  image::PixPtr pix(pixCreate(1200, 1600, 8));
+  pixSetAllArbitrary(pix.get(), 20);
+  pixRasterop(pix.get(), 0, 0, 400, 1600, PIX_SET, nullptr, 0, 0);  // a white strip
+  Page page = run("border", std::move(pix));
+  const auto* r = report_of(page, "border");
+  ASSERT_NE(r, nullptr);
+  EXPECT_FALSE(r->applied);
+  EXPECT_GT(value_of(*r, "area"), 0.5);
+}
+
+TEST(Invert, InvertsThePaletteImageAsItLooks) {
+  // A 4-bit palette image whose index order has nothing to do with brightness: dark paper
+  // is entry 3 and light text entry 5, every other entry mid grey.
+  auto letter = grey_letter();
+  const int w = pixGetWidth(letter.get()), h = pixGetHeight(letter.get());
+  image::PixPtr text(pixThresholdToBinary(letter.get(), 128));
+  image::PixPtr pal(pixCreate(w, h, 4));
+  PIXCMAP* cmap = pixcmapCreate(4);
+  for (int i = 0; i < 16; ++i) {
+    const int v = i == 3 ? 20 : i == 5 ? 235 : 128;
+    pixcmapAddColor(cmap, v, v, v);
+  }
+  pixSetColormap(pal.get(), cmap);
+  pixSetAllArbitrary(pal.get(), 3);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      l_uint32 ink = 0;
+      pixGetPixel(text.get(), x, y, &ink);
+      if (ink) pixSetPixel(pal.get(), x, y, 5);
+    }
+  Page page = run("auto", std::move(pal));
+  const auto* r = report_of(page, "invert");
+  ASSERT_NE(r, nullptr);
+  EXPECT_TRUE(r->applied);
+  auto grey = to_grey(page.pix.get());
+  l_uint32 paper = 0, ink = 0;
+  pixGetRankValue(grey.get(), 1, 0.5f, &paper);
+  pixGetRankValue(grey.get(), 1, 0.01f, &ink);
+  EXPECT_GT(paper, 200u);
+  EXPECT_LT(ink, 60u);
+}
+
+TEST(Blank, ASmallLineOfTwoWordsIsNotBlank) {
+  // Closing merges each short word into one component; at this size that is still text.
+  image::PixPtr line(pixCreate(81, 18, 1));
+  for (int word = 0; word < 2; ++word)
+    for (int letter_index = 0; letter_index < 4; ++letter_index) {
+      const int x = 4 + word * 40 + letter_index * 9;
+      pixRasterop(line.get(), x, 4, 7, 1, PIX_SET, nullptr, 0, 0);   // top bar
+      pixRasterop(line.get(), x, 13, 7, 1, PIX_SET, nullptr, 0, 0);  // bottom bar
+      pixRasterop(line.get(), x, 4, 1, 10, PIX_SET, nullptr, 0, 0);  // left stem
+      pixRasterop(line.get(), x + 6, 4, 1, 10, PIX_SET, nullptr, 0, 0);
+    }
+  Page page = run("auto", std::move(line));
+  EXPECT_FALSE(page.done.blank);
+  ASSERT_TRUE(page.analysis.has_value());
+  EXPECT_TRUE(page.analysis->line);
+}
+
+// Box-shaped capitals, `count` of them, `height` pixels high, drawn with `value` on `pix`.
+void draw_letters(Pix* pix, int count, int height, l_uint32 value) {
+  const int width = height * 7 / 10, stroke = std::max(1, height / 8);
+  for (int k = 0; k < count; ++k) {
+    const int x = 6 + k * (width + 3 * stroke), y = (pixGetHeight(pix) - height) / 2;
+    for (int yy = y; yy < y + height; ++yy)
+      for (int xx = x; xx < x + width; ++xx)
+        if (yy < y + stroke || yy >= y + height - stroke || xx < x + stroke ||
+            xx >= x + width - stroke)
+          pixSetPixel(pix, xx, yy, value);
+  }
+}
+
+TEST(Blank, FaintLightLettersOnGreyAreNotBlank) {
+  // Light letters on a grey ground (a sign), too weak for Sauvola; Tesseract's global
+  // threshold sees them, and so must the blank check.
+  image::PixPtr crop(pixCreate(90, 36, 8));
+  pixSetAllArbitrary(crop.get(), 125);
+  draw_letters(crop.get(), 5, 20, 175);
+  Page page = run("auto", std::move(crop));
+  EXPECT_FALSE(page.done.blank);
+}
+
+// Answers by the kind of image it is given: a thresholded (1-bit) page reads as `binary`, any
+// other as `plain`. Counts its calls.
+class ScriptedEngine : public engine::Engine {
+ public:
+  ScriptedEngine(engine::Recognition binary, engine::Recognition plain)
+      : binary_(std::move(binary)), plain_(std::move(plain)) {}
+  record::Result<engine::Recognition> recognize(Pix* image, const engine::CancelCheck&,
+                                                const engine::PageHints&) override {
+    ++calls;
+    return pixGetDepth(image) == 1 ? binary_ : plain_;
+  }
+  const std::string& lang() const override { return lang_; }
+  int calls = 0;
+
+ private:
+  engine::Recognition binary_, plain_;
+  std::string lang_ = "scripted";
+};
+
+engine::Recognition reading(std::string text, double confidence) {
+  engine::Recognition r;
+  r.text = std::move(text);
+  r.confidence = confidence;
+  r.words = 1;
+  return r;
+}
+
+// The grey letter lit unevenly: auto thresholds it, so the prepared page is 1-bit.
+image::PixPtr unevenly_lit_letter() {
+  auto letter = grey_letter();
+  const int w = pixGetWidth(letter.get());
+  for (int y = 0; y < pixGetHeight(letter.get()); ++y)
+    for (int x = 0; x < w; ++x) {
+      l_uint32 v = 0;
+      pixGetPixel(letter.get(), x, y, &v);
+      pixSetPixel(letter.get(), x, y, v * (255 - 170 * x / w) / 255);
+    }
+  return letter;
+}
+
+const char* const kFlood =
+    "am ee.\n\nA.\n\nan ee Pe i a, ' Ee a. |\n\nam\n\nA e. ir a\n\nae ee - i\n";
+const char* const kLetterText = "Dear Customer,\nThank you for your order of the twelfth.\n";
+
+TEST(Fallback, UsesThePlainReadingWhenThePreparedPageFloods) {
+  ScriptedEngine engine(reading(kFlood, 35), reading(kLetterText, 40));
+  Chain chain("auto", nullptr);
+  Page page = make_page(unevenly_lit_letter());
+  chain.run(page);
+  ASSERT_EQ(pixGetDepth(page.pix.get()), 1);
+  auto rec = chain.recognize(page, engine, nullptr);
+  ASSERT_TRUE(rec.ok());
+  EXPECT_EQ(rec->text, kLetterText);
+  ASSERT_FALSE(page.done.steps.empty());
+  const auto& last = page.done.steps.back();
+  EXPECT_EQ(last.step, "fallback");
+  EXPECT_TRUE(last.applied);
+  EXPECT_EQ(page.done.psm, 0);
+}
+
+TEST(Fallback, UsesThePlainReadingWhenItIsClearlyMoreConfident) {
+  ScriptedEngine engine(reading("Dear Custard, thank yon for yoor order.\n", 41),
+                        reading(kLetterText, 58));
+  Chain chain("auto", nullptr);
+  Page page = make_page(unevenly_lit_letter());
+  chain.run(page);
+  auto rec = chain.recognize(page, engine, nullptr);
+  ASSERT_TRUE(rec.ok());
+  EXPECT_EQ(rec->text, kLetterText);
+}
+
+TEST(Fallback, KeepsThePreparedReadingWhenThePlainOneIsNoBetter) {
+  const std::string prepared = "Dear Customer, thank you for your order.\n";
+  ScriptedEngine engine(reading(prepared, 50), reading("Dcar Cust0mer\n", 53));
+  Chain chain("auto", nullptr);
+  Page page = make_page(unevenly_lit_letter());
+  chain.run(page);
+  auto rec = chain.recognize(page, engine, nullptr);
+  ASSERT_TRUE(rec.ok());
+  EXPECT_EQ(rec->text, prepared);
+  const auto* r = report_of(page, "fallback");
+  ASSERT_NE(r, nullptr);
+  EXPECT_FALSE(r->applied);
+}
+
+TEST(Fallback, AWellReadPageIsRecognisedOnce) {
+  ScriptedEngine engine(reading(kLetterText, 91), reading("never asked for\n", 99));
+  Chain chain("auto", nullptr);
+  Page page = make_page(unevenly_lit_letter());
+  chain.run(page);
+  auto rec = chain.recognize(page, engine, nullptr);
+  ASSERT_TRUE(rec.ok());
+  EXPECT_EQ(rec->text, kLetterText);
+  EXPECT_EQ(engine.calls, 1);
+  EXPECT_EQ(report_of(page, "fallback"), nullptr);
+}
+
 class Orientation : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { engine_ = new engine::TesseractEngine(engine::EngineOptions{}); }
