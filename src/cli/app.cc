@@ -1,6 +1,7 @@
 #include "cli/app.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,6 +20,7 @@
 
 #include "cli/exit_status.h"
 #include "cli/fingerprint.h"
+#include "cli/input_list.h"
 #include "cli/options.h"
 #include "cli/path_guard.h"
 #include "engine/tesseract_engine.h"
@@ -76,10 +78,46 @@ class Writer : public pipeline::RecordHandler {
   int failure_errno_ = 0;
 };
 
+// The files this run writes, which discovery must not read as inputs.
+struct Outputs {
+  std::vector<input::OutputFile> files;
+  std::optional<input::OutputFile> stdout_file;
+  std::function<void(const input::OutputFile&)> met;
+};
+
+std::optional<input::OutputFile> regular_file(int fd, const std::string& path,
+                                              const std::string& option) {
+  struct stat st {};
+  const int status = fd >= 0 ? ::fstat(fd, &st) : ::stat(path.c_str(), &st);
+  if (status != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  return input::OutputFile{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino),
+                           option};
+}
+
+// The output files of `config` that exist now, and stdout if `stdout_gets_data` and it is a
+// regular file. Named inputs that are outputs were refused by path_guard; these catch the
+// ones reached through --files-from, a symlink, or stdin.
+Outputs existing_outputs(const RunConfig& config, bool stdout_gets_data) {
+  Outputs outputs;
+  const auto add = [&](const std::string& path, const char* option) {
+    if (path.empty()) return;
+    if (auto id = regular_file(-1, util::resolve_output_path(path), option))
+      outputs.files.push_back(*id);
+  };
+  add(config.output, "-o");
+  add(config.log_file, "--log-file");
+  add(config.metrics_file, "--metrics-file");
+  if (stdout_gets_data) outputs.stdout_file = regular_file(STDOUT_FILENO, "", "stdout");
+  return outputs;
+}
+
 pipeline::DiscoverFn make_discovery(const RunConfig& config, std::function<bool()> stopped,
-                                    std::atomic<uint64_t>* reached) {
-  return [&config, stopped, reached](const input::ItemSink& sink) {
+                                    std::atomic<uint64_t>* reached, const Outputs& outputs) {
+  return [&config, stopped, reached, &outputs](const input::ItemSink& sink) {
     input::DiscoveryOptions options;
+    options.outputs = outputs.files;
+    options.stdout_file = outputs.stdout_file;
+    options.output_met = outputs.met;
     options.hidden = config.hidden;
     options.max_file_bytes = config.max_file_bytes;
     options.archive.max_entry_bytes = config.max_file_bytes;
@@ -114,6 +152,7 @@ pipeline::DiscoverFn make_discovery(const RunConfig& config, std::function<bool(
 struct Outcome {
   int exit_code = kExitFatal;
   record::RunStats stats;
+  bool metrics_file_is_input = false;  // discovery met it: writing it would replace an input
   std::optional<ledger::LedgerStats> ledger;
   int64_t last_success = 0;  // from the ledger; 0 if unknown
 };
@@ -191,6 +230,14 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
     file.emplace(config.output);
     targets.set_file(&*file);
   }
+  Outputs outputs = existing_outputs(config, !file);
+  if (file && !file->direct())
+    if (auto temp = regular_file(-1, file->temp_path(), "-o")) outputs.files.push_back(*temp);
+  std::atomic<bool> output_is_input{false};
+  outputs.met = [&](const input::OutputFile& met) {
+    if (met.option == "-o") output_is_input = true;
+    if (met.option == "--metrics-file") outcome.metrics_file_is_input = true;
+  };
   std::ostream& out = file ? file->stream() : std::cout;
   // A FIFO or device delivers each record as it is written, like stdout; a file only when
   // it is renamed into place. The ledger keeps the absolute path, so a later run recovering
@@ -252,7 +299,7 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
   sink->begin_run();
   const auto& stats = outcome.stats =
       runner.run(make_discovery(
-                     config, [&runner] { return runner.cancelled(); }, &reached),
+                     config, [&runner] { return runner.cancelled(); }, &reached, outputs),
                  writer, std::move(first_engine));
   if (counter.joinable()) {
     runner.cancel();  // the run is over: stops a count still walking a huge tree
@@ -269,6 +316,10 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
     }
     throw std::runtime_error(stats.aborted + "; the run stopped");
   }
+  if (output_is_input)
+    throw std::runtime_error("-o '" + config.output +
+                             "' was also reached as an input: it is not replaced, so that input "
+                             "is kept");
   if (writer.broken_pipe()) {
     if (ledger) ledger->finish_run(false);  // what reached the pipe counts as delivered
     return stats.errors > 0 ? kExitSomeFailed : kExitSuccess;
@@ -288,6 +339,51 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
   reporter.finish(stats);
   if (stats.interrupted) return kExitInterrupted;
   return stats.errors > 0 ? kExitSomeFailed : kExitSuccess;
+}
+
+// --list: discovery only, no engine, no output file, ledger, log or metrics.
+int list_inputs(const RunConfig& config, std::FILE* diag) {
+  StopTargets targets;
+  util::SignalWatcher signals([&targets] { targets.stop(); }, [] {});
+  progress::LinePrinter printer(diag);
+  progress::Reporter reporter(progress::ProgressMode::none, config.quiet, printer);
+  const Outputs outputs = existing_outputs(config, true);
+  record::RunStats counts;  // `pages` counts image files
+  bool output_failed = false;
+  int failure_errno = 0;
+  const auto discover = make_discovery(
+      config, [&targets] { return targets.is_stopped(); }, nullptr, outputs);
+  discover([&](const input::InputItem& item) {
+    if (targets.is_stopped()) return false;
+    switch (item.kind) {
+      case input::InputItem::Kind::image:
+        ++counts.pages;
+        break;
+      case input::InputItem::Kind::skipped:
+        ++counts.skipped;
+        ++counts.skipped_by_kind[std::string(record::to_string(item.skip))];
+        break;
+      case input::InputItem::Kind::error:
+        ++counts.errors;
+        reporter.error(item.name, *item.error);
+        break;
+    }
+    std::cout << list_line(item);
+    std::cout.flush();
+    if (!std::cout) {
+      output_failed = true;
+      failure_errno = errno;
+      return false;
+    }
+    return true;
+  });
+  if (output_failed && failure_errno != EPIPE) {
+    std::fprintf(diag, "ocrbatch: writing output failed: %s\n", std::strerror(failure_errno));
+    return kExitFatal;
+  }
+  if (targets.is_stopped()) return kExitInterrupted;
+  if (!output_failed) reporter.warn_if_nothing_found(counts);
+  return counts.errors > 0 ? kExitSomeFailed : kExitSuccess;
 }
 
 // Rewrites the metrics file after every run, failed ones included, so monitoring sees a
@@ -337,6 +433,7 @@ int main(int argc, char** argv) {
     return kExitFatal;
   }
   std::FILE* diag = util::take_stderr_from_libraries();
+  if (config.list) return list_inputs(config, diag);
   std::optional<progress::LogFile> log;
   Outcome outcome;
   std::string fatal;
@@ -361,7 +458,11 @@ int main(int argc, char** argv) {
     std::fprintf(diag, "ocrbatch: %s\n", util::printable(fatal).c_str());
     if (log) log->write("FATAL", fatal);
   }
-  if (!config.metrics_file.empty()) write_metrics(config.metrics_file, outcome, diag);
+  if (outcome.metrics_file_is_input)
+    std::fprintf(diag, "ocrbatch: --metrics-file '%s' was also reached as an input: not written\n",
+                 util::printable(config.metrics_file).c_str());
+  else if (!config.metrics_file.empty())
+    write_metrics(config.metrics_file, outcome, diag);
   return outcome.exit_code;
 }
 

@@ -23,6 +23,7 @@ struct RawOptions {
   std::string files_from;
   bool null_separated = false;
   bool hidden = false;
+  bool list = false;
   std::string output;
   std::string format = "jsonl";
   std::string detail = "none";
@@ -62,8 +63,9 @@ const char* const kFooter =
             "error":{"code","message"}}
            codes: not_found permission_denied read_failed unsupported_format
                   decode_failed archive_corrupt too_large timeout ocr_failed
-  summary  {"type":"summary","pages","errors","errors_by_code","skipped","cached",
-            "interrupted","elapsed_s","pages_per_second"}  (always last)
+  summary  {"type":"summary","pages","errors","errors_by_code","skipped",
+            "skipped_by_kind","cached","interrupted","elapsed_s","pages_per_second"}
+           (always last); skip kinds: pdf other archive_name special link
   source is valid UTF-8; source_bytes, only for a name that is not, holds its
   exact bytes in base64 (in CSV the last column, empty for other names).
 
@@ -99,6 +101,7 @@ RunConfig validate(const RawOptions& raw) {
   config.files_from = raw.files_from;
   config.list_separator = raw.null_separated ? '\0' : '\n';
   config.hidden = raw.hidden;
+  config.list = raw.list;
   config.output = raw.output == "-" ? "" : raw.output;
   config.format = raw.format;
   config.detail = parse_detail(raw.detail);
@@ -208,7 +211,8 @@ void apply_value(CLI::Option* opt, const std::vector<std::string>& values,
 
 // Options that make no sense in a file: they are actions, or they name the file itself.
 bool file_may_set(const std::string& key) {
-  return key != "config" && key != "help" && key != "version" && key != "list-steps";
+  return key != "config" && key != "help" && key != "version" && key != "list-steps" &&
+         key != "list";
 }
 
 void apply_config_file(CLI::App& app, const std::string& path,
@@ -373,6 +377,11 @@ ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
                "Paths in --files-from are NUL-separated (find -print0)")
       ->group(kInput);
   app.add_flag("--hidden", raw.hidden, "Also walk hidden files and folders (names starting with .)")
+      ->group(kInput);
+  app.add_flag("--list", raw.list,
+               "Print the inputs a run would read and the files it would skip, one per line "
+               "(image<TAB>NAME, skip<TAB>KIND<TAB>NAME, error<TAB>CODE<TAB>NAME), then exit "
+               "without OCR")
       ->group(kInput);
   app.add_option("--max-file-size", raw.max_file_mb,
                  "Refuse image files and archive entries larger than MB MiB (default 1024)")

@@ -16,6 +16,7 @@ struct RunConfig {
   std::string files_from;           // "" none, "-" stdin, else a path
   char list_separator = '\n';
   bool hidden = false;
+  bool list = false;   // --list: print what discovery finds, then exit without OCR
   std::string output;  // "" means stdout
   std::string format = "jsonl";
   record::Detail detail = record::Detail::none;

@@ -144,7 +144,9 @@ bool read_archive(util::FdReader& reader, std::string head, const std::string& a
     if (archive_entry_filetype(entry) != AE_IFREG) {
       // Symlinks and devices: nothing is ever extracted, so they cannot point anywhere;
       // they are not images either.
-      if (!sink(InputItem::make_skipped(name))) return false;
+      const auto why = archive_entry_filetype(entry) == AE_IFLNK ? record::SkipKind::link
+                                                                 : record::SkipKind::special;
+      if (!sink(InputItem::make_skipped(name, why))) return false;
       continue;
     }
     if (is_macos_metadata(entry_name) || (!limits.hidden && is_hidden_entry(entry_name))) continue;
@@ -220,7 +222,9 @@ bool read_archive(util::FdReader& reader, std::string head, const std::string& a
       const char* why =
           bytes.empty() ? "entry is empty (0 bytes)" : "not a recognised image format";
       if (!sink(InputItem::make_error(name, ErrorCode::decode_failed, why))) return false;
-    } else if (!sink(InputItem::make_skipped(name))) {
+    } else if (!sink(InputItem::make_skipped(name, looks_like_pdf(bytes)
+                                                       ? record::SkipKind::pdf
+                                                       : record::SkipKind::other))) {
       return false;
     }
   }

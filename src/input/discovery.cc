@@ -76,7 +76,7 @@ bool Discovery::add_file(const std::string& path, bool named) {
   if (raw < 0) {
     const int err = errno;
     if (err == ENXIO) {  // a Unix socket: it cannot be opened as a file at all
-      if (!named) return sink_(InputItem::make_skipped(path));
+      if (!named) return sink_(InputItem::make_skipped(path, record::SkipKind::special));
       return sink_(
           InputItem::make_error(path, ErrorCode::unsupported_format, "a socket, not a file"));
     }
@@ -90,6 +90,10 @@ bool Discovery::add_file(const std::string& path, bool named) {
     return sink_(
         InputItem::make_error(path, error_code_for_errno(err), errno_message("cannot stat", err)));
   }
+  if (const OutputFile* output = output_file(st)) {
+    if (!named && options_.stdout_file && output == &*options_.stdout_file) return true;
+    return refuse_output(path, *output);
+  }
   ::fcntl(fd.get(), F_SETFL, ::fcntl(fd.get(), F_GETFL) & ~O_NONBLOCK);
   if (S_ISREG(st.st_mode))
     return read_opened(fd.get(), path, named, static_cast<uint64_t>(st.st_size));
@@ -97,12 +101,32 @@ bool Discovery::add_file(const std::string& path, bool named) {
   // stream. Met during a walk it is skipped: reading it could block forever.
   if (named && (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)))
     return read_opened(fd.get(), path, named, std::nullopt);
-  if (!named) return sink_(InputItem::make_skipped(path));
+  if (!named) return sink_(InputItem::make_skipped(path, record::SkipKind::special));
   return sink_(InputItem::make_error(path, ErrorCode::unsupported_format, "not a regular file"));
+}
+
+bool Discovery::refuse_output(const std::string& name, const OutputFile& output) {
+  if (options_.output_met) options_.output_met(output);
+  return sink_(InputItem::make_error(
+      name, ErrorCode::read_failed, "is this run's output file (" + output.option + "), not read"));
+}
+
+const OutputFile* Discovery::output_file(const struct stat& st) const {
+  if (!S_ISREG(st.st_mode)) return nullptr;
+  const auto is = [&](const OutputFile& f) {
+    return f.dev == static_cast<uint64_t>(st.st_dev) && f.ino == static_cast<uint64_t>(st.st_ino);
+  };
+  for (const auto& output : options_.outputs)
+    if (is(output)) return &output;
+  if (options_.stdout_file && is(*options_.stdout_file)) return &*options_.stdout_file;
+  return nullptr;
 }
 
 bool Discovery::add_stream(int fd, const std::string& display_name) {
   const Reached guard(this);
+  struct stat st {};
+  if (::fstat(fd, &st) == 0)
+    if (const OutputFile* output = output_file(st)) return refuse_output(display_name, *output);
   return read_opened(fd, display_name, /*named=*/true, std::nullopt);
 }
 
@@ -128,10 +152,15 @@ bool Discovery::read_opened(int fd, const std::string& name, bool named,
   const bool bad_image = format == image::Format::unknown &&
                          ((head.empty() && named) || image::has_image_extension(name));
   if (format == image::Format::unknown && !bad_image) {
+    const bool pdf = looks_like_pdf(head);
     if (named)
-      return sink_(InputItem::make_error(name, ErrorCode::unsupported_format,
-                                         "not an image or archive this build can read"));
-    return sink_(InputItem::make_skipped(name));
+      return sink_(InputItem::make_error(
+          name, ErrorCode::unsupported_format,
+          pdf ? "PDF is not read yet" : "not an image or archive this build can read"));
+    return sink_(InputItem::make_skipped(name, pdf ? record::SkipKind::pdf
+                                               : looks_like_archive(head)
+                                                   ? record::SkipKind::archive_name
+                                                   : record::SkipKind::other));
   }
 
   const auto too_large = [&] {
@@ -159,7 +188,7 @@ bool Discovery::walk_folder(const std::string& dir) {
   visit.dangling = [this](const std::string& path) {
     // A dangling symlink, or an entry removed while we walk: nothing to read.
     reached();
-    return sink_(InputItem::make_skipped(path));
+    return sink_(InputItem::make_skipped(path, record::SkipKind::link));
   };
   return walk(dir, options_.hidden, visit);
 }
@@ -214,10 +243,11 @@ InputItem InputItem::make_error(std::string name, record::ErrorCode code, std::s
   return item;
 }
 
-InputItem InputItem::make_skipped(std::string name) {
+InputItem InputItem::make_skipped(std::string name, record::SkipKind why) {
   InputItem item;
   item.kind = Kind::skipped;
   item.name = std::move(name);
+  item.skip = why;
   return item;
 }
 

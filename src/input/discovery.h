@@ -2,6 +2,8 @@
 // Turns what the user named (files, folders, archives, "-" for stdin, list files) into
 // InputItems, in a deterministic order.
 
+#include <sys/stat.h>
+
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -14,12 +16,25 @@
 
 namespace ocrbatch::input {
 
+// A regular file this run writes. Met as an input, it is never read: reading it while it is
+// written gives garbage, and renaming the output over it would destroy the input.
+struct OutputFile {
+  uint64_t dev = 0, ino = 0;
+  std::string option;  // "-o", "--log-file", ... as the error message names it
+};
+
 struct DiscoveryOptions {
   bool hidden = false;                             // walk into dot-files and dot-folders
   uint64_t max_file_bytes = 1ull << 30;            // refuse larger single files
   ArchiveLimits archive{256ull << 20};             // per entry
   std::function<bool()> stopped;                   // polled while waiting on pipes
   std::atomic<uint64_t>* files_reached = nullptr;  // counts each path opened or failed
+  // Each met gives an error item (and a call to output_met); stdout_file, when stdout is a
+  // regular file that gets the records, is passed over without a word in a walk, as ripgrep
+  // does for `ocrbatch scans/ > scans/out.jsonl`.
+  std::vector<OutputFile> outputs;
+  std::optional<OutputFile> stdout_file;
+  std::function<void(const OutputFile&)> output_met;
 };
 
 class Discovery {
@@ -48,6 +63,10 @@ class Discovery {
   };
   bool read_opened(int fd, const std::string& name, bool named, std::optional<uint64_t> size);
   bool read_error(const std::string& name, int err);
+  // The output file `st` is, if any; null when it is none of them.
+  const OutputFile* output_file(const struct stat& st) const;
+  // The error item for an input that is an output file, and the call to output_met.
+  bool refuse_output(const std::string& name, const OutputFile& output);
 
   DiscoveryOptions options_;
   ItemSink sink_;

@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "image/image.h"
 #include "record/record.h"
@@ -11,7 +12,8 @@
 namespace ocrbatch::input {
 
 // One thing discovery found: the encoded bytes of an image file, an error about an input,
-// or a file it skipped because it is not an image.
+// or a file it skipped because it is not an image (with the reason, decided where it is
+// skipped).
 struct InputItem {
   enum class Kind { image, error, skipped };
   Kind kind = Kind::image;
@@ -19,11 +21,17 @@ struct InputItem {
   std::shared_ptr<const std::string> bytes;
   image::Format format = image::Format::unknown;
   std::optional<record::Error> error;
+  record::SkipKind skip = record::SkipKind::other;  // for Kind::skipped
 
   static InputItem make_image(std::string name, std::string bytes, image::Format format);
   static InputItem make_error(std::string name, record::ErrorCode code, std::string message);
-  static InputItem make_skipped(std::string name);
+  static InputItem make_skipped(std::string name, record::SkipKind why);
 };
+
+// A PDF's header, which readers accept anywhere in the first 1024 bytes.
+inline bool looks_like_pdf(std::string_view head) {
+  return head.substr(0, 1024).find("%PDF-") != std::string_view::npos;
+}
 
 // Receives items in discovery order. Returns false to stop discovery (interrupt).
 using ItemSink = std::function<bool(InputItem)>;

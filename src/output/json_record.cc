@@ -110,11 +110,14 @@ ordered_json to_json(const record::Record& rec, record::Detail detail) {
 ordered_json to_json(const record::RunStats& stats) {
   ordered_json by_code = ordered_json::object();
   for (const auto& [code, n] : stats.errors_by_code) by_code[code] = n;
+  ordered_json by_kind = ordered_json::object();
+  for (const auto& [kind, n] : stats.skipped_by_kind) by_kind[kind] = n;
   return ordered_json{{"type", "summary"},
                       {"pages", stats.pages},
                       {"errors", stats.errors},
                       {"errors_by_code", by_code},
                       {"skipped", stats.skipped},
+                      {"skipped_by_kind", by_kind},
                       {"cached", stats.cached},
                       {"interrupted", stats.interrupted},
                       {"elapsed_s", round_to(stats.elapsed_s, 1000)},

@@ -37,6 +37,14 @@ std::string prometheus_text(const record::RunStats& stats, const MetricsContext&
           static_cast<double>(stats.cached));
   w.gauge("ocrbatch_files_skipped", "Non-image files the last run met and skipped.",
           static_cast<double>(stats.skipped));
+  w.header("ocrbatch_files_skipped_by_kind", "Files the last run skipped, by why it skipped them.",
+           "gauge");
+  for (int i = 0; i < record::kSkipKinds; ++i) {
+    const std::string kind(record::to_string(static_cast<record::SkipKind>(i)));
+    const auto it = stats.skipped_by_kind.find(kind);
+    w.sample("ocrbatch_files_skipped_by_kind", "kind=\"" + kind + "\"",
+             it == stats.skipped_by_kind.end() ? 0.0 : static_cast<double>(it->second));
+  }
   w.header("ocrbatch_errors", "Error records written by the last run, by error code.", "gauge");
   // Every code appears, zero or not, so alerts on a code never see a missing series.
   for (int i = 0; i <= static_cast<int>(record::ErrorCode::ocr_failed); ++i) {

@@ -20,9 +20,10 @@ void Admission::deliver(uint64_t seq, Outcome outcome) {
   changed_.notify_all();
 }
 
-void Admission::count_skipped() {
+void Admission::count_skipped(record::SkipKind why) {
   std::lock_guard<std::mutex> lock(mutex_);
   ++skipped_;
+  ++skipped_by_kind_[std::string(record::to_string(why))];
 }
 
 void Admission::count_cached() {
@@ -96,6 +97,11 @@ bool Admission::has_results() {
 uint64_t Admission::skipped() {
   std::lock_guard<std::mutex> lock(mutex_);
   return skipped_;
+}
+
+std::map<std::string, uint64_t> Admission::skipped_by_kind() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return skipped_by_kind_;
 }
 
 uint64_t Admission::cached() {

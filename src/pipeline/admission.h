@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <utility>
@@ -29,7 +30,7 @@ class Admission {
   // A record made without a worker (an error, a replay) in the slot `seq` it was admitted to.
   void deliver(uint64_t seq, Outcome outcome);
   bool push_job(Job job) { return jobs_.push(std::move(job)); }
-  void count_skipped();
+  void count_skipped(record::SkipKind why);
   void count_cached();  // done and emitted by an earlier run: no record, no slot
   void producer_done();
 
@@ -63,6 +64,7 @@ class Admission {
   // True if records arrived after the last take().
   bool has_results();
   uint64_t skipped();
+  std::map<std::string, uint64_t> skipped_by_kind();
   uint64_t cached();
 
   // Wakes every waiter, after a stop.
@@ -80,6 +82,7 @@ class Admission {
   bool discovery_done_ = false;
   int workers_running_;
   uint64_t skipped_ = 0;
+  std::map<std::string, uint64_t> skipped_by_kind_;
   uint64_t cached_ = 0;
   std::exception_ptr setup_error_;
   std::string aborted_;

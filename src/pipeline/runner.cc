@@ -95,6 +95,7 @@ record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler,
   if (auto error = admission.setup_error()) std::rethrow_exception(error);
 
   stats.skipped = admission.skipped();
+  stats.skipped_by_kind = admission.skipped_by_kind();
   stats.cached += admission.cached();
   stats.aborted = admission.aborted();
   stats.interrupted = stop_.load() && !output_closed_;

@@ -11,7 +11,7 @@ using record::ErrorResult;
 bool Scheduler::take(const input::InputItem& item) {
   switch (item.kind) {
     case input::InputItem::Kind::skipped:
-      admission_.count_skipped();
+      admission_.count_skipped(item.skip);
       return true;
     case input::InputItem::Kind::error:
       return error(item, {}, *item.error);

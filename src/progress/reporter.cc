@@ -121,8 +121,18 @@ void Reporter::error(const std::string& source, const record::Error& error) {
   if (log_) log_->error(text);
 }
 
+void Reporter::warn_if_nothing_found(const record::RunStats& stats) {
+  // A warning, not an error: an empty inbox is a normal night, but a cron job pointed at the
+  // wrong folder, or at PDFs, should say so in its mail and its log.
+  if (!found_nothing(stats)) return;
+  const std::string warning = format_nothing_found(stats);
+  if (!quiet_) printer_.line("ocrbatch: " + warning);
+  if (log_) log_->write("WARN", warning);
+}
+
 void Reporter::finish(const record::RunStats& stats) {
   printer_.clear();
+  warn_if_nothing_found(stats);
   const std::string summary = format_summary(stats);
   if (!quiet_) printer_.line(summary);
   if (log_) log_->info(summary.substr(summary.find(' ') + 1));  // without the "ocrbatch:" prefix

@@ -53,7 +53,10 @@ class Reporter {
   void before_output();
   bool shows_progress() const { return mode_ != ProgressMode::none; }
   void error(const std::string& source, const record::Error& error);
+  // The summary line, after the warning below.
   void finish(const record::RunStats& stats);
+  // Says on stderr (unless quiet) and in the log that the run found nothing to do.
+  void warn_if_nothing_found(const record::RunStats& stats);
   // What to show for these counts: an estimated total never shrinks from one call to the
   // next (the counts it is made of arrive at slightly different moments); an exact one is
   // shown as it is.

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
+#include <vector>
 
 namespace ocrbatch::progress {
 namespace {
@@ -74,10 +76,35 @@ std::string format_plain(const Status& s) {
                      c.done, total_text(c), c.pages, c.errors, c.skipped, rate(s), eta_text(s));
 }
 
+std::string format_skipped_kinds(const record::RunStats& st) {
+  std::vector<std::pair<std::string, uint64_t>> kinds(st.skipped_by_kind.begin(),
+                                                      st.skipped_by_kind.end());
+  std::stable_sort(kinds.begin(), kinds.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::string text;
+  for (const auto& [kind, n] : kinds)
+    if (n > 0) text += fmt::format("{}{} {}", text.empty() ? "" : ", ", n, kind);
+  return text;
+}
+
+bool found_nothing(const record::RunStats& st) {
+  return st.pages == 0 && st.errors == 0 && st.cached == 0 && !st.interrupted && st.aborted.empty();
+}
+
+std::string format_nothing_found(const record::RunStats& st) {
+  const std::string kinds = format_skipped_kinds(st);
+  std::string line = "no images found in the named paths";
+  if (st.skipped > 0)
+    line += fmt::format(" ({} skipped{}{})", st.skipped, kinds.empty() ? "" : ": ", kinds);
+  return line;
+}
+
 std::string format_summary(const record::RunStats& st) {
+  const std::string kinds = format_skipped_kinds(st);
   std::string line = fmt::format(
-      "ocrbatch: {} page{}, {} error{}, {} skipped{} in {} ({:.2f} pages/s)", st.pages,
+      "ocrbatch: {} page{}, {} error{}, {} skipped{}{} in {} ({:.2f} pages/s)", st.pages,
       st.pages == 1 ? "" : "s", st.errors, st.errors == 1 ? "" : "s", st.skipped,
+      kinds.empty() ? "" : " (" + kinds + ")",
       st.cached > 0 ? fmt::format(", {} already done", st.cached) : "",
       st.elapsed_s < 10 ? fmt::format("{:.2f}s", st.elapsed_s) : format_duration(st.elapsed_s),
       st.pages_per_second());

@@ -24,7 +24,17 @@ std::string format_bar(const Status& status, int width, bool color);
 // One self-contained line for logs.
 std::string format_plain(const Status& status);
 
-// The one-line summary printed at the end.
+// The one-line summary printed at the end: "... 3 skipped (2 pdf, 1 other) in ...".
 std::string format_summary(const record::RunStats& stats);
+
+// The skip kinds, most frequent first: "2 pdf, 1 other"; "" when nothing was skipped.
+std::string format_skipped_kinds(const record::RunStats& stats);
+
+// True for a finished run that found nothing to do: no page, no error, nothing the ledger
+// already held.
+bool found_nothing(const record::RunStats& stats);
+
+// The warning for such a run: "no images found in the named paths (3 skipped: 2 pdf, 1 other)".
+std::string format_nothing_found(const record::RunStats& stats);
 
 }  // namespace ocrbatch::progress

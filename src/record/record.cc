@@ -26,6 +26,22 @@ std::string_view to_string(ErrorCode code) {
   return "unknown";
 }
 
+std::string_view to_string(SkipKind kind) {
+  switch (kind) {
+    case SkipKind::pdf:
+      return "pdf";
+    case SkipKind::other:
+      return "other";
+    case SkipKind::archive_name:
+      return "archive_name";
+    case SkipKind::special:
+      return "special";
+    case SkipKind::link:
+      return "link";
+  }
+  return "other";
+}
+
 void DurationHistogram::add(double seconds) {
   size_t i = 0;
   while (i < kBuckets && seconds > kBounds[i]) ++i;

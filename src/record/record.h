@@ -33,6 +33,19 @@ struct Error {
   std::string message;
 };
 
+// Why discovery passed over a file or archive entry without an error: stable names, part of
+// the output contract (the summary's skipped_by_kind), never renamed.
+enum class SkipKind {
+  pdf,           // a PDF: not read yet
+  other,         // not an image or archive
+  archive_name,  // archive or compressed data without an archive extension, met in a walk
+  special,       // a socket, FIFO or device met in a walk, or such an archive entry
+  link,          // a symlink to nothing met in a walk, or a link entry in an archive
+};
+constexpr int kSkipKinds = static_cast<int>(SkipKind::link) + 1;
+
+std::string_view to_string(SkipKind kind);
+
 // An expected-style return for lower layers: a value or an Error, never an exception.
 template <typename T>
 class Result {
@@ -128,7 +141,8 @@ struct RunStats {
   uint64_t pages = 0;
   uint64_t errors = 0;
   uint64_t skipped = 0;  // non-image files met while walking folders and archives
-  uint64_t cached = 0;   // pages taken from the ledger instead of being recognised again
+  std::map<std::string, uint64_t> skipped_by_kind;  // to_string(SkipKind) to count
+  uint64_t cached = 0;  // pages taken from the ledger instead of being recognised again
   std::map<std::string, uint64_t> errors_by_code;
   double elapsed_s = 0;
   bool interrupted = false;  // stopped early: by a signal, or by `aborted`

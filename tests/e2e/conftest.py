@@ -24,8 +24,8 @@ PAGE_KEYS = ["type", "source", "page", "pages", "width", "height", "dpi", "lang"
 # optional only where they apply), and "preprocess" follows text.
 PREPROCESS_KEYS = ["kind", "blank", "rotation", "skew", "scale", "psm"]
 PREPROCESS_OPTIONAL = {"skew", "scale", "psm"}
-SUMMARY_KEYS = ["type", "pages", "errors", "errors_by_code", "skipped", "cached", "interrupted",
-                "elapsed_s", "pages_per_second"]
+SUMMARY_KEYS = ["type", "pages", "errors", "errors_by_code", "skipped", "skipped_by_kind",
+                "cached", "interrupted", "elapsed_s", "pages_per_second"]
 ERROR_CODES = {"not_found", "permission_denied", "read_failed", "unsupported_format",
                "decode_failed", "archive_corrupt", "too_large", "timeout", "ocr_failed"}
 # Fields that legitimately differ from run to run.

@@ -3,13 +3,14 @@
 Empty option values, outputs that are inputs, bad environment values beside a good command
 line, unknown options, --timeout edge values, help written to a full disk."""
 
+import json
 import os
 import subprocess
 
 import pytest
 
 from conftest import BIN, assert_summary, copy_sample, run
-from nightly_helpers import clean_env, orun
+from nightly_helpers import clean_env, merged_env, orun
 
 
 @pytest.fixture
@@ -78,6 +79,63 @@ def test_an_output_inside_a_walked_folder_is_refused(two_images):
     r = orun(["-q", "-o", str(d.parent / f"{d.name}.jsonl"), str(d)])
     assert r.returncode == 0, r.describe()
     os.unlink(d.parent / f"{d.name}.jsonl")
+
+
+def test_an_output_reached_through_files_from_is_never_replaced(two_images):
+    d, a, b = two_images
+    before = a.read_bytes()
+    (d / "list").write_text("a.png\nb.bmp\n")
+    r = orun(["-q", "-o", "a.png", "--files-from", "list"], cwd=d)
+    assert r.returncode == 2, r.describe()
+    assert "a.png: read_failed: is this run's output file (-o), not read" in r.err, r.err
+    assert "-o 'a.png' was also reached as an input" in r.err, r.err
+    assert a.read_bytes() == before
+    assert sorted(p.name for p in d.iterdir()) == ["a.png", "b.bmp", "list"]  # no temporary left
+
+
+def test_an_output_reached_by_a_walk_through_a_symlink_is_never_replaced(two_images):
+    d, a, b = two_images
+    (d / "in").mkdir()
+    os.symlink(d, d / "in" / "link")  # the walk of in/ reaches a.png as in/link/a.png
+    before = a.read_bytes()
+    r = orun(["-q", "-o", str(a), str(d / "in")])
+    assert r.returncode == 2, r.describe()
+    assert "read_failed: is this run's output file (-o)" in r.err, r.err
+    assert a.read_bytes() == before
+
+
+def test_an_output_that_is_stdin_is_never_replaced(two_images):
+    d, a, _ = two_images
+    before = a.read_bytes()
+    with open(a, "rb") as stdin:  # ocrbatch - -o a.png < a.png
+        proc = subprocess.run([str(BIN), "-q", "-o", "a.png", "-"], stdin=stdin, cwd=d,
+                              capture_output=True, env=merged_env({}), timeout=120)
+    assert proc.returncode == 2, proc
+    assert b"-: read_failed: is this run's output file (-o), not read" in proc.stderr, proc
+    assert a.read_bytes() == before
+
+
+def test_a_metrics_file_reached_as_an_input_is_not_written(two_images):
+    d, a, b = two_images
+    before = a.read_bytes()
+    (d / "list").write_text("a.png\nb.bmp\n")
+    r = orun(["-q", "--metrics-file", "a.png", "--files-from", "list"], cwd=d)
+    assert r.returncode == 1, r.describe()  # a.png is an error record; b.bmp is read
+    assert "--metrics-file 'a.png' was also reached as an input: not written" in r.err, r.err
+    assert a.read_bytes() == before
+
+
+def test_a_walked_file_that_is_stdout_is_passed_over(two_images):
+    d, _, _ = two_images
+    with open(d / "out.jsonl", "wb") as out:  # ocrbatch d/ > d/out.jsonl
+        proc = subprocess.run([str(BIN), "-q", str(d)], stdout=out, stderr=subprocess.PIPE,
+                              env=merged_env({}), timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == b""
+    lines = (d / "out.jsonl").read_text().splitlines()
+    summary = json.loads(lines[-1])
+    assert summary["pages"] == 2 and summary["skipped"] == 0, summary
+    assert summary["errors"] == 0, summary
 
 
 def test_devices_are_never_a_collision(two_images):

@@ -228,6 +228,7 @@ def test_archive_batch_exit_code_and_order(archive_batch):
     # The two symlinks in the tar are skipped, not followed.
     check_summary(r.summary, pages=8, errors=2, skipped=2,
                   errors_by_code={"too_large": 1, "unsupported_format": 1})
+    assert r.summary["skipped_by_kind"] == {"link": 2}, r.summary
 
 
 def test_archive_total_limit_stops_reading(archive_batch):

@@ -147,6 +147,7 @@ def test_folder_skips_hidden_and_counts_non_images(tree_run):
     # c_notes.txt, data.csv and the FIFO are skipped, not errors; hidden entries are not
     # visited at all.
     assert_summary(r.summary, pages=len(VISIBLE_ORDER), errors=0, errors_by_code={}, skipped=3)
+    assert r.summary["skipped_by_kind"] == {"other": 2, "special": 1}, r.summary
     assert r.errors == []
 
 

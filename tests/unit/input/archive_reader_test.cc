@@ -64,6 +64,7 @@ TEST_F(ArchiveReaderTest, SkipsNonImagesAndFlagsBrokenImages) {
       read(test::make_archive("zip", {{"readme.txt", "hello"}, {"bad.png", "junk"}, {"ok", png}}));
   ASSERT_EQ(items.size(), 3u);
   EXPECT_EQ(items[0].kind, InputItem::Kind::skipped);
+  EXPECT_EQ(items[0].skip, record::SkipKind::other);
   EXPECT_EQ(items[1].error->code, ErrorCode::decode_failed);
   EXPECT_EQ(items[2].kind, InputItem::Kind::image);
 }
@@ -75,6 +76,13 @@ TEST_F(ArchiveReaderTest, SkipsHiddenEntriesAndMacResourceForks) {
   const auto items = read(zip);
   ASSERT_EQ(items.size(), 1u);
   EXPECT_EQ(items[0].name, "a.zip::d/a.png");
+}
+
+TEST_F(ArchiveReaderTest, APdfEntryIsSkippedAsAPdf) {
+  const auto items = read(test::make_archive("zip", {{"scan", "%PDF-1.5\n1 0 obj\n"}}));
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].kind, InputItem::Kind::skipped);
+  EXPECT_EQ(items[0].skip, record::SkipKind::pdf);
 }
 
 TEST(ArchiveExtension, KnowsContainerNamesOnly) {

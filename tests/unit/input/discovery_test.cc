@@ -140,6 +140,7 @@ TEST_F(DiscoveryTest, SkipsFifosDuringAWalk) {
   dir.write("a.png", png);
   Discovery(DiscoveryOptions{}, got.sink()).add_path(dir.path());
   EXPECT_EQ(got.names(InputItem::Kind::skipped), std::vector<std::string>{dir.file("pipe")});
+  EXPECT_EQ(got.find(dir.file("pipe"))->skip, record::SkipKind::special);
   EXPECT_EQ(got.names(InputItem::Kind::image).size(), 1u);
 }
 
@@ -209,6 +210,8 @@ TEST_F(DiscoveryTest, WalkOpensOnlyArchivesNamedAsSuch) {
   dir.write("app.log.gz", std::string("\x1f\x8b\x08\x00", 4) + "not a tar");
   Discovery(DiscoveryOptions{}, got.sink()).add_path(dir.path());
   EXPECT_EQ(got.names(InputItem::Kind::skipped).size(), 2u);
+  EXPECT_EQ(got.find(dir.file("report.docx"))->skip, record::SkipKind::archive_name);
+  EXPECT_EQ(got.find(dir.file("app.log.gz"))->skip, record::SkipKind::archive_name);
   EXPECT_TRUE(got.names(InputItem::Kind::image).empty());
 
   Collected named;  // named on the command line, content decides
@@ -242,6 +245,62 @@ TEST_F(DiscoveryTest, PreCountMatchesWhatDiscoveryReaches) {
 
   EXPECT_EQ(count_files(paths, /*hidden=*/false, nullptr), reached.load());
   EXPECT_EQ(reached.load(), 6u);  // a.png, dangling.png, notes.txt, sub/b.png, missing, a.png
+}
+
+TEST_F(DiscoveryTest, SkippedFilesSayWhyTheyWereSkipped) {
+  dir.write("report.pdf", "%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n");
+  dir.write("notes.txt", "just text");
+  std::filesystem::create_symlink(dir.file("gone.png"), dir.file("dangling.png"));
+  Discovery(DiscoveryOptions{}, got.sink()).add_path(dir.path());
+  ASSERT_EQ(got.items.size(), 3u);
+  EXPECT_EQ(got.find(dir.file("report.pdf"))->skip, record::SkipKind::pdf);
+  EXPECT_EQ(got.find(dir.file("notes.txt"))->skip, record::SkipKind::other);
+  EXPECT_EQ(got.find(dir.file("dangling.png"))->skip, record::SkipKind::link);
+}
+
+TEST_F(DiscoveryTest, ANamedPdfIsAnErrorThatSaysPdfIsNotReadYet) {
+  const auto pdf = dir.write("report.pdf", "%PDF-1.4\n1 0 obj\n");
+  Discovery(DiscoveryOptions{}, got.sink()).add_path(pdf);
+  ASSERT_EQ(got.items.size(), 1u);
+  EXPECT_EQ(got.items[0].error->code, ErrorCode::unsupported_format);
+  EXPECT_EQ(got.items[0].error->message, "PDF is not read yet");
+}
+
+OutputFile output_id(const std::string& path, const std::string& option) {
+  struct stat st {};
+  EXPECT_EQ(::stat(path.c_str(), &st), 0);
+  return {static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino), option};
+}
+
+TEST_F(DiscoveryTest, AnOutputFileReachedThroughAListOrALinkIsNeverRead) {
+  const auto out = dir.write("out/result.png", png);  // -o over an image: it would be replaced
+  dir.write("in/a.png", png);
+  std::filesystem::create_symlink(dir.file("out/result.png"), dir.file("in/b.png"));
+  DiscoveryOptions options;
+  options.outputs = {output_id(out, "-o")};
+  std::vector<std::string> met;
+  options.output_met = [&](const OutputFile& f) { met.push_back(f.option); };
+  Discovery discovery(options, got.sink());
+  discovery.add_path(dir.file("in"));
+  const auto list = dir.write("list", out + "\n");
+  const int fd = ::open(list.c_str(), O_RDONLY);
+  discovery.add_list(fd, '\n');
+  ::close(fd);
+  EXPECT_EQ(got.names(InputItem::Kind::image), std::vector<std::string>{dir.file("in/a.png")});
+  EXPECT_EQ(got.names(InputItem::Kind::error),
+            (std::vector<std::string>{dir.file("in/b.png"), out}));
+  EXPECT_EQ(got.find(out)->error->message, "is this run's output file (-o), not read");
+  EXPECT_EQ(met, (std::vector<std::string>{"-o", "-o"}));
+}
+
+TEST_F(DiscoveryTest, StdoutFileIsPassedOverSilentlyInAWalk) {
+  dir.write("a.png", png);
+  const auto out = dir.write("out.jsonl", "");
+  DiscoveryOptions options;
+  options.stdout_file = output_id(out, "stdout");
+  Discovery(options, got.sink()).add_path(dir.path());
+  ASSERT_EQ(got.items.size(), 1u);
+  EXPECT_EQ(got.items[0].name, dir.file("a.png"));
 }
 
 }  // namespace

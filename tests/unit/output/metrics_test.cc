@@ -18,6 +18,7 @@ record::RunStats sample_stats() {
   stats.count(record::ErrorResult{"x", 0, {record::ErrorCode::decode_failed, "bad"}});
   stats.cached = 4;
   stats.skipped = 2;
+  stats.skipped_by_kind = {{"pdf", 2}};
   stats.elapsed_s = 10;
   return stats;
 }
@@ -38,6 +39,8 @@ TEST(PrometheusText, EveryLineIsACommentOrASample) {
   EXPECT_NE(text.find("ocrbatch_pages_cached 4\n"), std::string::npos);
   EXPECT_NE(text.find("ocrbatch_errors{code=\"decode_failed\"} 1\n"), std::string::npos);
   EXPECT_NE(text.find("ocrbatch_errors{code=\"timeout\"} 0\n"), std::string::npos);
+  EXPECT_NE(text.find("ocrbatch_files_skipped_by_kind{kind=\"pdf\"} 2\n"), std::string::npos);
+  EXPECT_NE(text.find("ocrbatch_files_skipped_by_kind{kind=\"link\"} 0\n"), std::string::npos);
   EXPECT_NE(text.find("ocrbatch_ledger_pages 7\n"), std::string::npos);
   EXPECT_EQ(text.find("ocrbatch_ledger_bytes"), std::string::npos);
 }

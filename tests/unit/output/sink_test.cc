@@ -102,6 +102,22 @@ TEST(JsonlSink, WritesOneTypedObjectPerLineAndTheSummaryLast) {
   EXPECT_EQ(records[2]["errors_by_code"]["decode_failed"], 1);
 }
 
+TEST(SummaryRecord, CountsSkippedFilesByKindRightAfterSkipped) {
+  record::RunStats stats;
+  stats.skipped = 3;
+  stats.skipped_by_kind = {{"pdf", 2}, {"other", 1}};
+  const auto j = to_json(stats);
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : j.items()) keys.push_back(key);
+  const std::vector<std::string> want{"type",      "pages",           "errors", "errors_by_code",
+                                      "skipped",   "skipped_by_kind", "cached", "interrupted",
+                                      "elapsed_s", "pages_per_second"};
+  EXPECT_EQ(keys, want);
+  EXPECT_EQ(j["skipped_by_kind"]["pdf"], 2);
+  EXPECT_EQ(j["skipped_by_kind"]["other"], 1);
+  EXPECT_TRUE(to_json(record::RunStats{})["skipped_by_kind"].is_object());
+}
+
 TEST(JsonlSink, DetailAddsWordsOrLinesWithBoxes) {
   auto words = nlohmann::json::parse(
       render("jsonl", {page("a.png", "x")}, Detail::word)

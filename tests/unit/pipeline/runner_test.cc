@@ -114,7 +114,9 @@ TEST(Runner, ErrorsKeepTheirPlaceAndTheBatchGoesOn) {
         sink(input::InputItem::make_error("missing.png", ErrorCode::not_found, "gone"));
         sink(input::InputItem::make_image("trunc.png", "\x89PNG\r\n\x1a\n", image::Format::png));
         sink(png_item("fails", test::FakeEngine::kFailWidth));
-        sink(input::InputItem::make_skipped("notes.txt"));
+        sink(input::InputItem::make_skipped("notes.txt", record::SkipKind::other));
+        sink(input::InputItem::make_skipped("a.pdf", record::SkipKind::pdf));
+        sink(input::InputItem::make_skipped("b.pdf", record::SkipKind::pdf));
         sink(png_item("good2", 40));
       },
       handler);
@@ -124,7 +126,8 @@ TEST(Runner, ErrorsKeepTheirPlaceAndTheBatchGoesOn) {
   EXPECT_EQ(std::get<ErrorResult>(handler.records[3]).error.code, ErrorCode::ocr_failed);
   EXPECT_EQ(stats.pages, 2u);
   EXPECT_EQ(stats.errors, 3u);
-  EXPECT_EQ(stats.skipped, 1u);
+  EXPECT_EQ(stats.skipped, 3u);
+  EXPECT_EQ(stats.skipped_by_kind, (std::map<std::string, uint64_t>{{"other", 1}, {"pdf", 2}}));
   EXPECT_EQ(stats.errors_by_code.at("not_found"), 1u);
 }
 

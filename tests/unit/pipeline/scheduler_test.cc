@@ -53,7 +53,7 @@ TEST(Scheduler, ATiffBecomesOneJobPerPageInOrder) {
 TEST(Scheduler, ErrorsAndSkipsNeedNoWorker) {
   Fixture f;
   Scheduler scheduler({}, f.admission);
-  scheduler.take(input::InputItem::make_skipped("notes.txt"));
+  scheduler.take(input::InputItem::make_skipped("notes.txt", record::SkipKind::other));
   scheduler.take(input::InputItem::make_error("gone.png", ErrorCode::not_found, "cannot access"));
   const auto batch = f.admission.take(std::chrono::milliseconds(0), 0);
   ASSERT_EQ(batch.arrived.size(), 1u);

@@ -115,6 +115,35 @@ TEST(FormatSummary, SaysWhatHappened) {
             "ocrbatch: 3 pages, 1 error, 2 skipped in 1.50s (2.00 pages/s), interrupted");
 }
 
+TEST(FormatSummary, NamesTheSkippedKindsMostFrequentFirst) {
+  record::RunStats stats;
+  stats.skipped = 3;
+  stats.skipped_by_kind = {{"other", 1}, {"pdf", 2}};
+  stats.elapsed_s = 0.5;
+  EXPECT_EQ(format_summary(stats),
+            "ocrbatch: 0 pages, 0 errors, 3 skipped (2 pdf, 1 other) in 0.50s (0.00 pages/s)");
+}
+
+TEST(FormatNothingFound, SaysNothingWasFoundAndWhatWasSkipped) {
+  record::RunStats stats;
+  EXPECT_TRUE(found_nothing(stats));
+  EXPECT_EQ(format_nothing_found(stats), "no images found in the named paths");
+  stats.skipped = 3;
+  stats.skipped_by_kind = {{"other", 1}, {"pdf", 2}};
+  EXPECT_EQ(format_nothing_found(stats),
+            "no images found in the named paths (3 skipped: 2 pdf, 1 other)");
+}
+
+TEST(FormatNothingFound, ARunWithAnErrorACachedPageOrAStopFoundSomething) {
+  record::RunStats error, cached, stopped;
+  error.errors = 1;
+  cached.cached = 1;
+  stopped.interrupted = true;
+  EXPECT_FALSE(found_nothing(error));
+  EXPECT_FALSE(found_nothing(cached));
+  EXPECT_FALSE(found_nothing(stopped));
+}
+
 TEST(ProgressMode, AutoIsABarOnlyOnATerminal) {
   EXPECT_EQ(resolve_progress_mode("auto", true), ProgressMode::bar);
   EXPECT_EQ(resolve_progress_mode("auto", false), ProgressMode::none);
