@@ -20,9 +20,10 @@ std::string join(const std::string& dir, const std::string& name) {
 }
 
 bool walk_dir(const std::string& dir, const struct stat& st, bool hidden, const WalkVisitor& visit,
-              std::set<DirId>& active) {
-  const DirId id{st.st_dev, st.st_ino};
-  if (!active.insert(id).second) return true;  // already being walked: a loop
+              std::set<DirId>& visited) {
+  // Once per real folder, not once per path to it: symlinks can make a tree without a loop
+  // whose paths double at every level, and a loop is only the worst case of that.
+  if (!visited.insert({st.st_dev, st.st_ino}).second) return true;
 
   std::vector<std::string> names;
   if (DIR* handle = ::opendir(dir.c_str())) {
@@ -34,9 +35,7 @@ bool walk_dir(const std::string& dir, const struct stat& st, bool hidden, const 
     }
     ::closedir(handle);
   } else {
-    const int err = errno;
-    active.erase(id);
-    return visit.folder_error(dir, err);
+    return visit.folder_error(dir, errno);
   }
   std::sort(names.begin(), names.end());
 
@@ -47,13 +46,12 @@ bool walk_dir(const std::string& dir, const struct stat& st, bool hidden, const 
     if (::stat(path.c_str(), &entry_st) != 0) {
       keep_going = visit.dangling(path);
     } else if (S_ISDIR(entry_st.st_mode)) {
-      keep_going = walk_dir(path, entry_st, hidden, visit, active);
+      keep_going = walk_dir(path, entry_st, hidden, visit, visited);
     } else {
       keep_going = visit.file(path);
     }
     if (!keep_going) break;
   }
-  active.erase(id);
   return keep_going;
 }
 
@@ -62,8 +60,8 @@ bool walk_dir(const std::string& dir, const struct stat& st, bool hidden, const 
 bool walk(const std::string& root, bool hidden, const WalkVisitor& visit) {
   struct stat st {};
   if (::stat(root.c_str(), &st) != 0) return visit.folder_error(root, errno);
-  std::set<DirId> active;
-  return walk_dir(root, st, hidden, visit, active);
+  std::set<DirId> visited;
+  return walk_dir(root, st, hidden, visit, visited);
 }
 
 }  // namespace ocrbatch::input

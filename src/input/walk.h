@@ -13,8 +13,10 @@ struct WalkVisitor {
 };
 
 // Walks `root` recursively in sorted order, skipping names that start with '.' unless
-// `hidden`, following symlinks, and never entering a folder already on the walk stack
-// (a symlink loop). Each visitor returns false to stop; walk() then returns false.
+// `hidden`, following symlinks, and entering each real folder (device, inode) once: a folder
+// that symlinks make reachable by several paths is walked under the first of them in walk
+// order, and a symlink loop ends. Each visitor returns false to stop; walk() then returns
+// false.
 bool walk(const std::string& root, bool hidden, const WalkVisitor& visit);
 
 }  // namespace ocrbatch::input

@@ -95,6 +95,27 @@ TEST_F(DiscoveryTest, SymlinkLoopDoesNotHangAndFileLinksAreFollowed) {
             (std::vector<std::string>{dir.file("link.png"), dir.file("sub/a.png")}));
 }
 
+// Two links per level to the next level: a walk that enters each folder once per path to it
+// would make 2^levels visits.
+TEST_F(DiscoveryTest, FolderReachedByManyLinksIsWalkedOnce) {
+  constexpr int kLevels = 20;
+  for (int level = 0; level < kLevels; ++level) {
+    const std::string here = "l" + std::to_string(level);
+    dir.write(here + "/notes.txt", "x");
+    if (level + 1 < kLevels) {
+      const std::string next = "../l" + std::to_string(level + 1);
+      std::filesystem::create_directory_symlink(next, dir.file(here + "/a"));
+      std::filesystem::create_directory_symlink(next, dir.file(here + "/b"));
+    }
+  }
+  std::atomic<uint64_t> reached{0};
+  DiscoveryOptions options;
+  options.files_reached = &reached;
+  Discovery(options, got.sink()).add_path(dir.file("l0"));
+  EXPECT_EQ(got.names(InputItem::Kind::skipped).size(), static_cast<size_t>(kLevels));
+  EXPECT_EQ(count_files({dir.file("l0")}, /*hidden=*/false, nullptr), reached.load());
+}
+
 TEST_F(DiscoveryTest, NamedFilesReportErrorsWithCodes) {
   dir.write("empty.png", "");
   dir.write("notes.txt", "text");
