@@ -187,7 +187,7 @@ uint64_t count_files(const std::vector<std::string>& paths, bool hidden,
   return count;
 }
 
-bool Discovery::add_list(int fd, char separator) {
+bool Discovery::add_list(int fd, char separator, const std::string& list_name) {
   util::FdReader reader(fd, options_.stopped);
   std::string path;
   while (reader.next_record(path, separator)) {
@@ -195,7 +195,11 @@ bool Discovery::add_list(int fd, char separator) {
     if (path.empty()) continue;
     if (!add_path(path)) return false;
   }
-  return !reader.stopped();
+  if (reader.stopped()) return false;
+  if (reader.at_end()) return true;
+  const int err = errno;
+  return sink_(InputItem::make_error(list_name, error_code_for_errno(err),
+                                     errno_message("cannot read list", err)));
 }
 
 InputItem InputItem::make_image(std::string name, std::string bytes, image::Format format) {

@@ -34,8 +34,9 @@ class Discovery {
   bool add_stream(int fd, const std::string& display_name);
 
   // Paths listed one per line (or NUL-separated), read lazily so a producer such as
-  // `find -print0` is consumed as it writes.
-  bool add_list(int fd, char separator);
+  // `find -print0` is consumed as it writes. A list that cannot be read (a folder given as
+  // the list, for one) gives an error record under `list_name`.
+  bool add_list(int fd, char separator, const std::string& list_name);
 
  private:
   bool add_file(const std::string& path, bool named);

@@ -188,7 +188,7 @@ TEST_F(DiscoveryTest, ReadsNulSeparatedLists) {
   const auto b = dir.write("b c.png", png);  // a space is fine in a NUL-separated list
   const auto list = dir.write("list", a + '\0' + b + '\0');
   const int fd = ::open(list.c_str(), O_RDONLY);
-  Discovery(DiscoveryOptions{}, got.sink()).add_list(fd, '\0');
+  Discovery(DiscoveryOptions{}, got.sink()).add_list(fd, '\0', "list");
   ::close(fd);
   EXPECT_EQ(got.names(InputItem::Kind::image), (std::vector<std::string>{a, b}));
 }
@@ -197,7 +197,7 @@ TEST_F(DiscoveryTest, ReadsNewlineListsAndIgnoresBlankLinesAndCarriageReturns) {
   const auto a = dir.write("a.png", png);
   const auto list = dir.write("list", a + "\r\n\n" + dir.file("missing.png") + "\n");
   const int fd = ::open(list.c_str(), O_RDONLY);
-  Discovery(DiscoveryOptions{}, got.sink()).add_list(fd, '\n');
+  Discovery(DiscoveryOptions{}, got.sink()).add_list(fd, '\n', "list");
   ::close(fd);
   ASSERT_EQ(got.items.size(), 2u);
   EXPECT_EQ(got.items[0].name, a);
