@@ -66,13 +66,13 @@ bool Discovery::add_path(const std::string& path) {
                                        errno_message("cannot access", err)));
   }
   if (S_ISDIR(st.st_mode)) return walk_folder(path);
-  return add_file(path, /*named=*/true);
+  return add_file(path, /*named=*/true, AT_FDCWD, path);
 }
 
-bool Discovery::add_file(const std::string& path, bool named) {
+bool Discovery::add_file(const std::string& path, bool named, int dir_fd, const std::string& name) {
   // Counted once the file's items are admitted, so a progress estimate never runs short.
   const Reached guard(this);
-  const int raw = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  const int raw = ::openat(dir_fd, name.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (raw < 0) {
     const int err = errno;
     if (err == ENXIO) {  // a Unix socket: it cannot be opened as a file at all
@@ -151,7 +151,9 @@ bool Discovery::read_opened(int fd, const std::string& name, bool named,
 
 bool Discovery::walk_folder(const std::string& dir) {
   WalkVisitor visit;
-  visit.file = [this](const std::string& path) { return add_file(path, /*named=*/false); };
+  visit.file = [this](const std::string& path, int dir_fd, const std::string& name) {
+    return add_file(path, /*named=*/false, dir_fd, name);
+  };
   visit.folder_error = [this](const std::string& path, int err) {
     reached();
     return sink_(InputItem::make_error(path, error_code_for_errno(err),
@@ -173,9 +175,10 @@ uint64_t count_files(const std::vector<std::string>& paths, bool hidden,
                      const std::function<bool()>& stopped) {
   uint64_t count = 0;
   WalkVisitor visit;
-  visit.file = [&](const std::string&) { return ++count, !(stopped && stopped()); };
-  visit.folder_error = [&](const std::string&, int) { return ++count, !(stopped && stopped()); };
-  visit.dangling = visit.file;
+  const auto one_more = [&] { return ++count, !(stopped && stopped()); };
+  visit.file = [&](const std::string&, int, const std::string&) { return one_more(); };
+  visit.folder_error = [&](const std::string&, int) { return one_more(); };
+  visit.dangling = [&](const std::string&) { return one_more(); };
   for (const auto& path : paths) {
     struct stat st {};
     if (path != "-" && ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {

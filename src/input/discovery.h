@@ -39,7 +39,8 @@ class Discovery {
   bool add_list(int fd, char separator, const std::string& list_name);
 
  private:
-  bool add_file(const std::string& path, bool named);
+  // Opens `name` relative to `dir_fd` (AT_FDCWD for a named path); `path` names it in records.
+  bool add_file(const std::string& path, bool named, int dir_fd, const std::string& name);
   bool walk_folder(const std::string& dir);
   void reached();
   struct Reached {
