@@ -89,8 +89,64 @@ record::Result<int> page_count(std::string_view bytes, Format format) {
   return static_cast<int>(n);
 }
 
+namespace {
+
+unsigned le16(const unsigned char* p) { return p[0] | (p[1] << 8u); }
+
+// The first frame of a GIF: the larger of the logical screen and its image descriptor, and
+// where its image data ends. Read from the block structure, because Leptonica's header reader
+// for GIF decodes the image.
+struct GifFirstFrame {
+  Info info;
+  size_t end = 0;  // 0: no complete first frame
+};
+
+record::Result<GifFirstFrame> gif_first_frame(std::string_view bytes) {
+  const auto* d = reinterpret_cast<const unsigned char*>(bytes.data());
+  const size_t n = bytes.size();
+  if (n < 13) return decode_error("truncated GIF header");
+  GifFirstFrame frame{{static_cast<int>(le16(d + 6)), static_cast<int>(le16(d + 8)), 0}, 0};
+  size_t pos = 13;
+  if (d[10] & 0x80) pos += 3u * (2u << (d[10] & 7));  // global colour table
+  const auto skip_sub_blocks = [&] {
+    while (pos < n && d[pos] != 0) pos += 1u + d[pos];
+    ++pos;  // block terminator
+  };
+  while (pos < n) {
+    if (d[pos] == 0x2c) {  // image descriptor
+      if (pos + 10 > n) break;
+      frame.info.width = std::max(frame.info.width, static_cast<int>(le16(d + pos + 5)));
+      frame.info.height = std::max(frame.info.height, static_cast<int>(le16(d + pos + 7)));
+      const unsigned flags = d[pos + 9];
+      pos += 10;
+      if (flags & 0x80) pos += 3u * (2u << (flags & 7));  // local colour table
+      ++pos;                                              // LZW minimum code size
+      skip_sub_blocks();
+      if (pos <= n) frame.end = pos;
+      break;
+    }
+    if (d[pos] != 0x21) break;  // trailer or garbage: the decoder stops here too
+    pos += 2;                   // extension: label, then sub-blocks
+    skip_sub_blocks();
+  }
+  return frame;
+}
+
+}  // namespace
+
 record::Result<PixPtr> decode(std::string_view bytes, Format format, int page_index) {
   if (bytes.empty()) return decode_error("file is empty (0 bytes)");
+  // Leptonica keeps only a GIF's first frame, but giflib decodes every frame into memory
+  // first: the decoder gets the file cut after frame 1, so an animation costs one frame.
+  std::string first_frame;
+  if (format == Format::gif) {
+    const auto frame = gif_first_frame(bytes);
+    if (frame && frame.value().end > 0) {
+      first_frame.reserve(frame.value().end + 1);
+      first_frame.append(bytes.substr(0, frame.value().end)).push_back(';');  // the trailer
+      bytes = first_frame;
+    }
+  }
   const auto* data = reinterpret_cast<const l_uint8*>(bytes.data());
   Pix* pix = format == Format::tiff ? pixReadMemTiff(data, bytes.size(), page_index)
                                     : pixReadMem(data, bytes.size());
@@ -113,47 +169,12 @@ Info info(const Pix* pix) {
   return Info{pixGetWidth(p), pixGetHeight(p), pixGetYRes(p)};
 }
 
-namespace {
-
-unsigned le16(const unsigned char* p) { return p[0] | (p[1] << 8u); }
-
-// The largest frame a GIF declares: its logical screen and every image descriptor. Read
-// from the block structure, because Leptonica's header reader for GIF decodes the image.
-record::Result<Info> gif_header(std::string_view bytes) {
-  const auto* d = reinterpret_cast<const unsigned char*>(bytes.data());
-  const size_t n = bytes.size();
-  if (n < 13) return decode_error("truncated GIF header");
-  Info info{static_cast<int>(le16(d + 6)), static_cast<int>(le16(d + 8)), 0};
-  size_t pos = 13;
-  if (d[10] & 0x80) pos += 3u * (2u << (d[10] & 7));  // global colour table
-  const auto skip_sub_blocks = [&] {
-    while (pos < n && d[pos] != 0) pos += 1u + d[pos];
-    ++pos;  // block terminator
-  };
-  while (pos < n) {
-    if (d[pos] == 0x2c) {  // image descriptor
-      if (pos + 10 > n) break;
-      info.width = std::max(info.width, static_cast<int>(le16(d + pos + 5)));
-      info.height = std::max(info.height, static_cast<int>(le16(d + pos + 7)));
-      const unsigned flags = d[pos + 9];
-      pos += 10;
-      if (flags & 0x80) pos += 3u * (2u << (flags & 7));  // local colour table
-      ++pos;                                              // LZW minimum code size
-      skip_sub_blocks();
-    } else if (d[pos] == 0x21) {  // extension: label, then sub-blocks
-      pos += 2;
-      skip_sub_blocks();
-    } else {
-      break;  // trailer or garbage: the decoder stops here too
-    }
-  }
-  return info;
-}
-
-}  // namespace
-
 record::Result<Info> header(std::string_view bytes, Format format, int page_index) {
-  if (format == Format::gif) return gif_header(bytes);
+  if (format == Format::gif) {
+    const auto frame = gif_first_frame(bytes);
+    if (!frame) return frame.error();
+    return frame.value().info;
+  }
   const auto* data = reinterpret_cast<const l_uint8*>(bytes.data());
   l_int32 w = 0, h = 0, bps = 0, spp = 0, res = 0, cmap = 0, fmt = 0;
   const bool failed =

@@ -2,6 +2,7 @@
 and the names ocrbatch writes given back to it as inputs."""
 
 import io
+import json
 import os
 import subprocess
 
@@ -60,3 +61,72 @@ def test_image_deeper_than_path_max_in_a_walk_is_read(tmp_path):
     assert len(result.pages[0]["source"]) > 4096
     assert result.pages[0]["source"].endswith("/page.png")
     assert "regression" in result.pages[0]["text"]
+
+
+def _gif_frames(data):
+    """The end of the header and colour table, and (start, end) of each frame with the
+    extensions before it."""
+    pos = 13
+    if data[10] & 0x80:
+        pos += 3 * (2 << (data[10] & 7))
+    head_end, frames, start = pos, [], pos
+    while data[pos] in (0x21, 0x2C):
+        image = data[pos] == 0x2C
+        if image:
+            flags = data[pos + 9]
+            pos += 10 + (3 * (2 << (flags & 7)) if flags & 0x80 else 0) + 1
+        else:
+            pos += 2
+        while data[pos]:
+            pos += 1 + data[pos]
+        pos += 1
+        if image:
+            frames.append((start, pos))
+            start = pos
+    return head_end, frames
+
+
+def animated_gif(first, later, count):
+    """A GIF of `first` then count-1 copies of `later` (PIL images of one size), assembled
+    block by block so that no encoder merges the identical frames."""
+    def single(img):
+        out = io.BytesIO()
+        img.convert("L").convert("P").save(out, "GIF")  # the same grey palette for both
+        return out.getvalue()
+    a, b = single(first), single(later)
+    head_end, frames_a = _gif_frames(a)
+    _, frames_b = _gif_frames(b)
+    frame_a, frame_b = a[slice(*frames_a[0])], b[slice(*frames_b[0])]
+    return a[:head_end] + frame_a + frame_b * (count - 1) + b";"
+
+
+def run_capped(args, address_space, timeout=120):
+    """Runs ocrbatch with its address space capped, so a decoder that holds what it should
+    not fails instead of taking the machine's memory."""
+    import resource
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
+
+    proc = subprocess.run([str(BIN)] + [str(a) for a in args], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, timeout=timeout, preexec_fn=limit)
+    return proc
+
+
+def test_animated_gif_decodes_only_its_first_frame(tmp_path):
+    # 1000 frames of 2000x2000 in a 4 MB file: 4 GB if every frame is decoded. Under a 1 GiB
+    # cap the first frame is still read.
+    from PIL import Image, ImageDraw, ImageFont
+    first = Image.new("L", (2000, 2000), 255)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 64)
+    ImageDraw.Draw(first).text((100, 900), "Animated first frame", fill=0, font=font)
+    gif = tmp_path / "anim.gif"
+    gif.write_bytes(animated_gif(first, Image.new("L", (2000, 2000), 255), 1000))
+    with Image.open(gif) as check:
+        assert check.n_frames == 1000
+    proc = run_capped(["--preprocess", "none", "-j", "1", gif], 1 << 30)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    page = json.loads(proc.stdout.splitlines()[0])
+    assert page["type"] == "page", page
+    assert (page["width"], page["height"]) == (2000, 2000)
+    assert "Animated" in page["text"]

@@ -73,6 +73,9 @@ std::string encoded_image(image::Format format, int width, int height) {
     case image::Format::jpeg:
       failed = pixWriteMemJpeg(&data, &size, pix, 90, 0);
       break;
+    case image::Format::gif:
+      failed = pixWriteMemGif(&data, &size, pix);
+      break;
     default:
       break;
   }

@@ -25,7 +25,7 @@ class TempDir {
   std::string path_;
 };
 
-// A small white image with a black rectangle, encoded in `format` (png, tiff, bmp, jpeg).
+// A small white image with a black rectangle, encoded in `format` (png, tiff, bmp, jpeg, gif).
 std::string encoded_image(image::Format format, int width = 64, int height = 48);
 
 // A TIFF holding `pages` pages whose widths are 100, 110, 120, ...

@@ -67,7 +67,7 @@ TEST(Decode, ReportsTruncatedAndEmptyData) {
   EXPECT_NE(empty.error().message.find("empty"), std::string::npos);
 }
 
-TEST(Header, ReadsAGifsLargestFrameWithoutDecodingIt) {
+TEST(Header, ReadsAGifsFirstFrameSizeWithoutDecodingIt) {
   // Logical screen 10x10, one frame declaring 30000x20000, then the trailer.
   std::string gif = std::string("GIF89a") + std::string("\x0a\x00\x0a\x00\x00\x00\x00", 7);
   gif += std::string("\x2c\x00\x00\x00\x00\x30\x75\x20\x4e\x00", 10) + std::string("\x02\x00;", 3);
@@ -75,6 +75,22 @@ TEST(Header, ReadsAGifsLargestFrameWithoutDecodingIt) {
   ASSERT_TRUE(head.ok());
   EXPECT_EQ(head.value().width, 30000);
   EXPECT_EQ(head.value().height, 20000);
+}
+
+// A second frame declaring 30000x20000 with its data cut short: giflib would allocate it and
+// fail on it if the decoder were given every frame.
+TEST(Decode, ReadsOnlyTheFirstFrameOfAnAnimatedGif) {
+  std::string gif = test::encoded_image(Format::gif, 64, 48);
+  ASSERT_EQ(gif.back(), ';');
+  gif.pop_back();
+  gif += std::string("\x2c\x00\x00\x00\x00\x30\x75\x20\x4e\x00\x08\x10", 12) + "cut";
+  const auto head = header(gif, Format::gif, 0);
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head.value().width, 64);
+  const auto pix = decode(gif, Format::gif, 0);
+  ASSERT_TRUE(pix.ok()) << pix.error().message;
+  EXPECT_EQ(info(pix.value().get()).width, 64);
+  EXPECT_EQ(info(pix.value().get()).height, 48);
 }
 
 TEST(Header, ReadsPngAndTiffPageSizes) {
