@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <exception>
 #include <string>
 #include <thread>
@@ -33,6 +34,7 @@ struct Runner::Job {
   std::string source;
   int page = 1;
   int pages = 1;
+  uint64_t page_offset = 0;  // where the page starts in `bytes` (image::PageRef)
   std::shared_ptr<const std::string> bytes;
   image::Format format = image::Format::unknown;
   std::string key;  // content key in the cache, if there is one
@@ -75,7 +77,7 @@ struct Runner::Shared {
 // cannot take, before its pixels are decoded. A header that cannot be read is left to the
 // decoder to report.
 std::optional<record::Error> Runner::check_size(const Job& job) const {
-  const auto head = image::header(*job.bytes, job.format, job.page - 1);
+  const auto head = image::header(*job.bytes, job.format, {job.page - 1, job.page_offset});
   if (!head) return std::nullopt;
   const auto& h = head.value();
   const uint64_t pixels = static_cast<uint64_t>(h.width) * static_cast<uint64_t>(h.height);
@@ -168,26 +170,35 @@ record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler,
     if (entry.known() && entry.pages == 0 && !redo(entry.rows.front()))
       return replay(entry.rows.front(), item, key, 0);
 
+    // Found in one walk of the file, so that no page job walks the pages before its own.
+    std::vector<image::PageRef> refs;
+    const auto find_pages = [&] {
+      const size_t limit =
+          options_.max_pages > 0 ? static_cast<size_t>(options_.max_pages) : SIZE_MAX;
+      auto found = image::pages(*item.bytes, item.format, limit);
+      if (found) refs = std::move(found.value());
+      return found;
+    };
     int pages = entry.pages;
     if (pages == 0) {
-      const auto counted = image::page_count(*item.bytes, item.format);
-      if (!counted) {
+      const auto found = find_pages();
+      if (!found) {
         if (!admit(&seq)) return false;
-        deliver(seq, Outcome{ErrorResult{item.name, 0, counted.error()}, key, 0, 0, false});
+        deliver(seq, Outcome{ErrorResult{item.name, 0, found.error()}, key, 0, 0, false});
         return true;
       }
-      pages = counted.value();
-      if (options_.max_pages > 0 && pages > options_.max_pages) {
+      if (options_.max_pages > 0 && refs.size() > static_cast<size_t>(options_.max_pages)) {
         if (!admit(&seq)) return false;
-        deliver(seq, Outcome{ErrorResult{
-                                 item.name,
-                                 0,
-                                 {ErrorCode::too_large,
-                                  std::to_string(pages) + " pages, over the --max-pages limit of " +
-                                      std::to_string(options_.max_pages)}},
+        deliver(seq, Outcome{ErrorResult{item.name,
+                                         0,
+                                         {ErrorCode::too_large,
+                                          "more than " + std::to_string(options_.max_pages) +
+                                              " pages, over the --max-pages limit of " +
+                                              std::to_string(options_.max_pages)}},
                              key, 0, 0, false});
         return true;
       }
+      pages = static_cast<int>(refs.size());
     }
     for (int page = 1; page <= pages; ++page) {
       const CachedPage* row = nullptr;
@@ -197,8 +208,12 @@ record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler,
         if (!replay(*row, item, key, pages)) return false;
         continue;
       }
+      // Pages the ledger already knows the count of are found only if one needs work.
+      if (refs.empty()) find_pages();
+      const uint64_t offset =
+          static_cast<size_t>(page) <= refs.size() ? refs[static_cast<size_t>(page) - 1].offset : 0;
       if (!admit(&seq)) return false;
-      Job job{seq, item.name, page, pages, item.bytes, item.format, key};
+      Job job{seq, item.name, page, pages, offset, item.bytes, item.format, key};
       if (!shared.jobs.push(std::move(job))) return false;
     }
     return true;
@@ -261,7 +276,7 @@ record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler,
                           job->key, job->page, job->pages, false});
           continue;
         }
-        auto decoded = image::decode(*job->bytes, job->format, job->page - 1);
+        auto decoded = image::decode(*job->bytes, job->format, {job->page - 1, job->page_offset});
         if (!decoded) {
           deliver(job->seq,
                   Outcome{ErrorResult{job->source, job->pages > 1 ? job->page : 0, decoded.error()},

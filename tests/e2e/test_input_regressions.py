@@ -130,3 +130,16 @@ def test_animated_gif_decodes_only_its_first_frame(tmp_path):
     assert page["type"] == "page", page
     assert (page["width"], page["height"]) == (2000, 2000)
     assert "Animated" in page["text"]
+
+
+def test_many_page_tiff_costs_time_linear_in_its_pages(tmp_path):
+    # 3000 blank 8x8 pages: each page walking the directories before it took ~50 s here.
+    from PIL import Image
+    pages = [Image.new("L", (8, 8), 255) for _ in range(3000)]
+    tiff = tmp_path / "many.tif"
+    pages[0].save(tiff, save_all=True, append_images=pages[1:])
+    result = run(["-j", "2", "--max-pages", "5000", tiff], timeout=60)
+    assert result.returncode == 0, result.describe()
+    assert [p["page"] for p in result.pages] == list(range(1, 3001))
+    assert {p["pages"] for p in result.pages} == {3000}
+    assert result.summary["elapsed_s"] < 15, result.summary

@@ -134,7 +134,7 @@ std::string samples_dir() { return OCRBATCH_SAMPLES_DIR; }
 
 image::PixPtr load_sample(const std::string& name) {
   const auto bytes = read_file(samples_dir() + "/" + name);
-  auto pix = image::decode(bytes, image::sniff(bytes), 0);
+  auto pix = image::decode(bytes, image::sniff(bytes));
   return pix ? std::move(pix.value()) : nullptr;
 }
 
