@@ -52,25 +52,12 @@ struct ArchiveDeleter {
 
 }  // namespace
 
-bool looks_like_archive(std::string_view h) {
-  return starts_with(h, "PK\x03\x04") || starts_with(h, "PK\x05\x06") ||  // zip, empty zip
-         starts_with(h, "7z\xbc\xaf\x27\x1c") ||                          // 7z
-         starts_with(h, "\x1f\x8b") ||                                    // gzip
-         starts_with(h, "BZh") ||                                         // bzip2
-         starts_with(h,
-                     "\xfd"
-                     "7zXZ") ||                             // xz
-         starts_with(h, "\x28\xb5\x2f\xfd") ||              // zstd
-         starts_with(h, "Rar!\x1a\x07") ||                  // rar
-         (h.size() >= 263 && h.substr(257, 5) == "ustar");  // tar
-}
-
 bool has_archive_extension(std::string_view name) {
   std::string lower(name);
   for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   static const char* const kSuffixes[] = {".zip",     ".tar",     ".tgz", ".tar.gz", ".tbz2",
                                           ".tbz",     ".tar.bz2", ".txz", ".tar.xz", ".tzst",
-                                          ".tar.zst", ".7z",      ".cbz", ".cbt"};
+                                          ".tar.zst", ".7z",      ".cbz", ".cbt",    ".cpio"};
   for (const char* suffix : kSuffixes) {
     const std::string_view s(suffix);
     if (lower.size() >= s.size() && lower.compare(lower.size() - s.size(), s.size(), s) == 0)
@@ -99,8 +86,11 @@ bool is_hidden_entry(const std::string& path) {
 
 }  // namespace
 
-bool read_archive(util::FdReader& reader, std::string head, const std::string& archive_name,
-                  const ArchiveLimits& limits, const ItemSink& sink) {
+ArchiveRead read_archive(util::FdReader& reader, std::string head, const std::string& archive_name,
+                         const ArchiveLimits& limits, const ItemSink& sink) {
+  // libarchive bids tar on a block of zeros (an end-of-archive mark): a zero-filled file is
+  // damage, not an empty archive.
+  if (head.find_first_not_of('\0') == std::string::npos) return ArchiveRead::not_archive;
   std::unique_ptr<struct archive, ArchiveDeleter> a(archive_read_new());
   archive_read_support_filter_all(a.get());
   // The container formats we document, not _all: that would also take mtree (a text
@@ -116,7 +106,12 @@ bool read_archive(util::FdReader& reader, std::string head, const std::string& a
   auto corrupt = [&](const char* what) {
     const char* detail = archive_error_string(a.get());
     std::string message = std::string(what) + (detail ? std::string(": ") + detail : "");
-    return sink(InputItem::make_error(archive_name, ErrorCode::archive_corrupt, message));
+    return sink(InputItem::make_error(archive_name, ErrorCode::archive_corrupt, message))
+               ? ArchiveRead::done
+               : ArchiveRead::stopped;
+  };
+  const auto emit = [&](InputItem item) {
+    return sink(std::move(item)) ? ArchiveRead::done : ArchiveRead::stopped;
   };
 
   // A regular file is reopened from its start with seeking, which 7z needs (its index is
@@ -125,13 +120,20 @@ bool read_archive(util::FdReader& reader, std::string head, const std::string& a
   const int opened = seekable
                          ? archive_read_open_fd(a.get(), reader.fd(), 1 << 16)
                          : archive_read_open(a.get(), &source, nullptr, read_callback, nullptr);
-  if (opened != ARCHIVE_OK) return corrupt("cannot open archive");
+  if (opened != ARCHIVE_OK) {
+    // No format bid (libarchive's ARCHIVE_ERRNO_FILE_FORMAT, EILSEQ on Linux) on data no
+    // compression filter took: not an archive. Compressed data that holds no archive (a named
+    // app.log.gz) or fails to decompress is a damaged or unreadable archive.
+    if (archive_errno(a.get()) == EILSEQ && archive_filter_count(a.get()) <= 1)
+      return ArchiveRead::not_archive;
+    return corrupt("cannot open archive");
+  }
 
   uint64_t total = 0;  // decompressed bytes of every entry so far
   struct archive_entry* entry = nullptr;
   for (;;) {
     const int status = archive_read_next_header(a.get(), &entry);
-    if (status == ARCHIVE_EOF) return true;
+    if (status == ARCHIVE_EOF) return ArchiveRead::done;
     if (status == ARCHIVE_FATAL) return corrupt("damaged archive");
     // ARCHIVE_WARN and ARCHIVE_RETRY still give a usable header.
     // UTF-8 whatever the process locale, which is "C" here: the plain pathname would be
@@ -144,14 +146,14 @@ bool read_archive(util::FdReader& reader, std::string head, const std::string& a
     if (archive_entry_filetype(entry) != AE_IFREG) {
       // Symlinks and devices: nothing is ever extracted, so they cannot point anywhere;
       // they are not images either.
-      if (!sink(InputItem::make_skipped(name))) return false;
+      if (!sink(InputItem::make_skipped(name))) return ArchiveRead::stopped;
       continue;
     }
     if (is_macos_metadata(entry_name) || (!limits.hidden && is_hidden_entry(entry_name))) continue;
 
     if (archive_entry_is_encrypted(entry)) {
       if (!sink(InputItem::make_error(name, ErrorCode::unsupported_format, "entry is encrypted")))
-        return false;
+        return ArchiveRead::stopped;
       continue;
     }
     if (archive_entry_size_is_set(entry) &&
@@ -160,7 +162,7 @@ bool read_archive(util::FdReader& reader, std::string head, const std::string& a
                                       "entry is " + std::to_string(archive_entry_size(entry)) +
                                           " bytes, over the " +
                                           std::to_string(limits.max_entry_bytes) + "-byte limit")))
-        return false;
+        return ArchiveRead::stopped;
       continue;
     }
 
@@ -189,7 +191,7 @@ bool read_archive(util::FdReader& reader, std::string head, const std::string& a
       if (!sink(InputItem::make_error(name, ErrorCode::too_large,
                                       "entry decompresses past the " +
                                           std::to_string(limits.max_entry_bytes) + "-byte limit")))
-        return false;
+        return ArchiveRead::stopped;
       continue;
     }
     if (stop != Stop::none) {
@@ -200,7 +202,7 @@ bool read_archive(util::FdReader& reader, std::string head, const std::string& a
                     " times its compressed size: refused as a decompression bomb"
               : "archive decompresses past the " + std::to_string(limits.max_total_bytes) +
                     "-byte total limit; the rest of it is not read";
-      return sink(InputItem::make_error(name, ErrorCode::too_large, why));
+      return emit(InputItem::make_error(name, ErrorCode::too_large, why));
     }
     if (n < 0) {
       // Entry data is damaged; report it and try to carry on with the next entry.
@@ -208,20 +210,21 @@ bool read_archive(util::FdReader& reader, std::string head, const std::string& a
       if (!sink(InputItem::make_error(
               name, ErrorCode::archive_corrupt,
               std::string("cannot read entry") + (detail ? std::string(": ") + detail : ""))))
-        return false;
-      if (n == ARCHIVE_FATAL) return true;
+        return ArchiveRead::stopped;
+      if (n == ARCHIVE_FATAL) return ArchiveRead::done;
       continue;
     }
 
     const auto format = image::sniff(bytes);
     if (format != image::Format::unknown) {
-      if (!sink(InputItem::make_image(name, std::move(bytes), format))) return false;
+      if (!sink(InputItem::make_image(name, std::move(bytes), format))) return ArchiveRead::stopped;
     } else if (image::has_image_extension(entry_name)) {
       const char* why =
           bytes.empty() ? "entry is empty (0 bytes)" : "not a recognised image format";
-      if (!sink(InputItem::make_error(name, ErrorCode::decode_failed, why))) return false;
+      if (!sink(InputItem::make_error(name, ErrorCode::decode_failed, why)))
+        return ArchiveRead::stopped;
     } else if (!sink(InputItem::make_skipped(name))) {
-      return false;
+      return ArchiveRead::stopped;
     }
   }
 }

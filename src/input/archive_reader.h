@@ -10,10 +10,6 @@
 
 namespace ocrbatch::input {
 
-// True when the first bytes look like a container libarchive should open: zip, tar,
-// 7z, or a compressed stream (gzip, bzip2, xz, zstd) that may hold a tar.
-bool looks_like_archive(std::string_view head);
-
 struct ArchiveLimits {
   uint64_t max_entry_bytes = 0;
   uint64_t max_total_bytes = 0;  // all entries of one archive, decompressed; 0: no limit
@@ -29,11 +25,17 @@ bool has_archive_extension(std::string_view name);
 constexpr uint64_t kBombMinBytes = 64ull << 20;
 constexpr uint64_t kBombRatio = 100;
 
+enum class ArchiveRead {
+  not_archive,  // no enabled format (or compression) recognised the data; nothing was pushed
+  done,
+  stopped,  // the sink asked to stop
+};
+
 // Reads the archive from `reader`, whose first bytes were already consumed into `head`.
-// Pushes one item per regular entry, named "archive_name::entry". A damaged archive ends
-// with one archive_corrupt error item after the entries that could be read.
-// Returns false when the sink asked to stop.
-bool read_archive(util::FdReader& reader, std::string head, const std::string& archive_name,
-                  const ArchiveLimits& limits, const ItemSink& sink);
+// libarchive's own bidding decides whether it is an archive at all. Pushes one item per
+// regular entry, named "archive_name::entry". A damaged archive ends with one
+// archive_corrupt error item after the entries that could be read.
+ArchiveRead read_archive(util::FdReader& reader, std::string head, const std::string& archive_name,
+                         const ArchiveLimits& limits, const ItemSink& sink);
 
 }  // namespace ocrbatch::input

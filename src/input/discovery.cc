@@ -118,9 +118,11 @@ bool Discovery::read_opened(int fd, const std::string& name, bool named,
   std::string head;
   if (!reader.read_up_to(head, kSniffBytes)) return read_error(name, errno);
   const auto format = image::sniff(head);
-  if (format == image::Format::unknown && looks_like_archive(head) &&
-      (named || has_archive_extension(name)))
-    return read_archive(reader, std::move(head), name, options_.archive, sink_);
+  if (format == image::Format::unknown && (named || has_archive_extension(name))) {
+    // Only the head is needed below once libarchive has said it is not an archive.
+    const auto read = read_archive(reader, head, name, options_.archive, sink_);
+    if (read != ArchiveRead::not_archive) return read == ArchiveRead::done;
+  }
 
   if (format == image::Format::unknown) {
     if (head.empty() && (named || image::has_image_extension(name)))

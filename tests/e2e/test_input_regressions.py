@@ -143,3 +143,46 @@ def test_many_page_tiff_costs_time_linear_in_its_pages(tmp_path):
     assert [p["page"] for p in result.pages] == list(range(1, 3001))
     assert {p["pages"] for p in result.pages} == {3000}
     assert result.summary["elapsed_s"] < 15, result.summary
+
+
+def _newc_cpio(entries):
+    """An uncompressed cpio archive in the newc format, which starts with no magic a
+    hand-written list of archive signatures knew."""
+    out = b""
+    for ino, (name, data) in enumerate(entries + [("TRAILER!!!", b"")], 1):
+        raw_name = name.encode() + b"\0"
+        fields = [ino, 0o100644, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(raw_name), 0]
+        out += b"070701" + b"".join(b"%08X" % v for v in fields) + raw_name
+        out += b"\0" * (-len(out) % 4) + data
+        out += b"\0" * (-len(out) % 4)
+    return out
+
+
+def _v7_tar(name, data):
+    """A tar archive whose header has no ustar magic, as Unix V7 wrote them."""
+    import tarfile
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+        info = tarfile.TarInfo(name)
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    raw = bytearray(buf.getvalue())
+    raw[257:265] = b"\0" * 8  # magic and version
+    raw[148:156] = b" " * 8
+    raw[148:156] = b"%06o\0 " % sum(raw[:512])
+    return bytes(raw)
+
+
+def test_uncompressed_cpio_and_v7_tar_are_read_as_archives(tmp_path):
+    png = _text_png()
+    (tmp_path / "named.cpio").write_bytes(_newc_cpio([("page.png", png)]))
+    (tmp_path / "old.tar").write_bytes(_v7_tar("page.png", png))
+    walked = tmp_path / "walked"
+    walked.mkdir()
+    (walked / "scans.cpio").write_bytes(_newc_cpio([("page.png", png)]))
+    result = run(["--preprocess", "none", "-j", "1", "named.cpio", "old.tar", "walked"],
+                 cwd=tmp_path)
+    assert result.returncode == 0, result.describe()
+    assert [p["source"] for p in result.pages] == [
+        "named.cpio::page.png", "old.tar::page.png", "walked/scans.cpio::page.png"]
+    assert all("regression" in p["text"] for p in result.pages)

@@ -100,6 +100,10 @@ std::string make_archive(const std::string& kind,
   struct archive* a = archive_write_new();
   if (kind == "zip") {
     archive_write_set_format_zip(a);
+  } else if (kind == "cpio") {
+    archive_write_set_format_cpio_newc(a);
+  } else if (kind == "v7tar") {
+    archive_write_set_format_v7tar(a);
   } else {
     archive_write_set_format_pax_restricted(a);
     archive_write_add_filter_gzip(a);
