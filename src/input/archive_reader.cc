@@ -16,10 +16,6 @@ namespace {
 
 using record::ErrorCode;
 
-bool starts_with(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && s.compare(0, prefix.size(), prefix) == 0;
-}
-
 // Feeds libarchive the bytes already read for sniffing, then the rest of the stream.
 struct StreamSource {
   util::FdReader& reader;
@@ -87,7 +83,7 @@ bool is_hidden_entry(const std::string& path) {
 }  // namespace
 
 ArchiveRead read_archive(util::FdReader& reader, std::string head, const std::string& archive_name,
-                         const ArchiveLimits& limits, const ItemSink& sink) {
+                         const ArchiveLimits& limits, const ItemSink& sink, const EntryPick* pick) {
   // libarchive bids tar on a block of zeros (an end-of-archive mark): a zero-filled file is
   // damage, not an empty archive.
   if (head.find_first_not_of('\0') == std::string::npos) return ArchiveRead::not_archive;
@@ -130,10 +126,18 @@ ArchiveRead read_archive(util::FdReader& reader, std::string head, const std::st
   }
 
   uint64_t total = 0;  // decompressed bytes of every entry so far
+  bool picked = false;
   struct archive_entry* entry = nullptr;
   for (;;) {
     const int status = archive_read_next_header(a.get(), &entry);
-    if (status == ARCHIVE_EOF) return ArchiveRead::done;
+    if (status == ARCHIVE_EOF) {
+      if (!pick || picked) return ArchiveRead::done;
+      const bool nested = pick->entry.find("::") != std::string::npos;
+      return emit(
+          InputItem::make_error(archive_name + "::" + pick->entry, ErrorCode::not_found,
+                                "no entry " + pick->entry + " in " + archive_name +
+                                    (nested ? " (archives inside archives are not read)" : "")));
+    }
     if (status == ARCHIVE_FATAL) return corrupt("damaged archive");
     // ARCHIVE_WARN and ARCHIVE_RETRY still give a usable header.
     // UTF-8 whatever the process locale, which is "C" here: the plain pathname would be
@@ -143,13 +147,24 @@ ArchiveRead read_archive(util::FdReader& reader, std::string head, const std::st
     const std::string entry_name = raw_name ? raw_name : "(unnamed)";
     const std::string name = archive_name + "::" + entry_name;
     if (archive_entry_filetype(entry) == AE_IFDIR) continue;
+    int page = 0;
+    if (pick) {
+      if (entry_name == pick->entry)
+        page = 0;
+      else if (pick->page > 0 && entry_name == pick->paged_entry)
+        page = pick->page;
+      else
+        continue;
+      picked = true;
+    }
     if (archive_entry_filetype(entry) != AE_IFREG) {
       // Symlinks and devices: nothing is ever extracted, so they cannot point anywhere;
       // they are not images either.
       if (!sink(InputItem::make_skipped(name))) return ArchiveRead::stopped;
       continue;
     }
-    if (is_macos_metadata(entry_name) || (!limits.hidden && is_hidden_entry(entry_name))) continue;
+    if (!pick && (is_macos_metadata(entry_name) || (!limits.hidden && is_hidden_entry(entry_name))))
+      continue;
 
     if (archive_entry_is_encrypted(entry)) {
       if (!sink(InputItem::make_error(name, ErrorCode::unsupported_format, "entry is encrypted")))
@@ -217,7 +232,9 @@ ArchiveRead read_archive(util::FdReader& reader, std::string head, const std::st
 
     const auto format = image::sniff(bytes);
     if (format != image::Format::unknown) {
-      if (!sink(InputItem::make_image(name, std::move(bytes), format))) return ArchiveRead::stopped;
+      auto item = InputItem::make_image(name, std::move(bytes), format);
+      item.page = page;
+      if (!sink(std::move(item))) return ArchiveRead::stopped;
     } else if (image::has_image_extension(entry_name)) {
       const char* why =
           bytes.empty() ? "entry is empty (0 bytes)" : "not a recognised image format";

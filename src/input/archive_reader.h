@@ -25,6 +25,15 @@ bool has_archive_extension(std::string_view name);
 constexpr uint64_t kBombMinBytes = 64ull << 20;
 constexpr uint64_t kBombRatio = 100;
 
+// The entries to read of an archive named "archive::entry", as records name them: those
+// called `entry`, or else, when `entry` ends in "#N", page N of those called `paged_entry`
+// (`entry` without the "#N").
+struct EntryPick {
+  std::string entry;
+  std::string paged_entry;
+  int page = 0;  // 0: `entry` has no page suffix
+};
+
 enum class ArchiveRead {
   not_archive,  // no enabled format (or compression) recognised the data; nothing was pushed
   done,
@@ -34,8 +43,10 @@ enum class ArchiveRead {
 // Reads the archive from `reader`, whose first bytes were already consumed into `head`.
 // libarchive's own bidding decides whether it is an archive at all. Pushes one item per
 // regular entry, named "archive_name::entry". A damaged archive ends with one
-// archive_corrupt error item after the entries that could be read.
+// archive_corrupt error item after the entries that could be read. With `pick`, only the
+// picked entries are read (hidden ones too), and none gives one not_found item.
 ArchiveRead read_archive(util::FdReader& reader, std::string head, const std::string& archive_name,
-                         const ArchiveLimits& limits, const ItemSink& sink);
+                         const ArchiveLimits& limits, const ItemSink& sink,
+                         const EntryPick* pick = nullptr);
 
 }  // namespace ocrbatch::input

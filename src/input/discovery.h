@@ -22,12 +22,22 @@ struct DiscoveryOptions {
   std::atomic<uint64_t>* files_reached = nullptr;  // counts each path opened or failed
 };
 
+// Part of a named input, picked by a name such as records give: "scan.tif#3" (page 3),
+// "a.zip::dir/page.png" (that entry).
+struct Pick {
+  int page = 0;                      // only this page (1-based) of an image; 0: all
+  const EntryPick* entry = nullptr;  // only this entry of an archive
+  std::string written;               // the name as given
+};
+
 class Discovery {
  public:
   Discovery(DiscoveryOptions options, ItemSink sink);
 
   // A path the user named: a file, a folder to walk, or an archive. Returns false once the
-  // sink has asked to stop.
+  // sink has asked to stop. A path that does not exist may be a name records give, such as
+  // "scan.tif#3" (page 3 only) or "a.zip::dir/page.png" (that entry only): it is then
+  // read as such, and a missing page or entry is a not_found record.
   bool add_path(const std::string& path);
 
   // One image or one archive arriving on a file descriptor (stdin).
@@ -40,7 +50,9 @@ class Discovery {
 
  private:
   // Opens `name` relative to `dir_fd` (AT_FDCWD for a named path); `path` names it in records.
-  bool add_file(const std::string& path, bool named, int dir_fd, const std::string& name);
+  std::optional<bool> add_written_name(const std::string& path);
+  bool add_file(const std::string& path, bool named, int dir_fd, const std::string& name,
+                const Pick& pick = {});
   bool walk_folder(const std::string& dir);
   void reached();
   struct Reached {
@@ -48,7 +60,8 @@ class Discovery {
     ~Reached() { discovery->reached(); }
     Discovery* discovery;
   };
-  bool read_opened(int fd, const std::string& name, bool named, std::optional<uint64_t> size);
+  bool read_opened(int fd, const std::string& name, bool named, std::optional<uint64_t> size,
+                   const Pick& pick = {});
   bool read_error(const std::string& name, int err);
 
   DiscoveryOptions options_;

@@ -200,7 +200,23 @@ record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler,
       }
       pages = static_cast<int>(refs.size());
     }
-    for (int page = 1; page <= pages; ++page) {
+    // An input named "scan.tif#3" asks for that page alone.
+    if (item.page > pages) {
+      if (!admit(&seq)) return false;
+      deliver(seq,
+              Outcome{ErrorResult{item.name,
+                                  item.page,
+                                  {ErrorCode::not_found,
+                                   "no page " + std::to_string(item.page) + ": the file has " +
+                                       std::to_string(pages) + (pages == 1 ? " page" : " pages")}},
+                      {},
+                      0,
+                      0,
+                      false});
+      return true;
+    }
+    const int first = item.page > 0 ? item.page : 1, last = item.page > 0 ? item.page : pages;
+    for (int page = first; page <= last; ++page) {
       const CachedPage* row = nullptr;
       for (const auto& r : entry.rows)
         if (r.page == page) row = &r;

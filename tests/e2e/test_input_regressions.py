@@ -6,7 +6,9 @@ import json
 import os
 import subprocess
 
-from conftest import BIN, assert_error_record, run
+import pytest
+
+from conftest import BIN, assert_error_record, run, stderr_error_line
 
 
 def test_list_file_that_is_a_folder_gives_read_failed(tmp_path):
@@ -186,3 +188,76 @@ def test_uncompressed_cpio_and_v7_tar_are_read_as_archives(tmp_path):
     assert [p["source"] for p in result.pages] == [
         "named.cpio::page.png", "old.tar::page.png", "walked/scans.cpio::page.png"]
     assert all("regression" in p["text"] for p in result.pages)
+
+
+# The names ocrbatch writes, given back to it as inputs.
+
+@pytest.fixture
+def named_inputs(tmp_path):
+    import zipfile
+    from PIL import Image
+    with zipfile.ZipFile(tmp_path / "a.zip", "w") as z:
+        z.writestr("dir/page.png", _text_png("Zipped page"))
+        z.writestr("dir/other.png", _text_png("Other page"))
+    with zipfile.ZipFile(tmp_path / "outer.zip", "w") as z:
+        z.writestr("inner.zip", (tmp_path / "a.zip").read_bytes())
+    pages = [Image.open(io.BytesIO(_text_png(f"Page number {w}"))) for w in ("one", "two", "three")]
+    pages[0].save(tmp_path / "doc.tif", save_all=True, append_images=pages[1:])
+    return tmp_path
+
+
+def test_archive_entry_name_reads_only_that_entry(named_inputs):
+    result = run(["--preprocess", "none", "-j", "1", "--files-from", "-"],
+                 input=b"a.zip::dir/page.png\n", cwd=named_inputs)
+    assert result.returncode == 0, result.describe()
+    assert [p["source"] for p in result.pages] == ["a.zip::dir/page.png"]
+    assert "Zipped" in result.pages[0]["text"]
+    assert result.summary["skipped"] == 0
+
+
+def test_tiff_page_name_reads_only_that_page(named_inputs):
+    result = run(["--preprocess", "none", "-j", "1", "doc.tif#3"], cwd=named_inputs)
+    assert result.returncode == 0, result.describe()
+    assert [(p["source"], p["page"], p["pages"]) for p in result.pages] == [("doc.tif", 3, 3)]
+    assert "three" in result.pages[0]["text"]
+
+
+@pytest.mark.parametrize("name,source,page", [
+    ("a.zip::dir/missing.png", "a.zip::dir/missing.png", None),
+    ("doc.tif#7", "doc.tif", 7),
+    ("outer.zip::inner.zip::dir/page.png", "outer.zip::inner.zip::dir/page.png", None),
+])
+def test_missing_entry_or_page_is_not_found(named_inputs, name, source, page):
+    result = run(["--preprocess", "none", "-j", "1", name], cwd=named_inputs)
+    assert result.returncode == 1, result.describe()
+    assert len(result.records) == 2, result.describe()
+    assert_error_record(result.errors[0], source, "not_found")
+    assert result.errors[0].get("page") == page
+    stderr_error_line(result, name, "not_found")
+
+
+def test_a_file_with_such_a_name_wins_over_the_parsed_form(named_inputs):
+    (named_inputs / "doc.tif#2").write_bytes(_text_png("Literal name"))
+    (named_inputs / "a.zip::dir").mkdir()
+    (named_inputs / "a.zip::dir" / "page.png").write_bytes(_text_png("Folder beside"))
+    result = run(["--preprocess", "none", "-j", "1", "doc.tif#2", "a.zip::dir/page.png"],
+                 cwd=named_inputs)
+    assert result.returncode == 0, result.describe()
+    assert [(p["source"], p["page"]) for p in result.pages] == [
+        ("doc.tif#2", 1), ("a.zip::dir/page.png", 1)]
+    assert "Literal" in result.pages[0]["text"] and "Folder" in result.pages[1]["text"]
+
+
+def test_failures_of_a_run_can_be_run_again_from_its_error_sources(named_inputs):
+    import zipfile
+    with zipfile.ZipFile(named_inputs / "b.zip", "w") as z:
+        z.writestr("good.png", _text_png("Good entry"))
+        z.writestr("broken.png", b"\x89PNG\r\n\x1a\n broken")
+    first = run(["--preprocess", "none", "-j", "1", "b.zip", "doc.tif"], cwd=named_inputs)
+    failed = [r["source"] for r in first.errors]
+    assert failed == ["b.zip::broken.png"], first.describe()
+    # jq -r 'select(.type=="error").source' | ocrbatch --files-from -
+    again = run(["--preprocess", "none", "-j", "1", "--files-from", "-"],
+                input="".join(s + "\n" for s in failed).encode(), cwd=named_inputs)
+    assert [r["source"] for r in again.records[:-1]] == failed, again.describe()
+    assert again.errors[0]["error"] == first.errors[0]["error"]

@@ -116,6 +116,26 @@ TEST_F(DiscoveryTest, FolderReachedByManyLinksIsWalkedOnce) {
   EXPECT_EQ(count_files({dir.file("l0")}, /*hidden=*/false, nullptr), reached.load());
 }
 
+TEST_F(DiscoveryTest, NamesThatRecordsGiveAreReadAsThePartTheyName) {
+  dir.write("doc.tif", test::multipage_tiff(3));
+  dir.write("a.zip", test::make_archive("zip", {{"x/a.png", png}, {"x/.b.png", png}}));
+  dir.write("p.png", png);
+  Discovery discovery(DiscoveryOptions{}, got.sink());
+  for (const char* name : {"doc.tif#2", "a.zip::x/.b.png", "a.zip::x/c.png", "p.png::x"})
+    discovery.add_path(dir.file(name));
+  ASSERT_EQ(got.items.size(), 4u);
+  EXPECT_EQ(got.items[0].name, dir.file("doc.tif"));
+  EXPECT_EQ(got.items[0].page, 2);
+  EXPECT_EQ(got.items[1].name, dir.file("a.zip::x/.b.png"));  // named, so hidden is no bar
+  EXPECT_EQ(got.items[1].kind, InputItem::Kind::image);
+  for (size_t i : {2u, 3u}) {
+    EXPECT_EQ(got.items[i].kind, InputItem::Kind::error);
+    EXPECT_EQ(got.items[i].error->code, ErrorCode::not_found);
+  }
+  EXPECT_EQ(got.items[2].name, dir.file("a.zip::x/c.png"));
+  EXPECT_EQ(got.items[3].name, dir.file("p.png::x"));
+}
+
 TEST_F(DiscoveryTest, NamedFilesReportErrorsWithCodes) {
   dir.write("empty.png", "");
   dir.write("notes.txt", "text");
