@@ -10,22 +10,86 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <string_view>
+
+#include "input/decompressor.h"
 
 namespace ocrbatch::input {
 namespace {
 
 using record::ErrorCode;
 
-// Feeds libarchive the bytes already read for sniffing, then the rest of the stream.
+constexpr size_t kChunk = 1 << 16;
+
+// Feeds libarchive the bytes already read for sniffing, then the rest of the stream; with a
+// decompressor, their decoded bytes instead.
 struct StreamSource {
+  StreamSource(util::FdReader& r, std::string h, std::unique_ptr<Decompressor> d)
+      : reader(r), head(std::move(h)), decompressor(std::move(d)) {}
+
   util::FdReader& reader;
   std::string head;
   bool head_sent = false;
   std::string buffer;
+  std::unique_ptr<Decompressor> decompressor;
+  std::string input;  // compressed bytes read and not yet decoded, from `input_at`
+  size_t input_at = 0;
+  bool input_over = false;
+  bool finished = false;
+  uint64_t compressed = 0;  // compressed bytes decoded so far
+  std::string damage;       // why decoding stopped early; empty: it did not
 };
+
+// The next compressed bytes: the head first, then the stream. False on a read error.
+bool refill(StreamSource& src) {
+  src.input.clear();
+  src.input_at = 0;
+  if (!src.head_sent) {
+    src.head_sent = true;
+    src.input.swap(src.head);
+  } else if (!src.reader.read_up_to(src.input, kChunk)) {
+    return false;
+  }
+  if (src.input.empty()) src.input_over = true;
+  return true;
+}
+
+la_ssize_t decode_callback(struct archive* a, StreamSource* src, const void** out) {
+  src->buffer.resize(kChunk);
+  while (!src->finished) {
+    if (src->input_at == src->input.size() && !src->input_over && !refill(*src)) {
+      archive_set_error(a, errno, "read failed: %s", std::strerror(errno));
+      return -1;
+    }
+    std::string_view in(src->input);
+    in.remove_prefix(src->input_at);
+    const size_t before = in.size();
+    size_t produced = 0;
+    const auto status = src->decompressor->decode(in, src->buffer.data(), kChunk, produced);
+    src->input_at += before - in.size();
+    src->compressed += before - in.size();
+    const bool input_done = src->input_over && src->input_at == src->input.size();
+    if (status == Decompressor::Status::damaged) {
+      src->damage = std::string("damaged ") + src->decompressor->name() + " data";
+      src->finished = true;
+    } else if (status == Decompressor::Status::end && input_done) {
+      src->finished = true;
+    } else if (status == Decompressor::Status::ok && input_done && produced == 0 &&
+               before == in.size()) {
+      src->damage = std::string("truncated ") + src->decompressor->name() + " data";
+      src->finished = true;
+    }
+    if (produced > 0) {
+      *out = src->buffer.data();
+      return static_cast<la_ssize_t>(produced);
+    }
+  }
+  return 0;
+}
 
 la_ssize_t read_callback(struct archive* a, void* opaque, const void** out) {
   auto* src = static_cast<StreamSource*>(opaque);
+  if (src->decompressor) return decode_callback(a, src, out);
   if (!src->head_sent) {
     src->head_sent = true;
     if (!src->head.empty()) {
@@ -34,7 +98,7 @@ la_ssize_t read_callback(struct archive* a, void* opaque, const void** out) {
     }
   }
   src->buffer.clear();
-  if (!src->reader.read_up_to(src->buffer, 1 << 16)) {
+  if (!src->reader.read_up_to(src->buffer, kChunk)) {
     archive_set_error(a, errno, "read failed: %s", std::strerror(errno));
     return -1;
   }
@@ -97,11 +161,18 @@ ArchiveRead read_archive(util::FdReader& reader, std::string head, const std::st
   archive_read_support_format_rar(a.get());
   archive_read_support_format_rar5(a.get());
   archive_read_support_format_cpio(a.get());
-  StreamSource source{reader, std::move(head), false, {}};
+  auto decompressor = Decompressor::for_head(head);
+  StreamSource source(reader, std::move(head), std::move(decompressor));
 
-  auto corrupt = [&](const char* what) {
+  // What libarchive says, and what our decoding of the compressed layer saw.
+  const auto details = [&] {
     const char* detail = archive_error_string(a.get());
-    std::string message = std::string(what) + (detail ? std::string(": ") + detail : "");
+    std::string out = detail ? std::string(": ") + detail : "";
+    if (!source.damage.empty()) out += " (" + source.damage + ")";
+    return out;
+  };
+  auto corrupt = [&](const char* what) {
+    const std::string message = what + details();
     return sink(InputItem::make_error(archive_name, ErrorCode::archive_corrupt, message))
                ? ArchiveRead::done
                : ArchiveRead::stopped;
@@ -111,8 +182,9 @@ ArchiveRead read_archive(util::FdReader& reader, std::string head, const std::st
   };
 
   // A regular file is reopened from its start with seeking, which 7z needs (its index is
-  // at the end) and which lets zip use its central directory. Pipes are read as a stream.
-  const bool seekable = ::lseek(reader.fd(), 0, SEEK_SET) == 0;
+  // at the end) and which lets zip use its central directory. Pipes, and compressed data
+  // (decoded here, not by libarchive), are read as a stream.
+  const bool seekable = !source.decompressor && ::lseek(reader.fd(), 0, SEEK_SET) == 0;
   const int opened = seekable
                          ? archive_read_open_fd(a.get(), reader.fd(), 1 << 16)
                          : archive_read_open(a.get(), &source, nullptr, read_callback, nullptr);
@@ -120,16 +192,24 @@ ArchiveRead read_archive(util::FdReader& reader, std::string head, const std::st
     // No format bid (libarchive's ARCHIVE_ERRNO_FILE_FORMAT, EILSEQ on Linux) on data no
     // compression filter took: not an archive. Compressed data that holds no archive (a named
     // app.log.gz) or fails to decompress is a damaged or unreadable archive.
-    if (archive_errno(a.get()) == EILSEQ && archive_filter_count(a.get()) <= 1)
+    if (archive_errno(a.get()) == EILSEQ && archive_filter_count(a.get()) <= 1 &&
+        !source.decompressor)
       return ArchiveRead::not_archive;
     return corrupt("cannot open archive");
   }
 
+  // Bytes taken from the file so far: libarchive's count, or ours when we decode.
+  const auto raw_bytes = [&]() -> la_int64_t {
+    return source.decompressor ? static_cast<la_int64_t>(source.compressed)
+                               : archive_filter_bytes(a.get(), -1);
+  };
   uint64_t total = 0;  // decompressed bytes of every entry so far
   bool picked = false;
   struct archive_entry* entry = nullptr;
   for (;;) {
     const int status = archive_read_next_header(a.get(), &entry);
+    // A compressed stream cut at an entry boundary looks like the end of the archive.
+    if (status == ARCHIVE_EOF && !source.damage.empty()) return corrupt("damaged archive");
     if (status == ARCHIVE_EOF) {
       if (!pick || picked) return ArchiveRead::done;
       const bool nested = pick->entry.find("::") != std::string::npos;
@@ -185,13 +265,12 @@ ArchiveRead read_archive(util::FdReader& reader, std::string head, const std::st
     // enforced while reading.
     std::string bytes;
     enum class Stop { none, entry_limit, total_limit, bomb } stop = Stop::none;
-    const auto raw_start = archive_filter_bytes(a.get(), -1);
+    const auto raw_start = raw_bytes();
     std::array<char, 1 << 16> chunk{};
     la_ssize_t n = 0;
     while ((n = archive_read_data(a.get(), chunk.data(), chunk.size())) > 0) {
       const uint64_t size = bytes.size() + static_cast<uint64_t>(n);
-      const auto raw = static_cast<uint64_t>(
-          std::max<la_int64_t>(1, archive_filter_bytes(a.get(), -1) - raw_start));
+      const auto raw = static_cast<uint64_t>(std::max<la_int64_t>(1, raw_bytes() - raw_start));
       if (size > limits.max_entry_bytes)
         stop = Stop::entry_limit;
       else if (limits.max_total_bytes > 0 && total + size > limits.max_total_bytes)
@@ -221,10 +300,8 @@ ArchiveRead read_archive(util::FdReader& reader, std::string head, const std::st
     }
     if (n < 0) {
       // Entry data is damaged; report it and try to carry on with the next entry.
-      const char* detail = archive_error_string(a.get());
-      if (!sink(InputItem::make_error(
-              name, ErrorCode::archive_corrupt,
-              std::string("cannot read entry") + (detail ? std::string(": ") + detail : ""))))
+      if (!sink(InputItem::make_error(name, ErrorCode::archive_corrupt,
+                                      "cannot read entry" + details())))
         return ArchiveRead::stopped;
       if (n == ARCHIVE_FATAL) return ArchiveRead::done;
       continue;

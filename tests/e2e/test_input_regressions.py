@@ -261,3 +261,44 @@ def test_failures_of_a_run_can_be_run_again_from_its_error_sources(named_inputs)
                 input="".join(s + "\n" for s in failed).encode(), cwd=named_inputs)
     assert [r["source"] for r in again.records[:-1]] == failed, again.describe()
     assert again.errors[0]["error"] == first.errors[0]["error"]
+
+
+def _tar(entries, end_blocks=True):
+    import tarfile
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+        for name, data in entries:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    raw = buf.getvalue()
+    if end_blocks:
+        return raw
+    return raw[:sum(512 + -(-len(data) // 512) * 512 for _, data in entries)]
+
+
+def test_small_truncated_tar_gz_keeps_its_first_entry(tmp_path):
+    import gzip
+    import lzma
+    tar = _tar([("one.png", _text_png("First entry")), ("noise.bin", os.urandom(5000)),
+                ("two.png", _text_png("Second entry"))])
+    for suffix, packed in (("tar.gz", gzip.compress(tar)), ("tar.xz", lzma.compress(tar))):
+        (tmp_path / f"cut.{suffix}").write_bytes(packed[: len(packed) * 2 // 3])
+    result = run(["--preprocess", "none", "-j", "1", "cut.tar.gz", "cut.tar.xz"], cwd=tmp_path)
+    assert result.returncode == 1, result.describe()
+    for suffix in ("tar.gz", "tar.xz"):
+        mine = [r for r in result.records[:-1] if r["source"].startswith(f"cut.{suffix}")]
+        assert mine[0]["type"] == "page" and mine[0]["source"] == f"cut.{suffix}::one.png", mine
+        assert "First" in mine[0]["text"]
+        assert mine[-1]["type"] == "error" and mine[-1]["error"]["code"] == "archive_corrupt"
+        assert "truncated" in mine[-1]["error"]["message"], mine[-1]
+
+
+def test_compressed_tar_cut_between_entries_is_reported(tmp_path):
+    # No end-of-archive blocks and no gzip trailer: the tar inside looks whole up to the cut.
+    import gzip
+    tar = _tar([("one.png", _text_png("First entry"))], end_blocks=False)
+    (tmp_path / "cut.tar.gz").write_bytes(gzip.compress(tar)[:-8])
+    result = run(["--preprocess", "none", "-j", "1", "cut.tar.gz"], cwd=tmp_path)
+    assert [r["source"] for r in result.pages] == ["cut.tar.gz::one.png"], result.describe()
+    assert_error_record(result.errors[-1], "cut.tar.gz", "archive_corrupt")

@@ -104,6 +104,9 @@ std::string make_archive(const std::string& kind,
     archive_write_set_format_cpio_newc(a);
   } else if (kind == "v7tar") {
     archive_write_set_format_v7tar(a);
+  } else if (kind == "tar.xz") {
+    archive_write_set_format_pax_restricted(a);
+    archive_write_add_filter_xz(a);
   } else {
     archive_write_set_format_pax_restricted(a);
     archive_write_add_filter_gzip(a);

@@ -31,8 +31,8 @@ std::string encoded_image(image::Format format, int width = 64, int height = 48)
 // A TIFF holding `pages` pages whose widths are 100, 110, 120, ...
 std::string multipage_tiff(int pages);
 
-// An archive built in memory with libarchive: "zip", "tar.gz", "cpio" (newc, uncompressed) or
-// "v7tar" (a tar header without the ustar magic).
+// An archive built in memory with libarchive: "zip", "tar.gz", "tar.xz", "cpio" (newc,
+// uncompressed) or "v7tar" (a tar header without the ustar magic).
 std::string make_archive(const std::string& kind,
                          const std::vector<std::pair<std::string, std::string>>& entries);
 

@@ -144,6 +144,25 @@ TEST_F(ArchiveReaderTest, TruncatedArchiveKeepsEarlierEntriesAndReportsCorruptio
   EXPECT_EQ(items.back().error->code, ErrorCode::archive_corrupt);
 }
 
+// All of it well under the 64 KiB libarchive's filters decode at a time, which they drop
+// whole when the compressed data ends early.
+TEST_F(ArchiveReaderTest, SmallTruncatedCompressedTarKeepsItsFirstEntry) {
+  std::string filler(3000, '\0');
+  uint32_t state = 12345;
+  for (auto& c : filler) c = static_cast<char>((state = state * 1103515245u + 12345u) >> 24);
+  for (const char* kind : {"tar.gz", "tar.xz"}) {
+    const auto archive =
+        test::make_archive(kind, {{"a.png", png}, {"filler.bin", filler}, {"b.png", png}});
+    ASSERT_LT(archive.size(), 16u << 10) << kind;
+    const auto items = read(archive.substr(0, archive.size() * 2 / 3));
+    ASSERT_GE(items.size(), 2u) << kind;
+    EXPECT_EQ(items.front().name, "a.zip::a.png") << kind;
+    EXPECT_EQ(items.front().kind, InputItem::Kind::image) << kind;
+    EXPECT_EQ(items.back().error->code, ErrorCode::archive_corrupt) << kind;
+    EXPECT_NE(items.back().error->message.find("truncated"), std::string::npos) << kind;
+  }
+}
+
 TEST_F(ArchiveReaderTest, GarbageAfterAZipSignatureIsCorrupt) {
   const auto items = read(std::string("PK\x03\x04") + std::string(100, '\x7f'));
   ASSERT_EQ(items.size(), 1u);
