@@ -20,6 +20,7 @@
 #include "cli/exit_status.h"
 #include "cli/fingerprint.h"
 #include "cli/options.h"
+#include "cli/path_guard.h"
 #include "engine/tesseract_engine.h"
 #include "image/image.h"
 #include "input/discovery.h"
@@ -30,7 +31,9 @@
 #include "preprocess/chain.h"
 #include "progress/reporter.h"
 #include "util/atomic_file.h"
+#include "util/process.h"
 #include "util/signals.h"
+#include "util/utf8.h"
 
 namespace ocrbatch::cli {
 namespace {
@@ -47,6 +50,7 @@ class Writer : public pipeline::RecordHandler {
           error->page > 0 ? error->source + "#" + std::to_string(error->page) : error->source;
       reporter_.error(where, error->error);
     }
+    reporter_.before_output();
     sink_.write(rec);
     // Flushed per record so a pipeline downstream sees each page as it is done.
     out_.flush();
@@ -127,6 +131,10 @@ struct StopTargets {
     stopped = true;
     if (runner) runner->cancel();
   }
+  bool is_stopped() {
+    std::lock_guard<std::mutex> lock(mutex);
+    return stopped;
+  }
   void abandon() {
     std::lock_guard<std::mutex> lock(mutex);
     if (file) file->abandon();
@@ -160,6 +168,7 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
         settings_fingerprint(config.engine, first_engine->datapath(),
                              engine::TesseractEngine::version(), config.preprocess);
     options.wait_lock = config.wait_lock;
+    options.stopped = [&targets] { return targets.is_stopped(); };
     options.detail = config.detail;
     ledger = std::make_unique<ledger::Ledger>(options);
   }
@@ -183,13 +192,18 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
     targets.set_file(&*file);
   }
   std::ostream& out = file ? file->stream() : std::cout;
-  if (ledger) ledger->begin_run({file ? config.output : "", file ? file->temp_path() : ""});
+  // A FIFO or device delivers each record as it is written, like stdout; a file only when
+  // it is renamed into place. The ledger keeps the absolute path, so a later run recovering
+  // this one finds the same file from any working directory.
+  const bool renamed = file && !file->direct();
+  if (ledger) ledger->begin_run({renamed ? file->path() : "", renamed ? file->temp_path() : ""});
 
   output::SinkOptions sink_options;
   sink_options.detail = config.detail;
+  sink_options.csv_safe = config.csv_safe;
   auto sink = output::make_sink(config.format, out, sink_options);
 
-  progress::LinePrinter printer(diag);
+  progress::LinePrinter printer(diag, file ? -1 : STDOUT_FILENO);
   progress::Reporter reporter(
       progress::resolve_progress_mode(config.progress, ::isatty(::fileno(diag)) != 0), config.quiet,
       printer, log);
@@ -206,9 +220,11 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
   runner_options.retry_errors = config.retry_errors;
   runner_options.max_pixels = config.max_pixels;
   runner_options.max_pages = config.max_pages;
-  runner_options.unreached_inputs = [&]() -> uint64_t {
+  runner_options.unreached_inputs = [&]() -> std::optional<uint64_t> {
+    // The count does not read --files-from lists: with one, nobody knows the total.
+    if (!counting_done || !config.files_from.empty()) return std::nullopt;
     const uint64_t c = counted.load(), r = reached.load();
-    return counting_done && c > r ? c - r : 0;
+    return c > r ? c - r : 0;
   };
   const engine::EngineOptions engine_options = config.engine;
   const std::string tessdata = first_engine->datapath();
@@ -243,6 +259,16 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
     counter.join();
   }
 
+  if (!stats.aborted.empty()) {
+    // Stdout is closed validly, its summary marked interrupted; a file is not committed, and
+    // its temporary file goes with `file`.
+    if (!renamed) {
+      reporter.before_output();
+      sink->end_run(stats);
+      out.flush();
+    }
+    throw std::runtime_error(stats.aborted + "; the run stopped");
+  }
   if (writer.broken_pipe()) {
     if (ledger) ledger->finish_run(false);  // what reached the pipe counts as delivered
     return stats.errors > 0 ? kExitSomeFailed : kExitSuccess;
@@ -250,10 +276,11 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
   if (writer.output_failed()) {
     const std::string why =
         std::string("writing output failed: ") + std::strerror(writer.failure_errno());
-    std::fprintf(diag, "ocrbatch: %s\n", why.c_str());
+    std::fprintf(diag, "ocrbatch: %s\n", util::printable(why).c_str());
     if (log) log->write("FATAL", why);
     return kExitFatal;
   }
+  reporter.before_output();
   sink->end_run(stats);
   out.flush();
   if (file) file->commit();
@@ -284,13 +311,14 @@ void write_metrics(const std::string& path, const Outcome& outcome, std::FILE* d
     file.stream() << output::prometheus_text(outcome.stats, context);
     file.commit();
   } catch (const std::exception& e) {
-    std::fprintf(diag, "ocrbatch: metrics: %s\n", e.what());
+    std::fprintf(diag, "ocrbatch: metrics: %s\n", util::printable(e.what()).c_str());
   }
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  util::open_closed_standard_fds();
   util::ensure_single_threaded_openmp(argv);
   // A UTF-8 character type, so libarchive can convert entry names (CP437 or UTF-8 in zips)
   // into the UTF-8 our records promise; in the default "C" locale it gives up on them.
@@ -299,8 +327,13 @@ int main(int argc, char** argv) {
   RunConfig config;
   try {
     if (parse(argc, argv, config) == ParseOutcome::exit_ok) return kExitSuccess;
+    check_outputs_are_not_inputs(config);
   } catch (const UsageError& e) {
-    std::cerr << "ocrbatch: " << e.what() << "\nTry 'ocrbatch --help' for more information.\n";
+    std::cerr << "ocrbatch: " << util::printable(e.what())
+              << "\nTry 'ocrbatch --help' for more information.\n";
+    return kExitFatal;
+  } catch (const OutputError& e) {
+    std::cerr << "ocrbatch: " << e.what() << "\n";
     return kExitFatal;
   }
   std::FILE* diag = util::take_stderr_from_libraries();
@@ -317,12 +350,15 @@ int main(int argc, char** argv) {
   } catch (const ledger::LedgerBusy& e) {
     fatal = e.what();
     outcome.exit_code = kExitLedgerBusy;
+  } catch (const ledger::LedgerWaitInterrupted& e) {
+    fatal = e.what();
+    outcome.exit_code = kExitInterrupted;
   } catch (const std::exception& e) {  // engine::SetupError, ledger, log and output file errors
     fatal = e.what();
     outcome.exit_code = kExitFatal;
   }
   if (!fatal.empty()) {
-    std::fprintf(diag, "ocrbatch: %s\n", fatal.c_str());
+    std::fprintf(diag, "ocrbatch: %s\n", util::printable(fatal).c_str());
     if (log) log->write("FATAL", fatal);
   }
   if (!config.metrics_file.empty()) write_metrics(config.metrics_file, outcome, diag);

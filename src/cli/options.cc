@@ -1,10 +1,15 @@
 #include "cli/options.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <thread>
 
+#include "cli/config_file.h"
 #include "engine/tesseract_engine.h"
 #include "output/sink.h"
 #include "preprocess/chain.h"
@@ -21,6 +26,7 @@ struct RawOptions {
   std::string output;
   std::string format = "jsonl";
   std::string detail = "none";
+  int csv_safe = 0;  // --csv-safe: 1, --no-csv-safe: -1, neither: 0 (decided by -o)
   int jobs = 0;
   bool unordered = false;
   std::string progress = "auto";
@@ -47,15 +53,19 @@ struct RawOptions {
 
 const char* const kFooter =
     R"(Output (stdout unless -o): JSON Lines, one object per line with a "type":
-  page     {"type":"page","source","page","pages","width","height","dpi","lang",
-            "confidence","word_count","duration_ms","kind","blank","rotation"
-            [,"skew"][,"scale"][,"psm"],"text","preprocess"[,"lines"|"words"]}
+  page     {"type":"page","source"[,"source_bytes"],"page","pages","width",
+            "height","dpi","lang","confidence","word_count","duration_ms","kind",
+            "blank","rotation"[,"skew"][,"scale"][,"psm"],"text","preprocess"
+            [,"lines"|"words"]}
            (kind..psm and preprocess are absent with --preprocess none)
-  error    {"type":"error","source"[,"page"],"error":{"code","message"}}
+  error    {"type":"error","source"[,"source_bytes"][,"page"],
+            "error":{"code","message"}}
            codes: not_found permission_denied read_failed unsupported_format
                   decode_failed archive_corrupt too_large timeout ocr_failed
   summary  {"type":"summary","pages","errors","errors_by_code","skipped","cached",
             "interrupted","elapsed_s","pages_per_second"}  (always last)
+  source is valid UTF-8; source_bytes, only for a name that is not, holds its
+  exact bytes in base64 (in CSV the last column, empty for other names).
 
 Exit status: 0 all inputs succeeded, 1 some inputs failed, 2 usage or setup error,
 75 another run holds the ledger, 130 interrupted.
@@ -119,6 +129,14 @@ RunConfig validate(const RawOptions& raw) {
     throw UsageError("-0/--null needs --files-from");
   if (config.format == "text" && config.detail != record::Detail::none)
     throw UsageError("--detail has no effect with -f text; use jsonl, json or csv");
+  if (raw.csv_safe > 0 && config.format != "csv")
+    throw UsageError("--csv-safe applies only to -f csv");
+  // A .csv file is likely to be opened in a spreadsheet; a pipe feeds a program that wants
+  // the data exact.
+  const auto& out = config.output;
+  const bool csv_file = out.size() > 4 && (out.compare(out.size() - 4, 4, ".csv") == 0 ||
+                                           out.compare(out.size() - 4, 4, ".CSV") == 0);
+  config.csv_safe = config.format == "csv" && (raw.csv_safe > 0 || (raw.csv_safe == 0 && csv_file));
 
   const unsigned cores = std::thread::hardware_concurrency();
   config.jobs = raw.jobs > 0 ? raw.jobs : static_cast<int>(cores > 0 ? cores : 1);
@@ -131,6 +149,9 @@ RunConfig validate(const RawOptions& raw) {
   config.engine.psm = raw.psm;
   config.engine.oem = raw.oem;
   config.engine.tessdata_dir = raw.tessdata_dir;
+  // CLI::Range lets NaN through (every comparison with it is false).
+  if (!(raw.timeout_s >= 0 && raw.timeout_s <= 86400))
+    throw UsageError("--timeout must be a number of seconds from 0 to 86400");
   config.engine.timeout_s = raw.timeout_s;
   config.engine.detail = config.detail;
   for (const auto& assignment : raw.variables) {
@@ -162,39 +183,172 @@ std::string version_text() {
   return "ocrbatch " OCRBATCH_VERSION " (" + engine::TesseractEngine::version() + ")";
 }
 
-// The environment variables that stand for options. They are passed to CLI11 as command-line
-// arguments placed before the user's own: the user's command line still wins (the last value
-// is taken), and the environment overrides the config file, which CLI11 would otherwise
-// read first.
+namespace {
+
+// The environment variables that stand for options: used for an option the command line does
+// not set, and over the config file's value for it.
 const std::pair<const char*, const char*> kEnvironmentOptions[] = {
-    {"OCRBATCH_CONFIG", "--config"},
     {"OCRBATCH_JOBS", "--jobs"},
     {"OCRBATCH_PROGRESS", "--progress"},
     {"OCRBATCH_LEDGER", "--ledger"},
 };
 
-std::vector<std::string> with_environment(int argc, const char* const* argv) {
-  std::vector<std::string> args{argc > 0 ? argv[0] : "ocrbatch"};
-  bool user_config = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--") break;
-    if (arg == "--config" || arg.rfind("--config=", 0) == 0) user_config = true;
+// Gives an option that the command line left unset a value from a lower layer (environment or
+// config file), checked exactly as a command-line value would be. `where` starts the message.
+void apply_value(CLI::Option* opt, const std::vector<std::string>& values,
+                 const std::string& where) {
+  try {
+    opt->clear();
+    opt->add_result(values);
+    opt->run_callback();
+  } catch (const CLI::Error& e) {
+    throw UsageError(where + ": " + e.what());
   }
-  for (const auto& [variable, option] : kEnvironmentOptions) {
-    const char* value = std::getenv(variable);
-    if (value == nullptr || *value == '\0') continue;
-    if (user_config && std::string(option) == "--config") continue;  // one config file at most
-    args.push_back(std::string(option) + "=" + value);
-  }
-  for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
-  return args;
 }
 
+// Options that make no sense in a file: they are actions, or they name the file itself.
+bool file_may_set(const std::string& key) {
+  return key != "config" && key != "help" && key != "version" && key != "list-steps";
+}
+
+void apply_config_file(CLI::App& app, const std::string& path,
+                       const std::vector<std::string>& known) {
+  for (const auto& entry : read_config_file(path)) {
+    const std::string what = entry.where + ": '" + entry.key + "'";
+    CLI::Option* opt = nullptr;
+    if (entry.key == "inputs")
+      opt = app.get_option_no_throw("inputs");
+    else if (entry.key == "c")
+      opt = app.get_option_no_throw("-c");
+    else if (file_may_set(entry.key) && entry.key.size() > 1)
+      opt = app.get_option_no_throw("--" + entry.key);
+    if (opt == nullptr) {
+      if (!file_may_set(entry.key)) throw UsageError(what + " cannot be set in a config file");
+      const std::string near = nearest_name(entry.key, known);
+      throw UsageError(what + " is not an option" +
+                       (near.empty() ? "" : "; did you mean '" + near + "'?"));
+    }
+    if (opt->count() > 0) continue;  // the command line wins
+    const bool flag = opt->get_items_expected_max() == 0;
+    if (flag != entry.is_boolean)
+      throw UsageError(
+          what + (flag ? " is a flag: write true or false" : " needs a value, not true or false"));
+    const bool list = entry.key == "inputs" || entry.key == "c";
+    if (entry.is_array && !list) throw UsageError(what + " takes one value, not a list");
+    if (flag && entry.values.front() == "false") continue;
+    for (const auto& value : entry.values)
+      if (value.empty()) throw UsageError(what + " has an empty value");
+    apply_value(opt, entry.values, what);
+  }
+}
+
+// Below the command line: the environment's values, then the config file's, each only for
+// options still unset. A bad OCRBATCH_JOBS therefore never fails `ocrbatch -j 2`.
+void apply_lower_layers(CLI::App& app, const std::string& config_path) {
+  std::vector<std::string> known;
+  for (const CLI::Option* opt : app.get_options())
+    for (const auto& name : opt->get_lnames()) known.push_back(name);
+  for (const auto& [variable, option] : kEnvironmentOptions) {
+    const char* value = std::getenv(variable);
+    CLI::Option* opt = app.get_option_no_throw(option);
+    if (value == nullptr || *value == '\0' || opt == nullptr || opt->count() > 0) continue;
+    apply_value(opt, {value}, std::string(variable) + "=" + value);
+  }
+  if (!config_path.empty()) apply_config_file(app, config_path, known);
+}
+
+size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+std::string nearest_name(const std::string& name, const std::vector<std::string>& known) {
+  std::string best;
+  size_t best_distance = std::max<size_t>(2, name.size() / 3) + 1;
+  for (const auto& candidate : known) {
+    const size_t distance = edit_distance(name, candidate);
+    if (distance < best_distance) {
+      best = candidate;
+      best_distance = distance;
+    }
+  }
+  return best;
+}
+
+namespace {
+
+// Checks what CLI11 2.1 gets wrong or says unhelpfully, before it parses:
+// - `--output=` with nothing after `=` makes CLI11 take the *next* argument as the value, so
+//   `--output="$EMPTY" a.png b.png` would overwrite a.png; an empty value given as its own
+//   argument (`-o ""`) would quietly mean "the default". Both are usage errors.
+// - an unknown `--name` gets the nearest known name as a suggestion, as git does.
+void check_arguments(const std::vector<std::string>& args, const CLI::App& app) {
+  std::vector<std::string> long_names;
+  for (const CLI::Option* opt : app.get_options())
+    for (const auto& name : opt->get_lnames()) long_names.push_back(name);
+  const auto takes_value = [](const CLI::Option* opt) {
+    return opt != nullptr && opt->get_items_expected_max() > 0 && !opt->get_positional();
+  };
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--") return;
+    if (arg.size() < 2 || arg[0] != '-' || arg == "-") continue;
+    const CLI::Option* opt = nullptr;
+    std::string shown = arg;
+    bool attached = false;
+    if (arg[1] == '-') {
+      const size_t eq = arg.find('=');
+      const std::string name = arg.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
+      shown = "--" + name;
+      opt = app.get_option_no_throw(shown);
+      if (opt == nullptr) {
+        if (name == "help" || name == "version") continue;
+        const std::string near = nearest_name(name, long_names);
+        throw UsageError("unknown option '" + shown + "'" +
+                         (near.empty() ? "" : "; did you mean '--" + near + "'?"));
+      }
+      if (eq != std::string::npos) {
+        if (takes_value(opt) && eq + 1 == arg.size())
+          throw UsageError(shown +
+                           "= has an empty value: give one after '=', or leave the option out");
+        continue;
+      }
+    } else {
+      shown = arg.substr(0, 2);
+      opt = app.get_option_no_throw(shown);
+      attached = arg.size() > 2;  // -j4, -ofile
+    }
+    if (!takes_value(opt) || attached) continue;
+    if (i + 1 < args.size() && args[i + 1].empty())
+      throw UsageError(shown + " has an empty value: give one, or leave the option out");
+    ++i;  // the option's value, whatever it looks like
+  }
+}
+
+// Writes help-like text to stdout; a failed write (stdout on a full disk) is an error, so a
+// script that captures `ocrbatch --help` learns it got nothing.
+void print_or_throw(const std::string& text) {
+  std::cout << text;
+  std::cout.flush();
+  if (!std::cout)
+    throw OutputError(std::string("writing to stdout failed: ") + std::strerror(errno));
+}
+
+}  // namespace
+
 ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
-  const std::vector<std::string> args = with_environment(argc, argv);
-  std::vector<const char*> arg_pointers;
-  for (const auto& arg : args) arg_pointers.push_back(arg.c_str());
   RawOptions raw;
   CLI::App app{
       "ocrbatch: batch OCR of scanned documents and photos with Tesseract.\n"
@@ -245,9 +399,9 @@ ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
       ->group(kInput);
 
   const char* kOutput = "Output";
-  app.add_option(
-         "-o,--output", raw.output,
-         "Write to FILE (atomically: a temporary file renamed at the end); - or none: stdout")
+  app.add_option("-o,--output", raw.output,
+                 "Write to FILE (atomically: a temporary file renamed at the end); - is stdout, "
+                 "the default")
       ->type_name("FILE")
       ->group(kOutput);
   app.add_option("-f,--format", raw.format, "Output format")
@@ -260,6 +414,11 @@ ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
       ->type_name("none|line|word")
       ->check(CLI::IsMember({"none", "line", "word"}).description(""))
       ->default_val("none")
+      ->group(kOutput);
+  app.add_flag("--csv-safe,!--no-csv-safe", raw.csv_safe,
+               "-f csv: put ' before text starting with = + - @, tab or CR, so a spreadsheet "
+               "does not run it as a formula (default: on for -o *.csv, off otherwise)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
       ->group(kOutput);
   app.add_flag("--unordered", raw.unordered,
                "Write records as pages finish instead of in input order")
@@ -285,7 +444,9 @@ ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
       ->group(kRecognition);
   app.add_option("-c", raw.variables, "Set a Tesseract variable; repeatable")
       ->type_name("NAME=VALUE")
+      ->expected(1)
       ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->group(kRecognition);
 
   app.add_option("--preprocess", raw.preprocess,
@@ -351,25 +512,33 @@ ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
                  "node_exporter's textfile collector)")
       ->type_name("FILE")
       ->group(kRun);
-  app.set_config("--config", "",
-                 "Read options from a TOML or INI file (long option names as "
-                 "keys); the environment and the command line override it")
+  std::string config_path;
+  app.add_option("--config", config_path,
+                 "Read options from a TOML file (long option names as keys); the environment "
+                 "and the command line override it")
       ->type_name("FILE")
       ->group(kRun);
 
+  const std::vector<std::string> user_args(argv + std::min(argc, 1), argv + argc);
+  check_arguments(user_args, app);
+  // CLI11 wants the arguments in reverse order, without the program name.
+  std::vector<std::string> args(user_args.rbegin(), user_args.rend());
   try {
-    app.parse(static_cast<int>(arg_pointers.size()), arg_pointers.data());
+    app.parse(args);
   } catch (const CLI::CallForHelp&) {
-    std::cout << app.help();
+    print_or_throw(app.help());
     return ParseOutcome::exit_ok;
   } catch (const CLI::CallForVersion&) {
-    std::cout << version_text() << "\n";
+    print_or_throw(version_text() + "\n");
     return ParseOutcome::exit_ok;
   } catch (const CLI::ParseError& e) {
     throw UsageError(e.what());
   }
+  if (config_path.empty())
+    if (const char* env = std::getenv("OCRBATCH_CONFIG"); env != nullptr) config_path = env;
+  if (!raw.list_steps) apply_lower_layers(app, config_path);
   if (raw.list_steps) {
-    std::cout << steps_text();
+    print_or_throw(steps_text());
     return ParseOutcome::exit_ok;
   }
   config = validate(raw);

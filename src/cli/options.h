@@ -19,6 +19,7 @@ struct RunConfig {
   std::string output;  // "" means stdout
   std::string format = "jsonl";
   record::Detail detail = record::Detail::none;
+  bool csv_safe = false;  // -f csv: neutralise text a spreadsheet would run
   int jobs = 1;
   bool ordered = true;
   std::string progress = "auto";
@@ -43,13 +44,21 @@ class UsageError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Thrown when --help, --version or --list-steps cannot be written to stdout; exit 2.
+class OutputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 enum class ParseOutcome { run, exit_ok };
 
 // Parses argv. On --help, --version or --list-steps prints to stdout and returns exit_ok.
-// Throws UsageError.
+// Throws UsageError, or OutputError when that text cannot be written.
 ParseOutcome parse(int argc, const char* const* argv, RunConfig& config);
 
 std::string version_text();
+// The known name nearest to `name` by edit distance, or "" if none is close enough to suggest.
+std::string nearest_name(const std::string& name, const std::vector<std::string>& known);
 // The --list-steps text.
 std::string steps_text();
 

@@ -24,6 +24,10 @@ struct EngineOptions {
   double timeout_s = 0;  // per page; 0: no limit
 };
 
+// The per-page limit in whole milliseconds: 0 stays "no limit", and any positive limit is at
+// least 1 ms, so --timeout 0.0005 cannot turn into "no limit" by truncation.
+int timeout_ms_for(double timeout_s);
+
 struct Recognition {
   std::string text;
   double confidence = 0;

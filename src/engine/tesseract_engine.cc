@@ -78,10 +78,15 @@ void check_languages(const EngineOptions& options) {
   }
 }
 
+int timeout_ms_for(double timeout_s) {
+  if (!(timeout_s > 0)) return 0;
+  return static_cast<int>(std::min(std::ceil(timeout_s * 1000), 86400.0 * 1000));
+}
+
 TesseractEngine::TesseractEngine(const EngineOptions& options)
     : api_(std::make_unique<tesseract::TessBaseAPI>()),
       detail_(options.detail),
-      timeout_ms_(static_cast<int>(options.timeout_s * 1000)),
+      timeout_ms_(timeout_ms_for(options.timeout_s)),
       psm_(options.psm) {
   const std::string dir = resolve_tessdata(options);
   // Tesseract's own chatter ("Estimating resolution...") would corrupt our stderr

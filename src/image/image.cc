@@ -189,18 +189,29 @@ class TiffPageView {
  public:
   TiffPageView(std::string_view bytes, const PageRef& page) : bytes_(bytes) {
     const auto layout = tiff_layout(bytes);
-    if (!layout || page.offset == 0) return;
+    if (!layout) return;
+    uint64_t offset = page.offset;
+    if (offset == 0 && page.index > 0) {
+      // A page given by its index alone: found by walking the directories before it.
+      const auto found = tiff_pages(bytes, static_cast<size_t>(page.index));
+      missing_ = !found || found.value().size() <= static_cast<size_t>(page.index);
+      if (missing_) return;
+      offset = found.value()[static_cast<size_t>(page.index)].offset;
+    }
+    if (offset == 0) return;
     const int at = layout->big ? 8 : 4, size = layout->big ? 8 : 4;
     header_.assign(bytes.substr(0, at + size));
     for (int i = 0; i < size; ++i)
       header_[at + (layout->little ? i : size - 1 - i)] =
-          static_cast<char>((page.offset >> (8 * i)) & 0xff);
+          static_cast<char>((offset >> (8 * i)) & 0xff);
   }
   TiffPageView(const TiffPageView&) = delete;
   TiffPageView& operator=(const TiffPageView&) = delete;
 
-  // A read-only stream over the view; null on failure. The caller closes it.
+  // A read-only stream over the view; null on failure or when the page does not exist. The
+  // caller closes it.
   FILE* open() {
+    if (missing_) return nullptr;
     const cookie_io_functions_t io{&TiffPageView::read, nullptr, &TiffPageView::seek, nullptr};
     return fopencookie(this, "rb", io);
   }
@@ -235,6 +246,7 @@ class TiffPageView {
   std::string_view bytes_;
   std::string header_;  // empty: the file's own header already points at the page
   size_t pos_ = 0;
+  bool missing_ = false;
 };
 
 Pix* decode_tiff(std::string_view bytes, const PageRef& page) {

@@ -30,8 +30,9 @@ struct PixDeleter {
 using PixPtr = std::unique_ptr<Pix, PixDeleter>;
 
 // One page of an encoded image. For TIFF, `offset` is where the page's directory (IFD)
-// starts, so the page is read without walking the directories before it; 0 means the first
-// page, and is the only page of every other format.
+// starts, as pages() finds it, so the page is read without walking the directories before
+// it; with offset 0 the page is found by its index (a walk). Every other format has only
+// page {0, 0}.
 struct PageRef {
   int index = 0;  // 0-based
   uint64_t offset = 0;

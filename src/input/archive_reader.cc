@@ -144,23 +144,37 @@ bool is_hidden_entry(const std::string& path) {
   return false;
 }
 
+// The container formats we document, not _all: that would also take mtree (a text format
+// naming files on this machine), ar, warc and others nobody sends us.
+void support_formats(struct archive* a) {
+  archive_read_support_format_zip(a);
+  archive_read_support_format_tar(a);
+  archive_read_support_format_7zip(a);
+  archive_read_support_format_rar(a);
+  archive_read_support_format_rar5(a);
+  archive_read_support_format_cpio(a);
+}
+
+// libarchive bids tar on a block of zeros (an end-of-archive mark): a zero-filled file is
+// damage, not an empty archive.
+bool all_zeros(std::string_view head) { return head.find_first_not_of('\0') == head.npos; }
+
 }  // namespace
+
+bool looks_like_archive(std::string_view head) {
+  if (head.empty() || all_zeros(head)) return false;
+  if (Decompressor::for_head(head)) return true;
+  std::unique_ptr<struct archive, ArchiveDeleter> a(archive_read_new());
+  support_formats(a.get());
+  return archive_read_open_memory(a.get(), head.data(), head.size()) == ARCHIVE_OK;
+}
 
 ArchiveRead read_archive(util::FdReader& reader, std::string head, const std::string& archive_name,
                          const ArchiveLimits& limits, const ItemSink& sink, const EntryPick* pick) {
-  // libarchive bids tar on a block of zeros (an end-of-archive mark): a zero-filled file is
-  // damage, not an empty archive.
-  if (head.find_first_not_of('\0') == std::string::npos) return ArchiveRead::not_archive;
+  if (all_zeros(head)) return ArchiveRead::not_archive;
   std::unique_ptr<struct archive, ArchiveDeleter> a(archive_read_new());
   archive_read_support_filter_all(a.get());
-  // The container formats we document, not _all: that would also take mtree (a text
-  // format naming files on this machine), ar, warc and others nobody sends us.
-  archive_read_support_format_zip(a.get());
-  archive_read_support_format_tar(a.get());
-  archive_read_support_format_7zip(a.get());
-  archive_read_support_format_rar(a.get());
-  archive_read_support_format_rar5(a.get());
-  archive_read_support_format_cpio(a.get());
+  support_formats(a.get());
   auto decompressor = Decompressor::for_head(head);
   StreamSource source(reader, std::move(head), std::move(decompressor));
 

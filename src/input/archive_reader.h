@@ -10,6 +10,11 @@
 
 namespace ocrbatch::input {
 
+// True when libarchive bids on the first bytes as one of the formats read here (zip, tar of any
+// header style, 7z, RAR, cpio), or they start a compressed stream (gzip, bzip2, xz, zstd)
+// that may hold one. Decided on the head alone, so a stream it turns down is left unread.
+bool looks_like_archive(std::string_view head);
+
 struct ArchiveLimits {
   uint64_t max_entry_bytes = 0;
   uint64_t max_total_bytes = 0;  // all entries of one archive, decompressed; 0: no limit

@@ -161,8 +161,8 @@ bool Discovery::read_opened(int fd, const std::string& name, bool named,
   std::string head;
   if (!reader.read_up_to(head, kSniffBytes)) return read_error(name, errno);
   const auto format = image::sniff(head);
-  if (format == image::Format::unknown && (named || has_archive_extension(name))) {
-    // Only the head is needed below once libarchive has said it is not an archive.
+  if (format == image::Format::unknown && (named || has_archive_extension(name)) &&
+      looks_like_archive(head)) {
     const auto read = read_archive(reader, head, name, options_.archive, sink_, pick.entry);
     if (read != ArchiveRead::not_archive) return read == ArchiveRead::done;
   }
@@ -171,13 +171,12 @@ bool Discovery::read_opened(int fd, const std::string& name, bool named,
         pick.written, ErrorCode::not_found,
         "no entry " + pick.entry->entry + ": " + name + " is not an archive"));
 
-  if (format == image::Format::unknown) {
-    if (head.empty() && (named || image::has_image_extension(name)))
-      return sink_(
-          InputItem::make_error(name, ErrorCode::decode_failed, "file is empty (0 bytes)"));
-    if (image::has_image_extension(name))
-      return sink_(InputItem::make_error(name, ErrorCode::decode_failed,
-                                         "content is not a recognised image format"));
+  // Empty content, or content that is no image under an image's name, is still read: the
+  // scheduler gives it its decode_failed record after hashing it, so the ledger remembers it
+  // like any other content error instead of reporting it again every night.
+  const bool bad_image = format == image::Format::unknown &&
+                         ((head.empty() && named) || image::has_image_extension(name));
+  if (format == image::Format::unknown && !bad_image) {
     if (named)
       return sink_(InputItem::make_error(name, ErrorCode::unsupported_format,
                                          "not an image or archive this build can read"));

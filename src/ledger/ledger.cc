@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstring>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "output/json_record.h"
 #include "util/hash.h"
@@ -55,12 +56,18 @@ std::string inode_of(const std::string& path) {
   return std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
 }
 
+// "ledger '/var/lib/ocrbatch/ledger.db': database or disk is full"
+std::string describe(sqlite3* db) {
+  const char* file = sqlite3_db_filename(db, "main");
+  return std::string("ledger '") + (file ? file : "?") + "': " + sqlite3_errmsg(db);
+}
+
 // A prepared statement that finalises itself.
 class Statement {
  public:
   Statement(sqlite3* db, const char* sql) : db_(db) {
     if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK)
-      throw LedgerError(std::string("ledger: ") + sqlite3_errmsg(db));
+      throw LedgerError(describe(db));
   }
   ~Statement() { sqlite3_finalize(stmt_); }
   Statement(const Statement&) = delete;
@@ -79,7 +86,7 @@ class Statement {
     const int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
-    throw LedgerError(std::string("ledger: ") + sqlite3_errmsg(db_));
+    throw LedgerError(describe(db_));
   }
   int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
   std::string text(int col) const {
@@ -101,8 +108,20 @@ Ledger::Ledger(LedgerOptions options) : options_(std::move(options)) {
   lock_fd_ = ::open(options_.path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (lock_fd_ < 0)
     throw LedgerError("cannot open ledger '" + options_.path + "': " + std::strerror(errno));
-  if (::flock(lock_fd_, LOCK_EX | (options_.wait_lock ? 0 : LOCK_NB)) != 0) {
+  // Waiting polls instead of blocking in flock(), so a signal ends the wait at once.
+  while (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
     const int err = errno;
+    if (err == EWOULDBLOCK && options_.wait_lock) {
+      if (options_.stopped && options_.stopped()) {
+        ::close(lock_fd_);
+        throw LedgerWaitInterrupted(
+            "interrupted while waiting for another run to release the ledger '" + options_.path +
+            "'");
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      continue;
+    }
+    if (err == EINTR) continue;
     ::close(lock_fd_);
     if (err == EWOULDBLOCK)
       throw LedgerBusy("another ocrbatch run is using the ledger '" + options_.path +

@@ -4,6 +4,7 @@
 // includes SQLite.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -27,10 +28,17 @@ class LedgerBusy : public LedgerError {
   using LedgerError::LedgerError;
 };
 
+// A signal arrived while waiting for another run's lock (--wait-lock).
+class LedgerWaitInterrupted : public LedgerError {
+ public:
+  using LedgerError::LedgerError;
+};
+
 struct LedgerOptions {
   std::string path;
-  std::string fingerprint;  // settings that change results; see settings_fingerprint()
-  bool wait_lock = false;   // wait for another run instead of failing at once
+  std::string fingerprint;        // settings that change results; see settings_fingerprint()
+  bool wait_lock = false;         // wait for another run instead of failing at once
+  std::function<bool()> stopped;  // polled while waiting: true gives up the wait
   record::Detail detail = record::Detail::none;
 };
 

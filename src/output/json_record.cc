@@ -3,6 +3,9 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "util/base64.h"
+#include "util/utf8.h"
+
 namespace ocrbatch::output {
 namespace {
 
@@ -54,28 +57,40 @@ std::vector<record::StepReport> steps_from_json(const nlohmann::json& array) {
   return steps;
 }
 
+// "type", "source" and, for a name that is not UTF-8, "source_bytes".
+ordered_json head(const char* type, const std::string& source) {
+  ordered_json j{{"type", type}, {"source", util::to_valid_utf8(source)}};
+  if (!util::is_valid_utf8(source)) j["source_bytes"] = util::base64_encode(source);
+  return j;
+}
+
+std::string source_from_json(const nlohmann::json& j) {
+  if (j.contains("source_bytes"))
+    if (auto bytes = util::base64_decode(j["source_bytes"].get<std::string>())) return *bytes;
+  return j.at("source").get<std::string>();
+}
+
 }  // namespace
 
 ordered_json to_json(const record::Record& rec, record::Detail detail) {
   if (const auto* error = std::get_if<record::ErrorResult>(&rec)) {
-    ordered_json j{{"type", "error"}, {"source", error->source}};
+    ordered_json j = head("error", error->source);
     if (error->page > 0) j["page"] = error->page;
     j["error"] = ordered_json{{"code", record::to_string(error->error.code)},
-                              {"message", error->error.message}};
+                              {"message", util::to_valid_utf8(error->error.message)}};
     return j;
   }
   const auto& page = std::get<record::PageResult>(rec);
-  ordered_json j{{"type", "page"},
-                 {"source", page.source},
-                 {"page", page.page},
-                 {"pages", page.pages},
-                 {"width", page.width},
-                 {"height", page.height},
-                 {"dpi", page.dpi},
-                 {"lang", page.lang},
-                 {"confidence", page.confidence},
-                 {"word_count", page.words},
-                 {"duration_ms", round_to(page.duration_ms, 10)}};
+  ordered_json j = head("page", page.source);
+  j["page"] = page.page;
+  j["pages"] = page.pages;
+  j["width"] = page.width;
+  j["height"] = page.height;
+  j["dpi"] = page.dpi;
+  j["lang"] = page.lang;
+  j["confidence"] = page.confidence;
+  j["word_count"] = page.words;
+  j["duration_ms"] = round_to(page.duration_ms, 10);
   const auto& pre = page.preprocess;
   if (pre.ran) {
     j["kind"] = pre.kind;
@@ -133,14 +148,14 @@ record::ErrorCode code_from_string(const std::string& name) {
 record::Record record_from_json(const nlohmann::json& j) {
   if (j.at("type") == "error") {
     record::ErrorResult e;
-    e.source = j.at("source").get<std::string>();
+    e.source = source_from_json(j);
     e.page = j.value("page", 0);
     e.error = {code_from_string(j.at("error").at("code").get<std::string>()),
                j.at("error").at("message").get<std::string>()};
     return e;
   }
   record::PageResult p;
-  p.source = j.at("source").get<std::string>();
+  p.source = source_from_json(j);
   p.page = j.at("page").get<int>();
   p.pages = j.at("pages").get<int>();
   p.width = j.at("width").get<int>();

@@ -1,5 +1,7 @@
 #pragma once
 // The JSON form of every record type: the output contract shared by -f jsonl and -f json.
+// Every string is valid UTF-8; a source name that is not also has its exact bytes in
+// "source_bytes" (base64), so a program can still find the file.
 
 #include <nlohmann/json.hpp>
 
@@ -10,8 +12,9 @@ namespace ocrbatch::output {
 nlohmann::ordered_json to_json(const record::Record& record, record::Detail detail);
 nlohmann::ordered_json to_json(const record::RunStats& stats);
 
-// The inverse of to_json for page and error records: lets the ledger keep records as JSON
-// and replay them through any sink. Throws nlohmann::json::exception on malformed input.
+// The inverse of to_json for page and error records, exact names included: lets the ledger
+// keep records as JSON and replay them through any sink. Throws nlohmann::json::exception on
+// malformed input.
 record::Record record_from_json(const nlohmann::json& j);
 
 // Serialises without throwing on invalid UTF-8 (file names need not be UTF-8): bad bytes

@@ -13,6 +13,9 @@ namespace ocrbatch::output {
 
 struct SinkOptions {
   record::Detail detail = record::Detail::none;
+  // CSV: text a spreadsheet would take for a formula (= + - @, tab, CR first) gets a leading
+  // apostrophe. For files meant to be opened in one; data read by programs stays exact.
+  bool csv_safe = false;
 };
 
 class Sink {

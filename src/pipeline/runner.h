@@ -1,7 +1,8 @@
 #pragma once
-// The batch pipeline: one producer discovers inputs and splits them into page jobs, a pool
-// of workers (one engine each) decodes and recognises, and the calling thread writes
-// records in order through a RecordHandler.
+// The batch pipeline: one producer discovers inputs and splits them into page jobs
+// (Scheduler), a pool of workers (one PageWorker each, with its own engine) decodes and
+// recognises, and the calling thread writes records in order through a RecordHandler. The
+// Admission window bounds what is in flight.
 
 #include <atomic>
 #include <condition_variable>
@@ -14,6 +15,7 @@
 
 #include "engine/engine.h"
 #include "input/input_item.h"
+#include "pipeline/admission.h"
 #include "pipeline/result_cache.h"
 #include "preprocess/chain.h"
 #include "record/record.h"
@@ -27,8 +29,8 @@ struct RunnerOptions {
   // and the reorder buffer together. 0 picks 2 * jobs + 2.
   size_t window = 0;
   // Inputs discovery has not reached yet, if anyone is counting them: lets progress show a
-  // total before discovery is done.
-  std::function<uint64_t()> unreached_inputs;
+  // total before discovery is done. Nothing while no count covers every input.
+  std::function<std::optional<uint64_t>()> unreached_inputs;
   // Earlier results (the ledger). Null: every input is processed.
   ResultCache* cache = nullptr;
   bool emit_all = false;      // write cached records again, not only new work
@@ -41,8 +43,10 @@ struct RunnerOptions {
 // Live counters for progress display. Units are records written plus files skipped.
 struct Progress {
   uint64_t done = 0;
-  uint64_t total = 0;        // best estimate of `done` at the end
-  bool total_known = false;  // discovery has finished: `total` is exact
+  uint64_t total = 0;            // best estimate of `done` at the end
+  bool total_known = false;      // discovery has finished: `total` is exact
+  bool total_estimated = false;  // `total` includes a count of the inputs not yet reached;
+                                 // neither flag: `total` is only what has been found so far
   uint64_t pages = 0;
   uint64_t errors = 0;
   uint64_t skipped = 0;
@@ -78,18 +82,17 @@ class Runner {
   bool cancelled() const { return stop_.load(); }
 
  private:
-  struct Job;
-  struct Outcome;
-  struct Shared;
-
-  std::optional<record::Error> check_size(const Job& job) const;
+  // The writer loop, on the calling thread: takes what arrives, restores the order, writes,
+  // tells the cache, reports progress. Returns when nothing more will arrive.
+  record::RunStats write_records(Admission& admission, RecordHandler& handler);
 
   RunnerOptions options_;
   engine::EngineFactory make_engine_;
   ChainFactory make_chain_;
   std::atomic<bool> stop_{false};
-  std::mutex shared_mutex_;
-  Shared* shared_ = nullptr;  // live only during run()
+  std::mutex admission_mutex_;
+  Admission* admission_ = nullptr;  // live only during run()
+  bool output_closed_ = false;      // the handler refused a record (closed pipe)
 };
 
 }  // namespace ocrbatch::pipeline

@@ -8,6 +8,8 @@
 #include <ctime>
 #include <stdexcept>
 
+#include "util/utf8.h"
+
 namespace ocrbatch::progress {
 
 LogFile::LogFile(const std::string& path) {
@@ -24,10 +26,8 @@ void LogFile::write(const char* level, const std::string& message) {
   std::tm utc{};
   gmtime_r(&now, &utc);
   std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  std::string line = std::string(stamp) + " " + level + " " + message;
-  for (auto& c : line)
-    if (c == '\n') c = ' ';  // one event, one line
-  line += '\n';
+  // One event, one line, and nothing a terminal showing the log with tail -f would obey.
+  const std::string line = std::string(stamp) + " " + level + " " + util::printable(message) + "\n";
   // One write() per line: with O_APPEND the line lands whole even with other writers.
   [[maybe_unused]] const ssize_t n = ::write(fd_, line.data(), line.size());
 }

@@ -8,6 +8,7 @@ namespace ocrbatch::progress {
 // An append-only log for unattended runs: one line per event, each with a UTC timestamp
 // and a level, e.g. "2026-11-22T02:30:00Z ERROR scan.png: decode_failed: ...". Lines are
 // written whole with O_APPEND, so logrotate's copytruncate and several writers are safe.
+// Control characters in messages are escaped (util::printable), so an event is one line.
 class LogFile {
  public:
   explicit LogFile(const std::string& path);  // throws std::runtime_error

@@ -1,10 +1,14 @@
 #include "progress/reporter.h"
 
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
+
+#include "util/utf8.h"
 
 namespace ocrbatch::progress {
 namespace {
@@ -18,12 +22,22 @@ bool terminal_is_dumb() {
   return term == nullptr || std::strcmp(term, "dumb") == 0;
 }
 
+// Whether both descriptors are one terminal (the same device, whatever the descriptors).
+bool same_terminal(int a, int b) {
+  struct stat sa {
+  }, sb{};
+  if (a < 0 || b < 0 || !::isatty(a) || !::isatty(b)) return false;
+  if (::fstat(a, &sa) != 0 || ::fstat(b, &sb) != 0) return false;
+  return sa.st_rdev == sb.st_rdev;
+}
+
 }  // namespace
 
-LinePrinter::LinePrinter(std::FILE* stream) : stream_(stream) {
+LinePrinter::LinePrinter(std::FILE* stream, int data_fd) : stream_(stream) {
   smart_ = ::isatty(::fileno(stream)) && !terminal_is_dumb();
   const char* no_color = std::getenv("NO_COLOR");
   color_ = smart_ && (no_color == nullptr || *no_color == '\0');
+  shares_with_data_ = smart_ && same_terminal(::fileno(stream), data_fd);
 }
 
 int LinePrinter::width() const {
@@ -41,7 +55,7 @@ void LinePrinter::status(const std::string& text) {
 
 void LinePrinter::line(const std::string& text) {
   if (status_shown_) std::fputs("\r\x1b[K", stream_);
-  std::fprintf(stream_, "%s\n", text.c_str());
+  std::fprintf(stream_, "%s\n", util::printable(text).c_str());
   std::fflush(stream_);
   status_shown_ = false;
 }
@@ -51,6 +65,12 @@ void LinePrinter::clear() {
   std::fputs("\r\x1b[K", stream_);
   std::fflush(stream_);
   status_shown_ = false;
+}
+
+bool LinePrinter::clear_for_data() {
+  if (!shares_with_data_ || !status_shown_) return false;
+  clear();
+  return true;
 }
 
 ProgressMode resolve_progress_mode(const std::string& requested, bool stderr_is_terminal) {
@@ -66,22 +86,32 @@ Reporter::Reporter(ProgressMode mode, bool quiet, LinePrinter& printer, LogFile*
   if (mode_ == ProgressMode::bar && !printer_.smart()) mode_ = ProgressMode::plain;
 }
 
-Status Reporter::snapshot(const pipeline::Progress& counts) const {
-  return Status{counts, std::chrono::duration<double>(Clock::now() - start_).count()};
+Status Reporter::status_for(const pipeline::Progress& counts) {
+  Status status{counts, std::chrono::duration<double>(Clock::now() - start_).count()};
+  if (!counts.total_known) {
+    estimate_ = std::max(estimate_, counts.total);
+    status.counts.total = estimate_;
+  }
+  return status;
 }
 
 void Reporter::update(const pipeline::Progress& counts) {
   const auto now = Clock::now();
-  if (mode_ == ProgressMode::bar && now - last_draw_ >= kBarInterval) {
-    printer_.status(format_bar(snapshot(counts), printer_.width() - 1, printer_.color()));
+  if (mode_ == ProgressMode::bar && (redraw_now_ || now - last_draw_ >= kBarInterval)) {
+    printer_.status(format_bar(status_for(counts), printer_.width() - 1, printer_.color()));
     last_draw_ = now;
+    redraw_now_ = false;
   } else if (mode_ == ProgressMode::plain) {
     if (last_draw_ == Clock::time_point{}) last_draw_ = now;  // first line after an interval
     if (now - last_draw_ >= kPlainInterval) {
-      printer_.line(format_plain(snapshot(counts)));
+      printer_.line(format_plain(status_for(counts)));
       last_draw_ = now;
     }
   }
+}
+
+void Reporter::before_output() {
+  if (printer_.clear_for_data()) redraw_now_ = true;
 }
 
 void Reporter::error(const std::string& source, const record::Error& error) {

@@ -10,14 +10,18 @@ namespace {
 
 double rate(const Status& s) { return s.elapsed_s > 0.5 ? s.counts.done / s.elapsed_s : 0; }
 
+bool total_shown(const pipeline::Progress& c) { return c.total_known || c.total_estimated; }
+
 std::string total_text(const pipeline::Progress& c) {
   return c.total_known ? std::to_string(c.total) : "~" + std::to_string(c.total);
 }
 
 std::string eta_text(const Status& s) {
+  const auto& c = s.counts;
   const double r = rate(s);
-  if (r <= 0 || s.counts.total < s.counts.done) return "--";
-  return format_duration(static_cast<double>(s.counts.total - s.counts.done) / r);
+  // An estimate that has been reached says nothing about what is left.
+  if (r <= 0 || c.total < c.done || (!c.total_known && c.total == c.done)) return "--";
+  return format_duration(static_cast<double>(c.total - c.done) / r);
 }
 
 }  // namespace
@@ -40,12 +44,14 @@ std::string format_bar(const Status& s, int width, bool color) {
   }
   const std::string visible_errors =
       c.errors > 0 ? fmt::format("  {} error{}", c.errors, c.errors == 1 ? "" : "s") : "";
-  const std::string counts =
-      fmt::format(" {}/{}  {:.1f}/s  ETA {}", c.done, total_text(c), rate(s), eta_text(s));
+  // Without a total there is nothing to fill a bar against or to reckon an ETA from.
+  const std::string counts = total_shown(c) ? fmt::format(" {}/{}  {:.1f}/s  ETA {}", c.done,
+                                                          total_text(c), rate(s), eta_text(s))
+                                            : fmt::format("{} done  {:.1f}/s", c.done, rate(s));
   // The bar takes what room is left, and disappears on a narrow terminal.
   const int room = width - static_cast<int>(counts.size() + visible_errors.size()) - 2;
   std::string bar;
-  if (room >= 10) {
+  if (room >= 10 && total_shown(c)) {
     const int cells = std::min(room, 40);
     const double fraction =
         c.total > 0 ? std::min(1.0, static_cast<double>(c.done) / c.total) : 0.0;
@@ -61,6 +67,9 @@ std::string format_bar(const Status& s, int width, bool color) {
 
 std::string format_plain(const Status& s) {
   const auto& c = s.counts;
+  if (!total_shown(c))
+    return fmt::format("ocrbatch: {} done ({} pages, {} errors, {} skipped), {:.2f}/s", c.done,
+                       c.pages, c.errors, c.skipped, rate(s));
   return fmt::format("ocrbatch: {}/{} done ({} pages, {} errors, {} skipped), {:.2f}/s, ETA {}",
                      c.done, total_text(c), c.pages, c.errors, c.skipped, rate(s), eta_text(s));
 }

@@ -17,8 +17,8 @@ struct Status {
 std::string format_duration(double seconds);
 
 // The terminal bar: "[=====>    ] 120/~500  3.2/s  ETA 1m58s  2 errors" ("~": the total
-// is still an estimate), fitted to
-// `width` columns. `color` adds ANSI colour to the error count.
+// is still an estimate), or "120 done  3.2/s  2 errors" while there is no total at all,
+// fitted to `width` columns. `color` adds ANSI colour to the error count.
 std::string format_bar(const Status& status, int width, bool color);
 
 // One self-contained line for logs.

@@ -131,7 +131,10 @@ struct RunStats {
   uint64_t cached = 0;   // pages taken from the ledger instead of being recognised again
   std::map<std::string, uint64_t> errors_by_code;
   double elapsed_s = 0;
-  bool interrupted = false;
+  bool interrupted = false;  // stopped early: by a signal, or by `aborted`
+  // Why the run stopped before finishing its inputs, when it was not a signal: a failure that
+  // makes going on pointless (the ledger's database failing). Empty for a normal run.
+  std::string aborted;
   DurationHistogram page_seconds;
   uint64_t replayed_pages = 0;  // page records written from the ledger, not recognised
 

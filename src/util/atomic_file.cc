@@ -13,6 +13,41 @@
 
 namespace ocrbatch::util {
 
+namespace {
+
+std::string real_folder(const std::string& dir) {
+  char* real = ::realpath(dir.empty() ? "." : dir.c_str(), nullptr);
+  if (real == nullptr) return {};
+  std::string out = real;
+  std::free(real);
+  return out;
+}
+
+}  // namespace
+
+std::string resolve_output_path(const std::string& path) {
+  std::string current = path;
+  // Follow symlinks one at a time, so a dangling one still tells us the file it names.
+  for (int hops = 0; hops < 40; ++hops) {
+    struct stat st {};
+    if (::lstat(current.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) break;
+    std::vector<char> target(4096);
+    const ssize_t n = ::readlink(current.c_str(), target.data(), target.size() - 1);
+    if (n <= 0) break;
+    const std::string link(target.data(), static_cast<size_t>(n));
+    const size_t slash = current.rfind('/');
+    current =
+        link[0] == '/' || slash == std::string::npos ? link : current.substr(0, slash + 1) + link;
+  }
+  const size_t slash = current.rfind('/');
+  const std::string dir =
+      slash == std::string::npos ? "." : current.substr(0, slash == 0 ? 1 : slash);
+  const std::string name = slash == std::string::npos ? current : current.substr(slash + 1);
+  const std::string folder = real_folder(dir);
+  if (folder.empty() || name.empty() || name == "." || name == "..") return path;
+  return folder == "/" ? "/" + name : folder + "/" + name;
+}
+
 AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
   struct stat st {};
   if (::stat(path_.c_str(), &st) == 0) {
@@ -23,11 +58,8 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
       if (!stream_) throw std::runtime_error("cannot open '" + path_ + "' for writing");
       return;
     }
-    if (char* real = ::realpath(path_.c_str(), nullptr)) {
-      path_ = real;
-      std::free(real);
-    }
   }
+  path_ = resolve_output_path(path_);
   std::vector<char> name(path_.begin(), path_.end());
   const std::string suffix = ".tmp.XXXXXX";
   name.insert(name.end(), suffix.begin(), suffix.end());

@@ -122,6 +122,10 @@ def check_page_keys(rec):
     """True when a page record's keys follow the contract's order: the base keys, the
     preprocessing summary when preprocessing ran, text, the step list, then lines or words."""
     keys = [k for k in rec if k not in ("lines", "words")]
+    if "source_bytes" in rec:  # only for a name that is not UTF-8, right after source
+        if keys[2] != "source_bytes":
+            return False
+        del keys[2]
     base = PAGE_KEYS[:-1]
     if keys[:len(base)] != base:
         return False

@@ -188,16 +188,6 @@ def test_ledger_options_without_ledger_are_usage_errors(samples, tmp_path, optio
 # ---------------------------------------------------------------------------------------------
 # The run lock. Run A holds the ledger while it waits for its stdin; B and C arrive meanwhile.
 
-def _blocked_on_flock(pid):
-    """True once /proc/locks shows `pid` waiting for a flock (Linux)."""
-    try:
-        with open("/proc/locks") as f:
-            lines = f.read().splitlines()
-    except OSError:
-        return None
-    return any("->" in line and "FLOCK" in line and f" {pid} " in line for line in lines)
-
-
 @pytest.fixture(scope="module")
 def lock_scenario(tmp_path_factory):
     d = tmp_path_factory.mktemp("lock")
@@ -215,11 +205,12 @@ def lock_scenario(tmp_path_factory):
         b_seconds = time.monotonic() - start
         a_alive_after_b = a.poll() is None
 
-        c = popen(["--ledger", ledger, "--wait-lock", "--metrics-file", "wait.prom", "in"], cwd=d)
-        blocked = wait_until(lambda: _blocked_on_flock(c.pid) is not False or c.poll() is not None,
-                             what="run C to wait for the lock")
-        if blocked is None:  # no /proc/locks: give C time to reach the lock
-            time.sleep(3)
+        c = popen(["--ledger", ledger, "--wait-lock", "--metrics-file", "wait.prom",
+                   "--log-file", "wait.log", "in"], cwd=d)
+        # C logs its start before it reaches the ledger; it then polls for the lock.
+        wait_until(lambda: (d / "wait.log").exists() or c.poll() is not None,
+                   what="run C to start")
+        time.sleep(1.0)
         c_waiting = c.poll() is None
         stdin_page, stdin_words = text_page_bytes(9)
         a_out, a_err = a.communicate(stdin_page, timeout=60)
@@ -284,3 +275,19 @@ def test_wait_lock_waits_then_finds_the_work_done(lock_scenario):
     assert metrics[("ocrbatch_exit_code", "")] == 0
     assert metrics[("ocrbatch_pages_cached", "")] == 3
     assert metrics[("ocrbatch_ledger_pages", "")] == 4
+
+
+def test_content_that_is_no_image_is_remembered_like_other_content_errors(tmp_path):
+    """Issue 8, item 22: a garbage fax.png must not fail every nightly run again."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "fax.png").write_bytes(b"this is no PNG at all")
+    (tmp_path / "in" / "empty.png").write_bytes(b"")
+    args = ["-q", "--ledger", "L.db", "in"]
+    first = orun(args, cwd=tmp_path)
+    assert first.returncode == 1, first.describe()
+    assert sorted(e["error"]["code"] for e in first.errors) == ["decode_failed", "decode_failed"]
+    again = orun(args, cwd=tmp_path)
+    assert again.returncode == 0, again.describe()
+    check_summary(again.summary, pages=0, errors=0, cached=2)
+    retry = orun(["--retry-errors"] + args, cwd=tmp_path)
+    assert retry.returncode == 1 and len(retry.errors) == 2, retry.describe()

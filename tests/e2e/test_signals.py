@@ -67,7 +67,8 @@ def _check_interrupted_output(records, expected, names):
     assert_summary(records[-1], pages=len(pages), errors=0, interrupted=True)
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP],
+                         ids=["SIGINT", "SIGTERM", "SIGHUP"])
 def test_signal_with_output_file(letters, expected, sig):
     d, names = letters
     out = d / f"out-{sig.name}.jsonl"
@@ -89,7 +90,8 @@ def test_signal_with_output_file(letters, expected, sig):
     assert last.startswith("ocrbatch: ") and "interrupted" in last, stderr.decode()
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP],
+                         ids=["SIGINT", "SIGTERM", "SIGHUP"])
 def test_signal_with_stdout_pipe(letters, expected, sig):
     d, names = letters
     proc = subprocess.Popen([str(BIN), "-q", "-j", "1"] + names, cwd=d,

@@ -1,7 +1,8 @@
 // libFuzzer target: reading an archive the way discovery does. The first 512 bytes are
-// the sniffed head, already consumed from the descriptor; inputs that sniff as images never
-// reach read_archive, as in discovery, and libarchive's bidding decides the rest; an input it
-// calls not an archive must have pushed nothing. Each input is read
+// the sniffed head, already consumed from the descriptor; only inputs that do not sniff as
+// images and that looks_like_archive() (libarchive's bidding on the head) accepts reach
+// read_archive, as in discovery; an input it calls not an archive must have pushed nothing.
+// Each input is read
 // twice, once from each kind of descriptor read_archive handles:
 //  - a memfd (a regular file): read_archive rewinds it and lets libarchive seek, the path
 //    named files take (7z needs it; zip then uses its central directory);
@@ -76,7 +77,7 @@ void read_and_check(int fd, const std::string& head, const input::ArchiveLimits&
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view all(reinterpret_cast<const char*>(data), size);
   const std::string head(all.substr(0, kSniffBytes));
-  if (image::sniff(head) != image::Format::unknown) return 0;
+  if (image::sniff(head) != image::Format::unknown || !input::looks_like_archive(head)) return 0;
 
   // Named members, not aggregate order: a field added to ArchiveLimits must not silently
   // take another's value. The last byte picks whether hidden entries are read, so both

@@ -45,6 +45,14 @@ TEST_F(ArchiveReaderTest, ReadsUncompressedCpioAndV7Tar) {
   }
 }
 
+TEST_F(ArchiveReaderTest, BidsOnTheHeadAlone) {
+  for (const char* kind : {"zip", "tar.gz", "tar.xz", "cpio", "v7tar"})
+    EXPECT_TRUE(looks_like_archive(test::make_archive(kind, {{"a", "b"}}).substr(0, 512))) << kind;
+  EXPECT_FALSE(looks_like_archive(png));
+  EXPECT_FALSE(looks_like_archive("plain text"));
+  EXPECT_FALSE(looks_like_archive(std::string(512, '\0')));
+}
+
 TEST_F(ArchiveReaderTest, TextAndZerosAreNotArchives) {
   EXPECT_TRUE(read("plain text, no archive here").empty());
   EXPECT_EQ(last, ArchiveRead::not_archive);

@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
+
+#include "output/json_record.h"
 
 namespace ocrbatch::output {
 namespace {
@@ -131,10 +134,10 @@ TEST(CsvSink, QuotesFieldsSoAParserReadsThemBack) {
   const auto rows = parse_csv(render("csv", {page("a,b.png", nasty), error("c.png")}));
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(rows[0][0], "type");
-  EXPECT_EQ(rows[0].back(), "text");
+  EXPECT_EQ(rows[0][14], "text");
   EXPECT_EQ(rows[1].size(), rows[0].size());
   EXPECT_EQ(rows[1][1], "a,b.png");
-  EXPECT_EQ(rows[1].back(), nasty);
+  EXPECT_EQ(rows[1][14], nasty);
   EXPECT_EQ(rows[2][0], "error");
   EXPECT_EQ(rows[2].size(), rows[0].size());
   EXPECT_EQ(rows[2][12], "decode_failed");
@@ -145,7 +148,7 @@ TEST(CsvSink, WordDetailWritesOneRowPerWord) {
   const auto rows = parse_csv(render("csv", {page("a.png", "x")}, Detail::word));
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(rows[1][0], "word");
-  EXPECT_EQ(rows[1].back(), "hello");
+  EXPECT_EQ(rows[1][11], "hello");
   EXPECT_EQ(rows[2][4], "40");  // x
 }
 
@@ -157,6 +160,90 @@ TEST(CsvSink, PageWithoutWordsStillGetsARowInDetailMode) {
   EXPECT_EQ(rows[1][0], "page");
   EXPECT_EQ(rows[1][1], "blank.png");
   EXPECT_EQ(rows[1].size(), rows[0].size());
+}
+
+const std::string kRawName = "scan-\xff\xfe.png";
+const std::string kShownName = "scan-\xef\xbf\xbd\xef\xbf\xbd.png";
+const std::string kRawNameBase64 = "c2Nhbi3//i5wbmc=";
+
+TEST(JsonlSink, NameThatIsNotUtf8IsValidTextPlusItsExactBytes) {
+  const auto text = render("jsonl", {page(kRawName, "x"), error(kRawName), page("ok.png", "x")});
+  std::istringstream lines(text);
+  std::vector<nlohmann::ordered_json> records;
+  for (std::string line; std::getline(lines, line);)
+    records.push_back(nlohmann::ordered_json::parse(line));
+  ASSERT_EQ(records.size(), 4u);
+  for (int i : {0, 1}) {
+    EXPECT_EQ(records[i]["source"], kShownName);
+    EXPECT_EQ(records[i]["source_bytes"], kRawNameBase64);
+    EXPECT_EQ(std::next(records[i].begin(), 2).key(), "source_bytes");
+  }
+  EXPECT_FALSE(records[2].contains("source_bytes"));
+}
+
+TEST(JsonRecord, ReadsBackTheExactBytesOfAName) {
+  for (const record::Record& rec :
+       {record::Record(page(kRawName, "x")), record::Record(error(kRawName))}) {
+    const auto back = record_from_json(nlohmann::json::parse(dump(to_json(rec, Detail::none))));
+    EXPECT_EQ(std::visit([](const auto& r) { return r.source; }, back), kRawName);
+  }
+}
+
+std::map<std::string, std::string> csv_row(const std::vector<std::vector<std::string>>& rows,
+                                           size_t n) {
+  std::map<std::string, std::string> row;
+  for (size_t i = 0; i < rows[0].size(); ++i) row[rows[0][i]] = rows[n].at(i);
+  return row;
+}
+
+TEST(CsvSink, NameThatIsNotUtf8FollowsTheJsonRule) {
+  for (auto detail : {Detail::none, Detail::word}) {
+    const auto text =
+        render("csv", {page(kRawName, "x"), error(kRawName), page("ok.png", "x")}, detail);
+    EXPECT_EQ(text.find("\xff"), std::string::npos);
+    const auto rows = parse_csv(text);
+    ASSERT_GE(rows.size(), 4u);
+    EXPECT_EQ(rows[0].back(), "source_bytes");
+    for (size_t n = 1; n < rows.size(); ++n) {
+      const auto row = csv_row(rows, n);
+      const bool raw = row.at("source") != "ok.png";
+      EXPECT_EQ(row.at("source"), raw ? kShownName : "ok.png");
+      EXPECT_EQ(row.at("source_bytes"), raw ? kRawNameBase64 : "");
+    }
+  }
+}
+
+std::string render_safe(const std::vector<record::Record>& records, bool safe) {
+  std::ostringstream out;
+  SinkOptions options;
+  options.csv_safe = safe;
+  auto sink = make_sink("csv", out, options);
+  sink->begin_run();
+  for (const auto& r : records) sink->write(r);
+  sink->end_run({});
+  return out.str();
+}
+
+TEST(CsvSink, SafeModeNeutralisesTextASpreadsheetWouldRun) {
+  auto formula = page("=HYPERLINK(\"http://x\").png", "-2+3\n");
+  formula.preprocess.ran = true;
+  formula.preprocess.skew = -1.25;
+  const record::ErrorResult failed{"@cmd.png", 0, {record::ErrorCode::not_found, "+gone"}};
+  const auto safe = parse_csv(render_safe({formula, failed}, true));
+  auto row = csv_row(safe, 1);
+  EXPECT_EQ(row.at("source"), "'=HYPERLINK(\"http://x\").png");
+  EXPECT_EQ(row.at("text"), "'-2+3\n");
+  EXPECT_EQ(row.at("skew"), "-1.25");  // a number stays a number
+  row = csv_row(safe, 2);
+  EXPECT_EQ(row.at("source"), "'@cmd.png");
+  EXPECT_EQ(row.at("error_message"), "'+gone");
+  for (const char* lead : {"\t", "\r"}) {
+    const auto rows = parse_csv(render_safe({page(std::string(lead) + "x.png", "x")}, true));
+    EXPECT_EQ(csv_row(rows, 1).at("source"), std::string("'") + lead + "x.png");
+  }
+  const auto exact = parse_csv(render_safe({formula, failed}, false));
+  EXPECT_EQ(csv_row(exact, 1).at("source"), "=HYPERLINK(\"http://x\").png");
+  EXPECT_EQ(csv_row(exact, 2).at("error_message"), "+gone");
 }
 
 TEST(TextSink, EndsEveryPageWithAFormFeedAndOmitsErrors) {

@@ -217,6 +217,47 @@ TEST(Runner, SkipsCachedContentAndReplaysItUnderTheCurrentNameWhenAsked) {
   EXPECT_EQ(stats.pages, 2u);
 }
 
+// Fails on the chosen call, as the ledger does when its disk fills or its file is corrupt.
+class FailingCache : public MemoryCache {
+ public:
+  CacheEntry lookup(const std::string& key) override {
+    if (++lookups == fail_lookup_at)
+      throw std::runtime_error("ledger 'x.db': database disk image is malformed");
+    return MemoryCache::lookup(key);
+  }
+  void store(const std::string& key, int page, int pages, const record::Record& rec,
+             bool from_cache) override {
+    if (stores + 1 == fail_store_at)
+      throw std::runtime_error("ledger 'x.db': database or disk is full");
+    MemoryCache::store(key, page, pages, rec, from_cache);
+  }
+  int lookups = 0;
+  int fail_lookup_at = 0;
+  int fail_store_at = 0;
+};
+
+TEST(Runner, ACacheFailureStopsTheRunWithItsReasonInsteadOfTerminating) {
+  for (const bool on_lookup : {true, false}) {
+    FailingCache cache;
+    (on_lookup ? cache.fail_lookup_at : cache.fail_store_at) = 3;
+    RunnerOptions options;
+    options.jobs = 2;
+    options.cache = &cache;
+    Runner runner(
+        options, [] { return std::make_unique<test::FakeEngine>(); }, nullptr);
+    CollectingHandler handler;
+    const auto stats = runner.run(images(40), handler);
+    EXPECT_NE(stats.aborted.find(on_lookup ? "malformed" : "disk is full"), std::string::npos)
+        << stats.aborted;
+    EXPECT_TRUE(stats.interrupted);
+    // A store fails after its record was written: that one and the two before it are out.
+    if (!on_lookup) {
+      EXPECT_GE(handler.records.size(), 3u);
+    }
+    EXPECT_LT(handler.records.size(), 40u);
+  }
+}
+
 TEST(Runner, KeepsAtMostAWindowOfPagesInFlight) {
   RunnerOptions options;
   options.jobs = 2;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include "progress/reporter.h"
 
 namespace ocrbatch::progress {
@@ -12,6 +14,7 @@ Status status(uint64_t done, uint64_t total, bool known, uint64_t errors, double
   s.counts.done = done;
   s.counts.total = total;
   s.counts.total_known = known;
+  s.counts.total_estimated = !known;
   s.counts.errors = errors;
   s.counts.pages = done - errors;
   s.elapsed_s = elapsed;
@@ -42,6 +45,44 @@ TEST(FormatBar, MarksAnEstimatedTotal) {
 
 TEST(FormatBar, HasNoEtaBeforeARateIsKnown) {
   EXPECT_NE(format_bar(status(0, 40, true, 0, 0.1), 100, false).find("ETA --"), std::string::npos);
+}
+
+Status without_total(uint64_t done, uint64_t found, double elapsed) {
+  Status s = status(done, found, false, 0, elapsed);
+  s.counts.total_estimated = false;
+  return s;
+}
+
+TEST(FormatBar, ShowsACountAndARateButNoEtaWithoutATotal) {
+  // As with --files-from: what has been found so far is no total.
+  const auto line = format_bar(without_total(12, 12, 4), 100, false);
+  EXPECT_EQ(line, "12 done  3.0/s");
+  EXPECT_EQ(format_plain(without_total(12, 14, 4)),
+            "ocrbatch: 12 done (12 pages, 0 errors, 0 skipped), 3.00/s");
+}
+
+TEST(FormatBar, HasNoEtaOnceAnEstimateIsReached) {
+  const auto line = format_bar(status(33, 33, false, 0, 10), 100, false);
+  EXPECT_NE(line.find("33/~33"), std::string::npos) << line;
+  EXPECT_NE(line.find("ETA --"), std::string::npos) << line;
+  EXPECT_NE(format_bar(status(33, 33, true, 0, 10), 100, false).find("ETA 0s"), std::string::npos);
+}
+
+TEST(Reporter, AnEstimatedTotalNeverShrinks) {
+  LinePrinter printer(stderr);
+  Reporter reporter(ProgressMode::none, true, printer);
+  pipeline::Progress counts;
+  counts.total_estimated = true;
+  std::vector<uint64_t> shown;
+  for (uint64_t total : {33, 32, 33, 31, 35}) {
+    counts.total = total;
+    shown.push_back(reporter.status_for(counts).counts.total);
+  }
+  EXPECT_EQ(shown, (std::vector<uint64_t>{33, 33, 33, 33, 35}));
+  counts.total_estimated = false;
+  counts.total_known = true;
+  counts.total = 34;  // exact now: the estimate counted one file that held nothing
+  EXPECT_EQ(reporter.status_for(counts).counts.total, 34u);
 }
 
 TEST(FormatBar, FitsNarrowTerminals) {

@@ -56,9 +56,36 @@ TEST(AtomicFile, ReplacesTheTargetOfASymlinkNotTheLink) {
   EXPECT_EQ(test::read_file(real), "new\n");
 }
 
+TEST(AtomicFile, ADanglingSymlinkCreatesItsTargetAndStaysALink) {
+  test::TempDir dir;
+  std::filesystem::create_directory(dir.file("real"));
+  std::filesystem::create_symlink("real/out.jsonl", dir.file("link.jsonl"));
+  {
+    AtomicFile file(dir.file("link.jsonl"));
+    file.stream() << "new\n";
+    file.commit();
+  }
+  EXPECT_TRUE(std::filesystem::is_symlink(dir.file("link.jsonl")));
+  EXPECT_EQ(test::read_file(dir.file("real/out.jsonl")), "new\n");
+}
+
+TEST(AtomicFile, PathIsAbsoluteWhateverTheWorkingDirectory) {
+  test::TempDir dir;
+  const auto old = std::filesystem::current_path();
+  std::filesystem::current_path(dir.path());
+  std::string path;
+  {
+    AtomicFile file("out.jsonl");
+    path = file.path();
+  }
+  std::filesystem::current_path(old);
+  EXPECT_EQ(path, std::filesystem::canonical(dir.path()).string() + "/out.jsonl");
+}
+
 TEST(AtomicFile, WritesDevicesDirectly) {
   AtomicFile file("/dev/null");
   file.stream() << "discarded";
+  EXPECT_TRUE(file.direct());
   EXPECT_NO_THROW(file.commit());
 }
 

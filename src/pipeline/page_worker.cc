@@ -1,0 +1,94 @@
+#include "pipeline/page_worker.h"
+
+#include <chrono>
+#include <string>
+#include <utility>
+
+#include "image/image.h"
+
+namespace ocrbatch::pipeline {
+
+using record::ErrorCode;
+using record::ErrorResult;
+using record::PageResult;
+
+PageWorker::PageWorker(engine::EngineFactory make_engine, preprocess::Chain chain,
+                       PageLimits limits, std::unique_ptr<engine::Engine> engine)
+    : make_engine_(std::move(make_engine)),
+      chain_(std::move(chain)),
+      limits_(limits),
+      engine_(std::move(engine)) {}
+
+// Refuses a page whose header declares more pixels than allowed, or a side Tesseract
+// cannot take, before its pixels are decoded. A header that cannot be read is left to the
+// decoder to report.
+std::optional<record::Error> PageWorker::check_size(const Job& job) const {
+  const auto head = image::header(*job.bytes, job.format, {job.page - 1, job.page_offset});
+  if (!head) return std::nullopt;
+  const auto& h = head.value();
+  const uint64_t pixels = static_cast<uint64_t>(h.width) * static_cast<uint64_t>(h.height);
+  const std::string size = std::to_string(h.width) + "x" + std::to_string(h.height);
+  if (limits_.max_pixels > 0 && pixels > limits_.max_pixels)
+    return record::Error{ErrorCode::too_large, "image is " + size + " (" + std::to_string(pixels) +
+                                                   " pixels), over the --max-pixels limit of " +
+                                                   std::to_string(limits_.max_pixels)};
+  if (h.width > image::kMaxSide || h.height > image::kMaxSide)
+    return record::Error{ErrorCode::too_large, "image is " + size + "; Tesseract takes at most " +
+                                                   std::to_string(image::kMaxSide) +
+                                                   " pixels a side"};
+  return std::nullopt;
+}
+
+void PageWorker::ensure_engine() {
+  if (!engine_) engine_ = make_engine_();
+}
+
+namespace {
+
+Outcome failure(const Job& job, record::Error error) {
+  return Outcome{ErrorResult{job.source, job.pages > 1 ? job.page : 0, std::move(error)}, job.key,
+                 job.page, job.pages, false};
+}
+
+}  // namespace
+
+std::optional<Outcome> PageWorker::process(Job& job, const engine::CancelCheck& cancel) {
+  try {
+    return read_page(job, cancel);
+  } catch (const std::exception& e) {
+    return failure(job, {ErrorCode::ocr_failed, std::string("internal error: ") + e.what()});
+  }
+}
+
+std::optional<Outcome> PageWorker::read_page(Job& job, const engine::CancelCheck& cancel) {
+  const auto failed = [&](record::Error error) { return failure(job, std::move(error)); };
+  const auto start = std::chrono::steady_clock::now();
+  if (auto refused = check_size(job)) return failed(*refused);
+  auto decoded = image::decode(*job.bytes, job.format, {job.page - 1, job.page_offset});
+  if (!decoded) return failed(decoded.error());
+  job.bytes.reset();  // the encoded copy is no longer needed by this job
+  preprocess::Page prepared = preprocess::make_page(std::move(decoded.value()));
+  chain_.run(prepared);
+  auto recognised = chain_.recognize(prepared, *engine_, cancel);
+  if (cancel && cancel()) return std::nullopt;
+  if (!recognised) return failed(recognised.error());
+
+  PageResult page;
+  page.source = std::move(job.source);
+  page.page = job.page;
+  page.pages = job.pages;
+  page.width = prepared.source_width;
+  page.height = prepared.source_height;
+  page.dpi = prepared.source_dpi;
+  page.text = std::move(recognised->text);
+  page.confidence = recognised->confidence;
+  page.words = recognised->words;
+  page.items = std::move(recognised->items);
+  page.preprocess = std::move(prepared.done);
+  page.lang = engine_->lang();
+  page.duration_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return Outcome{std::move(page), job.key, job.page, job.pages, false};
+}
+
+}  // namespace ocrbatch::pipeline

@@ -1,0 +1,45 @@
+#pragma once
+// What a worker thread does with one page job, without the thread: check the declared size,
+// decode, prepare, recognise, and make the record. Owns the worker's engine (built on its
+// first job, so a small batch with a large -j loads only the engines it needs) and its
+// preprocessing chain. Unit-testable with a fake engine.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+#include "engine/engine.h"
+#include "pipeline/job.h"
+#include "preprocess/chain.h"
+
+namespace ocrbatch::pipeline {
+
+struct PageLimits {
+  uint64_t max_pixels = 0;  // width * height declared by the header; 0: no limit
+};
+
+class PageWorker {
+ public:
+  PageWorker(engine::EngineFactory make_engine, preprocess::Chain chain, PageLimits limits,
+             std::unique_ptr<engine::Engine> engine = nullptr);
+
+  // Builds the engine if this is the first job. Throws what the engine factory throws when the
+  // engine cannot be built (engine::SetupError): a setup failure, not the page's.
+  void ensure_engine();
+  // The record for `job`, or nullopt when `cancel` turned true while the page was being
+  // recognised (abandoned: nothing finished to report). An exception while working on the page
+  // (memory exhausted on a huge page) becomes the page's ocr_failed record. Call
+  // ensure_engine() first.
+  std::optional<Outcome> process(Job& job, const engine::CancelCheck& cancel);
+
+ private:
+  std::optional<Outcome> read_page(Job& job, const engine::CancelCheck& cancel);
+  std::optional<record::Error> check_size(const Job& job) const;
+
+  engine::EngineFactory make_engine_;
+  preprocess::Chain chain_;
+  PageLimits limits_;
+  std::unique_ptr<engine::Engine> engine_;
+};
+
+}  // namespace ocrbatch::pipeline
