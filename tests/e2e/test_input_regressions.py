@@ -146,7 +146,8 @@ def test_many_page_tiff_costs_time_linear_in_its_pages(tmp_path):
     assert result.returncode == 0, result.describe()
     assert [p["page"] for p in result.pages] == list(range(1, 3001))
     assert {p["pages"] for p in result.pages} == {3000}
-    assert result.summary["elapsed_s"] < 15, result.summary
+    if "ASAN_OPTIONS" not in os.environ:  # instrumented, every page is several times slower
+        assert result.summary["elapsed_s"] < 15, result.summary
 
 
 def _newc_cpio(entries):
