@@ -23,7 +23,7 @@ void BM_Decode(benchmark::State& state, const char* name) {
   const std::string bytes = sample(name);
   const auto format = ocrbatch::image::sniff(bytes);
   for (auto _ : state) {
-    auto pix = ocrbatch::image::decode(bytes, format, 0);
+    auto pix = ocrbatch::image::decode(bytes, format);
     benchmark::DoNotOptimize(pix);
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * bytes.size()));

@@ -133,7 +133,7 @@ pipeline::DiscoverFn make_discovery(const RunConfig& config, std::function<bool(
     }
     if (config.files_from.empty()) return;
     if (config.files_from == "-") {
-      discovery.add_list(STDIN_FILENO, config.list_separator);
+      discovery.add_list(STDIN_FILENO, config.list_separator, "-");
       return;
     }
     const int fd = ::open(config.files_from.c_str(), O_RDONLY | O_CLOEXEC);
@@ -143,7 +143,7 @@ pipeline::DiscoverFn make_discovery(const RunConfig& config, std::function<bool(
                                         std::string("cannot open list: ") + std::strerror(err)));
       return;
     }
-    discovery.add_list(fd, config.list_separator);
+    discovery.add_list(fd, config.list_separator, config.files_from);
     ::close(fd);
   };
 }

@@ -365,7 +365,8 @@ ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
 
   app.add_option("inputs", raw.inputs,
                  "Image files, folders (walked recursively, sorted), archives, or - for one "
-                 "image or archive on stdin")
+                 "image or archive on stdin; names as records give them (a.zip::entry, "
+                 "file.tif#3) read only that entry or page")
       ->type_name("PATH...");
 
   const char* kInput = "Input";

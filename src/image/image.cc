@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <optional>
 #include <string>
+#include <unordered_set>
 
 namespace ocrbatch::image {
 namespace {
@@ -76,29 +78,213 @@ bool has_image_extension(std::string_view name) {
 
 void PixDeleter::operator()(Pix* pix) const { pixDestroy(&pix); }
 
-record::Result<int> page_count(std::string_view bytes, Format format) {
-  if (format != Format::tiff) return 1;
-  // fmemopen gives Leptonica's FILE*-based directory walk a view of the buffer without
-  // decoding any page.
-  FILE* fp = fmemopen(const_cast<char*>(bytes.data()), bytes.size(), "rb");
-  if (fp == nullptr) return decode_error("cannot open TIFF buffer");
-  l_int32 n = 0;
-  const bool failed = tiffGetCount(fp, &n) != 0;
-  fclose(fp);
-  if (failed || n <= 0) return decode_error("not a readable TIFF file (no image directory)");
-  return static_cast<int>(n);
+namespace {
+
+unsigned le16(const unsigned char* p) { return p[0] | (p[1] << 8u); }
+
+// The first frame of a GIF: the larger of the logical screen and its image descriptor, and
+// where its image data ends. Read from the block structure, because Leptonica's header reader
+// for GIF decodes the image.
+struct GifFirstFrame {
+  Info info;
+  size_t end = 0;  // 0: no complete first frame
+};
+
+record::Result<GifFirstFrame> gif_first_frame(std::string_view bytes) {
+  const auto* d = reinterpret_cast<const unsigned char*>(bytes.data());
+  const size_t n = bytes.size();
+  if (n < 13) return decode_error("truncated GIF header");
+  GifFirstFrame frame{{static_cast<int>(le16(d + 6)), static_cast<int>(le16(d + 8)), 0}, 0};
+  size_t pos = 13;
+  if (d[10] & 0x80) pos += 3u * (2u << (d[10] & 7));  // global colour table
+  const auto skip_sub_blocks = [&] {
+    while (pos < n && d[pos] != 0) pos += 1u + d[pos];
+    ++pos;  // block terminator
+  };
+  while (pos < n) {
+    if (d[pos] == 0x2c) {  // image descriptor
+      if (pos + 10 > n) break;
+      frame.info.width = std::max(frame.info.width, static_cast<int>(le16(d + pos + 5)));
+      frame.info.height = std::max(frame.info.height, static_cast<int>(le16(d + pos + 7)));
+      const unsigned flags = d[pos + 9];
+      pos += 10;
+      if (flags & 0x80) pos += 3u * (2u << (flags & 7));  // local colour table
+      ++pos;                                              // LZW minimum code size
+      skip_sub_blocks();
+      if (pos <= n) frame.end = pos;
+      break;
+    }
+    if (d[pos] != 0x21) break;  // trailer or garbage: the decoder stops here too
+    pos += 2;                   // extension: label, then sub-blocks
+    skip_sub_blocks();
+  }
+  return frame;
 }
 
-record::Result<PixPtr> decode(std::string_view bytes, Format format, int page_index) {
+}  // namespace
+
+namespace {
+
+// A TIFF's byte order, its kind (classic or BigTIFF) and where its first directory is.
+struct TiffLayout {
+  bool little = true;
+  bool big = false;
+  uint64_t first = 0;
+};
+
+uint64_t read_uint(const unsigned char* p, int size, bool little) {
+  uint64_t v = 0;
+  for (int i = 0; i < size; ++i) v |= uint64_t{p[little ? i : size - 1 - i]} << (8 * i);
+  return v;
+}
+
+std::optional<TiffLayout> tiff_layout(std::string_view bytes) {
+  const auto* d = reinterpret_cast<const unsigned char*>(bytes.data());
+  if (bytes.size() < 8 || (d[0] != d[1]) || (d[0] != 'I' && d[0] != 'M')) return std::nullopt;
+  TiffLayout t;
+  t.little = d[0] == 'I';
+  const uint64_t magic = read_uint(d + 2, 2, t.little);
+  if (magic == 42) {
+    t.first = read_uint(d + 4, 4, t.little);
+  } else if (magic == 43 && bytes.size() >= 16 && read_uint(d + 4, 2, t.little) == 8) {
+    t.big = true;
+    t.first = read_uint(d + 8, 8, t.little);
+  } else {
+    return std::nullopt;
+  }
+  return t;
+}
+
+record::Result<std::vector<PageRef>> tiff_pages(std::string_view bytes, size_t limit) {
+  const auto layout = tiff_layout(bytes);
+  const auto no_directory = [] {
+    return decode_error("not a readable TIFF file (no image directory)");
+  };
+  if (!layout) return no_directory();
+  const auto* d = reinterpret_cast<const unsigned char*>(bytes.data());
+  const uint64_t n = bytes.size();
+  const uint64_t count_size = layout->big ? 8 : 2, entry_size = layout->big ? 20 : 12,
+                 next_size = layout->big ? 8 : 4;
+  std::vector<PageRef> out;
+  std::unordered_set<uint64_t> seen;
+  uint64_t offset = layout->first;
+  while (offset != 0 && out.size() <= limit) {
+    if (offset > n - count_size || !seen.insert(offset).second) break;  // cut off, or a loop
+    const uint64_t entries = read_uint(d + offset, static_cast<int>(count_size), layout->little);
+    const uint64_t room = n - offset - count_size;
+    if (entries > room / entry_size) break;  // the directory is cut off
+    out.push_back(PageRef{static_cast<int>(out.size()), offset});
+    const uint64_t next = offset + count_size + entries * entry_size;
+    if (next_size > n - next) break;
+    offset = read_uint(d + next, static_cast<int>(next_size), layout->little);
+  }
+  if (out.empty()) return no_directory();
+  return out;
+}
+
+// The TIFF as Leptonica should see it to read one page as its first: the same bytes, with
+// the header's first-directory offset replaced by the page's. Read through a FILE*, so no
+// page costs a copy of the file or a walk of the directories before it.
+class TiffPageView {
+ public:
+  TiffPageView(std::string_view bytes, const PageRef& page) : bytes_(bytes) {
+    const auto layout = tiff_layout(bytes);
+    if (!layout) return;
+    uint64_t offset = page.offset;
+    if (offset == 0 && page.index > 0) {
+      // A page given by its index alone: found by walking the directories before it.
+      const auto found = tiff_pages(bytes, static_cast<size_t>(page.index));
+      missing_ = !found || found.value().size() <= static_cast<size_t>(page.index);
+      if (missing_) return;
+      offset = found.value()[static_cast<size_t>(page.index)].offset;
+    }
+    if (offset == 0) return;
+    const int at = layout->big ? 8 : 4, size = layout->big ? 8 : 4;
+    header_.assign(bytes.substr(0, at + size));
+    for (int i = 0; i < size; ++i)
+      header_[at + (layout->little ? i : size - 1 - i)] =
+          static_cast<char>((offset >> (8 * i)) & 0xff);
+  }
+  TiffPageView(const TiffPageView&) = delete;
+  TiffPageView& operator=(const TiffPageView&) = delete;
+
+  // A read-only stream over the view; null on failure or when the page does not exist. The
+  // caller closes it.
+  FILE* open() {
+    if (missing_) return nullptr;
+    const cookie_io_functions_t io{&TiffPageView::read, nullptr, &TiffPageView::seek, nullptr};
+    return fopencookie(this, "rb", io);
+  }
+
+ private:
+  static ssize_t read(void* cookie, char* buf, size_t size) {
+    auto* v = static_cast<TiffPageView*>(cookie);
+    size_t done = 0;
+    while (done < size && v->pos_ < v->bytes_.size()) {
+      const bool in_header = v->pos_ < v->header_.size();
+      const std::string_view from =
+          in_header ? std::string_view(v->header_) : std::string_view(v->bytes_);
+      const size_t take = std::min(size - done, from.size() - v->pos_);
+      std::copy_n(from.data() + v->pos_, take, buf + done);
+      done += take;
+      v->pos_ += take;
+    }
+    return static_cast<ssize_t>(done);
+  }
+  static int seek(void* cookie, off64_t* offset, int whence) {
+    auto* v = static_cast<TiffPageView*>(cookie);
+    const off64_t base = whence == SEEK_SET   ? 0
+                         : whence == SEEK_CUR ? static_cast<off64_t>(v->pos_)
+                                              : static_cast<off64_t>(v->bytes_.size());
+    const off64_t to = base + *offset;
+    if (to < 0) return -1;
+    v->pos_ = static_cast<size_t>(to);
+    *offset = to;
+    return 0;
+  }
+
+  std::string_view bytes_;
+  std::string header_;  // empty: the file's own header already points at the page
+  size_t pos_ = 0;
+  bool missing_ = false;
+};
+
+Pix* decode_tiff(std::string_view bytes, const PageRef& page) {
+  TiffPageView view(bytes, page);
+  FILE* fp = view.open();
+  if (fp == nullptr) return nullptr;
+  Pix* pix = pixReadStreamTiff(fp, 0);
+  fclose(fp);
+  return pix;
+}
+
+}  // namespace
+
+record::Result<std::vector<PageRef>> pages(std::string_view bytes, Format format, size_t limit) {
+  if (format != Format::tiff) return std::vector<PageRef>{PageRef{}};
+  return tiff_pages(bytes, limit);
+}
+
+record::Result<PixPtr> decode(std::string_view bytes, Format format, const PageRef& page) {
   if (bytes.empty()) return decode_error("file is empty (0 bytes)");
+  // Leptonica keeps only a GIF's first frame, but giflib decodes every frame into memory
+  // first: the decoder gets the file cut after frame 1, so an animation costs one frame.
+  std::string first_frame;
+  if (format == Format::gif) {
+    const auto frame = gif_first_frame(bytes);
+    if (frame && frame.value().end > 0) {
+      first_frame.reserve(frame.value().end + 1);
+      first_frame.append(bytes.substr(0, frame.value().end)).push_back(';');  // the trailer
+      bytes = first_frame;
+    }
+  }
   const auto* data = reinterpret_cast<const l_uint8*>(bytes.data());
-  Pix* pix = format == Format::tiff ? pixReadMemTiff(data, bytes.size(), page_index)
-                                    : pixReadMem(data, bytes.size());
+  Pix* pix = format == Format::tiff ? decode_tiff(bytes, page) : pixReadMem(data, bytes.size());
   if (pix == nullptr) {
     std::string what(format_name(format));
     if (format == Format::unknown) return decode_error("unrecognised image data");
-    return decode_error(format == Format::tiff && page_index > 0
-                            ? "cannot decode TIFF page " + std::to_string(page_index + 1)
+    return decode_error(format == Format::tiff && page.index > 0
+                            ? "cannot decode TIFF page " + std::to_string(page.index + 1)
                             : "cannot decode " + what + " data (corrupt or truncated)");
   }
   if (pixGetWidth(pix) <= 0 || pixGetHeight(pix) <= 0) {
@@ -113,54 +299,24 @@ Info info(const Pix* pix) {
   return Info{pixGetWidth(p), pixGetHeight(p), pixGetYRes(p)};
 }
 
-namespace {
-
-unsigned le16(const unsigned char* p) { return p[0] | (p[1] << 8u); }
-
-// The largest frame a GIF declares: its logical screen and every image descriptor. Read
-// from the block structure, because Leptonica's header reader for GIF decodes the image.
-record::Result<Info> gif_header(std::string_view bytes) {
-  const auto* d = reinterpret_cast<const unsigned char*>(bytes.data());
-  const size_t n = bytes.size();
-  if (n < 13) return decode_error("truncated GIF header");
-  Info info{static_cast<int>(le16(d + 6)), static_cast<int>(le16(d + 8)), 0};
-  size_t pos = 13;
-  if (d[10] & 0x80) pos += 3u * (2u << (d[10] & 7));  // global colour table
-  const auto skip_sub_blocks = [&] {
-    while (pos < n && d[pos] != 0) pos += 1u + d[pos];
-    ++pos;  // block terminator
-  };
-  while (pos < n) {
-    if (d[pos] == 0x2c) {  // image descriptor
-      if (pos + 10 > n) break;
-      info.width = std::max(info.width, static_cast<int>(le16(d + pos + 5)));
-      info.height = std::max(info.height, static_cast<int>(le16(d + pos + 7)));
-      const unsigned flags = d[pos + 9];
-      pos += 10;
-      if (flags & 0x80) pos += 3u * (2u << (flags & 7));  // local colour table
-      ++pos;                                              // LZW minimum code size
-      skip_sub_blocks();
-    } else if (d[pos] == 0x21) {  // extension: label, then sub-blocks
-      pos += 2;
-      skip_sub_blocks();
-    } else {
-      break;  // trailer or garbage: the decoder stops here too
-    }
+record::Result<Info> header(std::string_view bytes, Format format, const PageRef& page) {
+  if (format == Format::gif) {
+    const auto frame = gif_first_frame(bytes);
+    if (!frame) return frame.error();
+    return frame.value().info;
   }
-  return info;
-}
-
-}  // namespace
-
-record::Result<Info> header(std::string_view bytes, Format format, int page_index) {
-  if (format == Format::gif) return gif_header(bytes);
   const auto* data = reinterpret_cast<const l_uint8*>(bytes.data());
   l_int32 w = 0, h = 0, bps = 0, spp = 0, res = 0, cmap = 0, fmt = 0;
-  const bool failed =
-      format == Format::tiff
-          ? readHeaderMemTiff(data, bytes.size(), page_index, &w, &h, &bps, &spp, &res, &cmap,
-                              &fmt) != 0
-          : pixReadHeaderMem(data, bytes.size(), &fmt, &w, &h, &bps, &spp, &cmap) != 0;
+  bool failed = true;
+  if (format == Format::tiff) {
+    TiffPageView view(bytes, page);
+    if (FILE* fp = view.open()) {
+      failed = freadHeaderTiff(fp, 0, &w, &h, &bps, &spp, &res, &cmap, &fmt) != 0;
+      fclose(fp);
+    }
+  } else {
+    failed = pixReadHeaderMem(data, bytes.size(), &fmt, &w, &h, &bps, &spp, &cmap) != 0;
+  }
   if (failed) return decode_error("cannot read the image header");
   return Info{w, h, res};
 }

@@ -2,8 +2,11 @@
 // Image formats and decoding from memory. The only place that includes Leptonica's
 // decoders; everything above handles images as PixPtr.
 
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string_view>
+#include <vector>
 
 #include "record/record.h"
 
@@ -26,20 +29,32 @@ struct PixDeleter {
 };
 using PixPtr = std::unique_ptr<Pix, PixDeleter>;
 
-// Number of pages: the directory count for TIFF, 1 for every other format.
-record::Result<int> page_count(std::string_view bytes, Format format);
+// One page of an encoded image. For TIFF, `offset` is where the page's directory (IFD)
+// starts, as pages() finds it, so the page is read without walking the directories before
+// it; with offset 0 the page is found by its index (a walk). Every other format has only
+// page {0, 0}.
+struct PageRef {
+  int index = 0;  // 0-based
+  uint64_t offset = 0;
+};
 
-// Decodes page `page_index` (0-based) of an encoded image held in memory.
-record::Result<PixPtr> decode(std::string_view bytes, Format format, int page_index);
+// The pages of an encoded image, in order: one walk of a TIFF's directory chain (ending at
+// a loop, or at a directory cut off by the end of the file), one page for every other
+// format. Stops after `limit` + 1 pages, enough to tell a file over a page limit.
+record::Result<std::vector<PageRef>> pages(std::string_view bytes, Format format,
+                                           size_t limit = SIZE_MAX);
+
+// Decodes one page of an encoded image held in memory.
+record::Result<PixPtr> decode(std::string_view bytes, Format format, const PageRef& page = {});
 
 struct Info {
   int width = 0, height = 0, dpi = 0;
 };
 Info info(const Pix* pix);
 
-// Reads only the header of page `page_index`: width and height without decoding pixels,
-// so an image too large to decode safely can be refused first. Fails on a bad header.
-record::Result<Info> header(std::string_view bytes, Format format, int page_index);
+// Reads only the header of one page: width and height without decoding pixels, so an image
+// too large to decode safely can be refused first. Fails on a bad header.
+record::Result<Info> header(std::string_view bytes, Format format, const PageRef& page = {});
 
 // Tesseract cannot take an image with a side longer than this.
 constexpr int kMaxSide = 32767;

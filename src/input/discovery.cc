@@ -5,8 +5,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "input/walk.h"
@@ -60,19 +63,59 @@ Discovery::Discovery(DiscoveryOptions options, ItemSink sink)
 bool Discovery::add_path(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
-    reached();
     const int err = errno;
+    if (err == ENOENT || err == ENOTDIR) {
+      if (const auto added = add_written_name(path)) return *added;
+    }
+    reached();
     return sink_(InputItem::make_error(path, error_code_for_errno(err),
                                        errno_message("cannot access", err)));
   }
   if (S_ISDIR(st.st_mode)) return walk_folder(path);
-  return add_file(path, /*named=*/true);
+  return add_file(path, /*named=*/true, AT_FDCWD, path);
 }
 
-bool Discovery::add_file(const std::string& path, bool named) {
+namespace {
+
+// "name#N" with N a page number from 1: {"name", N}; anything else: {name, 0}.
+std::pair<std::string, int> split_page(const std::string& name) {
+  const size_t hash = name.rfind('#');
+  if (hash == std::string::npos || hash == 0 || hash + 1 == name.size() || name.size() - hash > 9 ||
+      name[hash + 1] == '0')
+    return {name, 0};
+  for (size_t i = hash + 1; i < name.size(); ++i)
+    if (!std::isdigit(static_cast<unsigned char>(name[i]))) return {name, 0};
+  return {name.substr(0, hash), std::stoi(name.substr(hash + 1))};
+}
+
+}  // namespace
+
+std::optional<bool> Discovery::add_written_name(const std::string& path) {
+  const auto is_file = [](const std::string& p) {
+    struct stat st {};
+    return ::stat(p.c_str(), &st) == 0 && !S_ISDIR(st.st_mode);
+  };
+  const auto [base, page] = split_page(path);
+  if (page > 0 && is_file(base))
+    return add_file(base, true, AT_FDCWD, base, Pick{page, nullptr, path});
+  // The archive is the shortest prefix before a "::" that is a file: entry names may hold
+  // "::" themselves, and names of nested archives do.
+  for (size_t at = path.find("::"); at != std::string::npos; at = path.find("::", at + 1)) {
+    const std::string archive = path.substr(0, at);
+    if (!is_file(archive)) continue;
+    EntryPick pick;
+    pick.entry = path.substr(at + 2);
+    std::tie(pick.paged_entry, pick.page) = split_page(pick.entry);
+    return add_file(archive, true, AT_FDCWD, archive, Pick{0, &pick, path});
+  }
+  return std::nullopt;
+}
+
+bool Discovery::add_file(const std::string& path, bool named, int dir_fd, const std::string& name,
+                         const Pick& pick) {
   // Counted once the file's items are admitted, so a progress estimate never runs short.
   const Reached guard(this);
-  const int raw = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  const int raw = ::openat(dir_fd, name.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (raw < 0) {
     const int err = errno;
     if (err == ENXIO) {  // a Unix socket: it cannot be opened as a file at all
@@ -96,11 +139,11 @@ bool Discovery::add_file(const std::string& path, bool named) {
   }
   ::fcntl(fd.get(), F_SETFL, ::fcntl(fd.get(), F_GETFL) & ~O_NONBLOCK);
   if (S_ISREG(st.st_mode))
-    return read_opened(fd.get(), path, named, static_cast<uint64_t>(st.st_size));
+    return read_opened(fd.get(), path, named, static_cast<uint64_t>(st.st_size), pick);
   // A FIFO or character device the user named, e.g. <(curl ...) or /dev/stdin, is read as a
   // stream. Met during a walk it is skipped: reading it could block forever.
   if (named && (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)))
-    return read_opened(fd.get(), path, named, std::nullopt);
+    return read_opened(fd.get(), path, named, std::nullopt, pick);
   if (!named) return sink_(InputItem::make_skipped(path, record::SkipKind::special));
   return sink_(InputItem::make_error(path, ErrorCode::unsupported_format, "not a regular file"));
 }
@@ -137,14 +180,20 @@ bool Discovery::read_error(const std::string& name, int err) {
 }
 
 bool Discovery::read_opened(int fd, const std::string& name, bool named,
-                            std::optional<uint64_t> size) {
+                            std::optional<uint64_t> size, const Pick& pick) {
   util::FdReader reader(fd, options_.stopped);
   std::string head;
   if (!reader.read_up_to(head, kSniffBytes)) return read_error(name, errno);
   const auto format = image::sniff(head);
-  if (format == image::Format::unknown && looks_like_archive(head) &&
-      (named || has_archive_extension(name)))
-    return read_archive(reader, std::move(head), name, options_.archive, sink_);
+  if (format == image::Format::unknown && (named || has_archive_extension(name)) &&
+      looks_like_archive(head)) {
+    const auto read = read_archive(reader, head, name, options_.archive, sink_, pick.entry);
+    if (read != ArchiveRead::not_archive) return read == ArchiveRead::done;
+  }
+  if (pick.entry)
+    return sink_(InputItem::make_error(
+        pick.written, ErrorCode::not_found,
+        "no entry " + pick.entry->entry + ": " + name + " is not an archive"));
 
   // Empty content, or content that is no image under an image's name, is still read: the
   // scheduler gives it its decode_failed record after hashing it, so the ledger remembers it
@@ -174,12 +223,16 @@ bool Discovery::read_opened(int fd, const std::string& name, bool named,
   // Read one byte past the limit to tell "exactly at the limit" from "over it".
   if (!reader.read_up_to(bytes, options_.max_file_bytes + 1)) return read_error(name, errno);
   if (bytes.size() > options_.max_file_bytes) return too_large();
-  return sink_(InputItem::make_image(name, std::move(bytes), format));
+  auto item = InputItem::make_image(name, std::move(bytes), format);
+  item.page = pick.page;
+  return sink_(std::move(item));
 }
 
 bool Discovery::walk_folder(const std::string& dir) {
   WalkVisitor visit;
-  visit.file = [this](const std::string& path) { return add_file(path, /*named=*/false); };
+  visit.file = [this](const std::string& path, int dir_fd, const std::string& name) {
+    return add_file(path, /*named=*/false, dir_fd, name);
+  };
   visit.folder_error = [this](const std::string& path, int err) {
     reached();
     return sink_(InputItem::make_error(path, error_code_for_errno(err),
@@ -201,9 +254,10 @@ uint64_t count_files(const std::vector<std::string>& paths, bool hidden,
                      const std::function<bool()>& stopped) {
   uint64_t count = 0;
   WalkVisitor visit;
-  visit.file = [&](const std::string&) { return ++count, !(stopped && stopped()); };
-  visit.folder_error = [&](const std::string&, int) { return ++count, !(stopped && stopped()); };
-  visit.dangling = visit.file;
+  const auto one_more = [&] { return ++count, !(stopped && stopped()); };
+  visit.file = [&](const std::string&, int, const std::string&) { return one_more(); };
+  visit.folder_error = [&](const std::string&, int) { return one_more(); };
+  visit.dangling = [&](const std::string&) { return one_more(); };
   for (const auto& path : paths) {
     struct stat st {};
     if (path != "-" && ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -215,7 +269,7 @@ uint64_t count_files(const std::vector<std::string>& paths, bool hidden,
   return count;
 }
 
-bool Discovery::add_list(int fd, char separator) {
+bool Discovery::add_list(int fd, char separator, const std::string& list_name) {
   util::FdReader reader(fd, options_.stopped);
   std::string path;
   while (reader.next_record(path, separator)) {
@@ -223,7 +277,11 @@ bool Discovery::add_list(int fd, char separator) {
     if (path.empty()) continue;
     if (!add_path(path)) return false;
   }
-  return !reader.stopped();
+  if (reader.stopped()) return false;
+  if (reader.at_end()) return true;
+  const int err = errno;
+  return sink_(InputItem::make_error(list_name, error_code_for_errno(err),
+                                     errno_message("cannot read list", err)));
 }
 
 InputItem InputItem::make_image(std::string name, std::string bytes, image::Format format) {

@@ -37,23 +37,37 @@ struct DiscoveryOptions {
   std::function<void(const OutputFile&)> output_met;
 };
 
+// Part of a named input, picked by a name such as records give: "scan.tif#3" (page 3),
+// "a.zip::dir/page.png" (that entry).
+struct Pick {
+  int page = 0;                      // only this page (1-based) of an image; 0: all
+  const EntryPick* entry = nullptr;  // only this entry of an archive
+  std::string written;               // the name as given
+};
+
 class Discovery {
  public:
   Discovery(DiscoveryOptions options, ItemSink sink);
 
   // A path the user named: a file, a folder to walk, or an archive. Returns false once the
-  // sink has asked to stop.
+  // sink has asked to stop. A path that does not exist may be a name records give, such as
+  // "scan.tif#3" (page 3 only) or "a.zip::dir/page.png" (that entry only): it is then
+  // read as such, and a missing page or entry is a not_found record.
   bool add_path(const std::string& path);
 
   // One image or one archive arriving on a file descriptor (stdin).
   bool add_stream(int fd, const std::string& display_name);
 
   // Paths listed one per line (or NUL-separated), read lazily so a producer such as
-  // `find -print0` is consumed as it writes.
-  bool add_list(int fd, char separator);
+  // `find -print0` is consumed as it writes. A list that cannot be read (a folder given as
+  // the list, for one) gives an error record under `list_name`.
+  bool add_list(int fd, char separator, const std::string& list_name);
 
  private:
-  bool add_file(const std::string& path, bool named);
+  // Opens `name` relative to `dir_fd` (AT_FDCWD for a named path); `path` names it in records.
+  std::optional<bool> add_written_name(const std::string& path);
+  bool add_file(const std::string& path, bool named, int dir_fd, const std::string& name,
+                const Pick& pick = {});
   bool walk_folder(const std::string& dir);
   void reached();
   struct Reached {
@@ -61,7 +75,8 @@ class Discovery {
     ~Reached() { discovery->reached(); }
     Discovery* discovery;
   };
-  bool read_opened(int fd, const std::string& name, bool named, std::optional<uint64_t> size);
+  bool read_opened(int fd, const std::string& name, bool named, std::optional<uint64_t> size,
+                   const Pick& pick = {});
   bool read_error(const std::string& name, int err);
   // The output file `st` is, if any; null when it is none of them.
   const OutputFile* output_file(const struct stat& st) const;

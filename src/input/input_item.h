@@ -20,6 +20,7 @@ struct InputItem {
   std::string name;  // path as given, or "archive::entry"
   std::shared_ptr<const std::string> bytes;
   image::Format format = image::Format::unknown;
+  int page = 0;  // only this page (1-based) of a multi-page image, as in "scan.tif#3"; 0: all
   std::optional<record::Error> error;
   record::SkipKind skip = record::SkipKind::other;  // for Kind::skipped
 

@@ -1,7 +1,9 @@
 #include "input/walk.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -14,56 +16,73 @@ namespace {
 
 using DirId = std::pair<uint64_t, uint64_t>;  // (device, inode)
 
+constexpr int kDirFlags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
+
 std::string join(const std::string& dir, const std::string& name) {
   if (!dir.empty() && dir.back() == '/') return dir + name;
   return dir + "/" + name;
 }
 
-bool walk_dir(const std::string& dir, const struct stat& st, bool hidden, const WalkVisitor& visit,
-              std::set<DirId>& active) {
-  const DirId id{st.st_dev, st.st_ino};
-  if (!active.insert(id).second) return true;  // already being walked: a loop
-
-  std::vector<std::string> names;
-  if (DIR* handle = ::opendir(dir.c_str())) {
-    while (const dirent* entry = ::readdir(handle)) {
-      const std::string name = entry->d_name;
-      if (name == "." || name == "..") continue;
-      if (!hidden && name[0] == '.') continue;
-      names.push_back(name);
-    }
-    ::closedir(handle);
-  } else {
+// Walks the open folder `fd` (taken over and closed here), named `dir`.
+bool walk_dir(int fd, const std::string& dir, bool hidden, const WalkVisitor& visit,
+              std::set<DirId>& visited) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
     const int err = errno;
-    active.erase(id);
+    ::close(fd);
     return visit.folder_error(dir, err);
+  }
+  // Once per real folder, not once per path to it: symlinks can make a tree without a loop
+  // whose paths double at every level, and a loop is only the worst case of that.
+  if (!visited.insert({st.st_dev, st.st_ino}).second) {
+    ::close(fd);
+    return true;
+  }
+  DIR* handle = ::fdopendir(fd);
+  if (handle == nullptr) {
+    const int err = errno;
+    ::close(fd);
+    return visit.folder_error(dir, err);
+  }
+  std::vector<std::string> names;
+  while (const dirent* entry = ::readdir(handle)) {
+    const std::string name = entry->d_name;
+    if (name == "." || name == "..") continue;
+    if (!hidden && name[0] == '.') continue;
+    names.push_back(name);
   }
   std::sort(names.begin(), names.end());
 
+  const int here = ::dirfd(handle);
   bool keep_going = true;
   for (const auto& name : names) {
     const std::string path = join(dir, name);
     struct stat entry_st {};
-    if (::stat(path.c_str(), &entry_st) != 0) {
-      keep_going = visit.dangling(path);
+    if (::fstatat(here, name.c_str(), &entry_st, 0) != 0) {
+      // Gone, or a link to nothing (or to a link loop); any other failure is the file's to
+      // report when it is opened.
+      keep_going =
+          errno == ENOENT || errno == ELOOP ? visit.dangling(path) : visit.file(path, here, name);
     } else if (S_ISDIR(entry_st.st_mode)) {
-      keep_going = walk_dir(path, entry_st, hidden, visit, active);
+      const int child = ::openat(here, name.c_str(), kDirFlags);
+      keep_going = child < 0 ? visit.folder_error(path, errno)
+                             : walk_dir(child, path, hidden, visit, visited);
     } else {
-      keep_going = visit.file(path);
+      keep_going = visit.file(path, here, name);
     }
     if (!keep_going) break;
   }
-  active.erase(id);
+  ::closedir(handle);
   return keep_going;
 }
 
 }  // namespace
 
 bool walk(const std::string& root, bool hidden, const WalkVisitor& visit) {
-  struct stat st {};
-  if (::stat(root.c_str(), &st) != 0) return visit.folder_error(root, errno);
-  std::set<DirId> active;
-  return walk_dir(root, st, hidden, visit, active);
+  const int fd = ::open(root.c_str(), kDirFlags);
+  if (fd < 0) return visit.folder_error(root, errno);
+  std::set<DirId> visited;
+  return walk_dir(fd, root, hidden, visit, visited);
 }
 
 }  // namespace ocrbatch::input

@@ -17,6 +17,7 @@ struct Job {
   std::string source;
   int page = 1;
   int pages = 1;
+  uint64_t page_offset = 0;  // where the page starts in `bytes`, as image::PageRef has it
   std::shared_ptr<const std::string> bytes;  // the encoded file, shared by its pages
   image::Format format = image::Format::unknown;
   std::string key;  // content key in the cache, if there is one

@@ -23,7 +23,7 @@ PageWorker::PageWorker(engine::EngineFactory make_engine, preprocess::Chain chai
 // cannot take, before its pixels are decoded. A header that cannot be read is left to the
 // decoder to report.
 std::optional<record::Error> PageWorker::check_size(const Job& job) const {
-  const auto head = image::header(*job.bytes, job.format, job.page - 1);
+  const auto head = image::header(*job.bytes, job.format, {job.page - 1, job.page_offset});
   if (!head) return std::nullopt;
   const auto& h = head.value();
   const uint64_t pixels = static_cast<uint64_t>(h.width) * static_cast<uint64_t>(h.height);
@@ -64,7 +64,7 @@ std::optional<Outcome> PageWorker::read_page(Job& job, const engine::CancelCheck
   const auto failed = [&](record::Error error) { return failure(job, std::move(error)); };
   const auto start = std::chrono::steady_clock::now();
   if (auto refused = check_size(job)) return failed(*refused);
-  auto decoded = image::decode(*job.bytes, job.format, job.page - 1);
+  auto decoded = image::decode(*job.bytes, job.format, {job.page - 1, job.page_offset});
   if (!decoded) return failed(decoded.error());
   job.bytes.reset();  // the encoded copy is no longer needed by this job
   preprocess::Page prepared = preprocess::make_page(std::move(decoded.value()));

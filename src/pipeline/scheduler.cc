@@ -1,7 +1,9 @@
 #include "pipeline/scheduler.h"
 
+#include <cstdint>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace ocrbatch::pipeline {
 
@@ -61,18 +63,45 @@ bool Scheduler::schedule(const input::InputItem& item) {
                  {ErrorCode::decode_failed, item.bytes->empty()
                                                 ? "file is empty (0 bytes)"
                                                 : "content is not a recognised image format"});
+  // Found in one walk of the file, so that no page job walks the pages before its own.
+  std::vector<image::PageRef> refs;
+  const auto find_pages = [&] {
+    const size_t limit =
+        options_.max_pages > 0 ? static_cast<size_t>(options_.max_pages) : SIZE_MAX;
+    auto found = image::pages(*item.bytes, item.format, limit);
+    if (found) refs = std::move(found.value());
+    return found;
+  };
   int pages = entry.pages;
   if (pages == 0) {
-    const auto counted = image::page_count(*item.bytes, item.format);
-    if (!counted) return error(item, key, counted.error());
-    pages = counted.value();
-    if (options_.max_pages > 0 && pages > options_.max_pages)
-      return error(
-          item, key,
-          {ErrorCode::too_large, std::to_string(pages) + " pages, over the --max-pages limit of " +
-                                     std::to_string(options_.max_pages)});
+    const auto found = find_pages();
+    if (!found) return error(item, key, found.error());
+    if (options_.max_pages > 0 && refs.size() > static_cast<size_t>(options_.max_pages))
+      return error(item, key,
+                   {ErrorCode::too_large, "more than " + std::to_string(options_.max_pages) +
+                                              " pages, over the --max-pages limit of " +
+                                              std::to_string(options_.max_pages)});
+    pages = static_cast<int>(refs.size());
   }
-  for (int page = 1; page <= pages; ++page) {
+  // An input named "scan.tif#3" asks for that page alone; not cacheable, as it is about the
+  // name, not the content.
+  if (item.page > pages) {
+    uint64_t seq = 0;
+    if (!admission_.admit(&seq)) return false;
+    admission_.deliver(
+        seq, Outcome{ErrorResult{item.name,
+                                 item.page,
+                                 {ErrorCode::not_found,
+                                  "no page " + std::to_string(item.page) + ": the file has " +
+                                      std::to_string(pages) + (pages == 1 ? " page" : " pages")}},
+                     {},
+                     0,
+                     0,
+                     false});
+    return true;
+  }
+  const int first = item.page > 0 ? item.page : 1, last = item.page > 0 ? item.page : pages;
+  for (int page = first; page <= last; ++page) {
     const CachedPage* row = nullptr;
     for (const auto& r : entry.rows)
       if (r.page == page) row = &r;
@@ -80,9 +109,14 @@ bool Scheduler::schedule(const input::InputItem& item) {
       if (!replay(*row, item, key, pages)) return false;
       continue;
     }
+    // Pages the cache already knows the count of are found only if one needs work.
+    if (refs.empty()) find_pages();
+    const uint64_t offset =
+        static_cast<size_t>(page) <= refs.size() ? refs[static_cast<size_t>(page) - 1].offset : 0;
     uint64_t seq = 0;
     if (!admission_.admit(&seq)) return false;
-    if (!admission_.push_job(Job{seq, item.name, page, pages, item.bytes, item.format, key}))
+    if (!admission_.push_job(
+            Job{seq, item.name, page, pages, offset, item.bytes, item.format, key}))
       return false;
   }
   return true;

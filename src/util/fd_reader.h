@@ -21,6 +21,8 @@ class FdReader {
   bool next_record(std::string& record, char separator);
 
   bool stopped() const { return stopped_ && stopped_(); }
+  // True once a read found the end of the input; after a false return, false means an error.
+  bool at_end() const { return eof_; }
   int fd() const { return fd_; }
 
  private:

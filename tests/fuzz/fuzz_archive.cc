@@ -1,6 +1,8 @@
 // libFuzzer target: reading an archive the way discovery does. The first 512 bytes are
-// the sniffed head, already consumed from the descriptor; only inputs that
-// looks_like_archive() accepts reach read_archive, as in discovery. Each input is read
+// the sniffed head, already consumed from the descriptor; only inputs that do not sniff as
+// images and that looks_like_archive() (libarchive's bidding on the head) accepts reach
+// read_archive, as in discovery; an input it calls not an archive must have pushed nothing.
+// Each input is read
 // twice, once from each kind of descriptor read_archive handles:
 //  - a memfd (a regular file): read_archive rewinds it and lets libarchive seek, the path
 //    named files take (7z needs it; zip then uses its central directory);
@@ -51,21 +53,23 @@ void read_and_check(int fd, const std::string& head, const input::ArchiveLimits&
   int items = 0;
   uint64_t total = 0;
   ocrbatch::util::FdReader reader(fd, nullptr);
-  input::read_archive(reader, head, archive_name, limits, [&](input::InputItem item) {
-    using Kind = input::InputItem::Kind;
-    if (item.kind == Kind::image) {
-      if (!item.bytes || item.bytes->size() > limits.max_entry_bytes) std::abort();
-      total += item.bytes->size();
-      if (total > limits.max_total_bytes) std::abort();
-      if (item.format == image::Format::unknown || image::sniff(*item.bytes) != item.format)
-        std::abort();
-      if (item.name.compare(0, prefix.size(), prefix) != 0) std::abort();
-    } else if (item.kind == Kind::error) {
-      if (!item.error) std::abort();
-      if (item.name.compare(0, archive_name.size(), archive_name) != 0) std::abort();
-    }
-    return ++items < kMaxItems;
-  });
+  const auto read =
+      input::read_archive(reader, head, archive_name, limits, [&](input::InputItem item) {
+        using Kind = input::InputItem::Kind;
+        if (item.kind == Kind::image) {
+          if (!item.bytes || item.bytes->size() > limits.max_entry_bytes) std::abort();
+          total += item.bytes->size();
+          if (total > limits.max_total_bytes) std::abort();
+          if (item.format == image::Format::unknown || image::sniff(*item.bytes) != item.format)
+            std::abort();
+          if (item.name.compare(0, prefix.size(), prefix) != 0) std::abort();
+        } else if (item.kind == Kind::error) {
+          if (!item.error) std::abort();
+          if (item.name.compare(0, archive_name.size(), archive_name) != 0) std::abort();
+        }
+        return ++items < kMaxItems;
+      });
+  if (read == input::ArchiveRead::not_archive && items != 0) std::abort();
 }
 
 }  // namespace
@@ -73,7 +77,7 @@ void read_and_check(int fd, const std::string& head, const input::ArchiveLimits&
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view all(reinterpret_cast<const char*>(data), size);
   const std::string head(all.substr(0, kSniffBytes));
-  if (!input::looks_like_archive(head)) return 0;
+  if (image::sniff(head) != image::Format::unknown || !input::looks_like_archive(head)) return 0;
 
   // Named members, not aggregate order: a field added to ArchiveLimits must not silently
   // take another's value. The last byte picks whether hidden entries are read, so both

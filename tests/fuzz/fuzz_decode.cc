@@ -1,5 +1,5 @@
 // libFuzzer target: the decode path every input image takes in ocrbatch.
-//   sniff -> page_count -> header -> decode (up to kMaxPages pages)
+//   sniff -> pages -> header -> decode (up to kMaxPages pages)
 // Built as a real fuzzer with -DOCRBATCH_FUZZ=ON (clang), and as a replay driver
 // (replay_main.cc) with any compiler so ctest runs the seed corpus on every test run.
 //
@@ -8,6 +8,7 @@
 // Leptonica allocate that would only make the fuzzer report out-of-memory instead of
 // finding bugs. The header is read with image::header, the runner's own check.
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -34,15 +35,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (format != image::sniff(bytes)) std::abort();  // 16 bytes must be enough, as documented
   if (format == Format::unknown) {
     // Discovery never decodes these; decode must still fail cleanly if asked.
-    if (size == 0 && image::decode(bytes, format, 0).ok()) std::abort();
+    if (size == 0 && image::decode(bytes, format).ok()) std::abort();
     return 0;
   }
 
-  auto pages = image::page_count(bytes, format);
+  auto pages = image::pages(bytes, format, kMaxPages);
   if (!pages.ok()) return 0;
-  if (pages.value() <= 0) std::abort();  // page_count promises a positive count
-  const int n = pages.value() < kMaxPages ? pages.value() : kMaxPages;
-  for (int page = 0; page < n; ++page) {
+  if (pages.value().empty()) std::abort();  // pages promises at least one
+  const size_t n = std::min(pages.value().size(), static_cast<size_t>(kMaxPages));
+  for (size_t i = 0; i < n; ++i) {
+    const auto& page = pages.value()[i];
+    if (page.index != static_cast<int>(i)) std::abort();
     // As the runner: the header first, refusing big pages before decoding; a header that
     // cannot be read is left to the decoder.
     auto head = image::header(bytes, format, page);

@@ -430,6 +430,18 @@ def archives(imgs):
     out["cpio_in_gzip.cpio.gz"] = gzip.compress(cpio_newc([("c.png", png), ("t.txt", b"x")]),
                                                 mtime=0)
     out["gzip_of_png.gz"] = gzip.compress(png, mtime=0)
+    out["cpio_newc.cpio"] = cpio_newc([("c.png", png), ("t.txt", b"x")])
+    v7 = bytearray(make_tar([("v7.png", png)]))
+    v7[257:265] = b"\0" * 8  # no ustar magic or version: a V7 header
+    v7[148:156] = b" " * 8
+    v7[148:156] = b"%06o\0 " % sum(v7[:512])
+    out["tar_v7.tar"] = bytes(v7)
+    # Streams decoded by input::Decompressor: members one after another, tape padding after.
+    tar = make_tar(some)
+    half = len(tar) // 2
+    out["tar_gz_two_members.tar.gz"] = (gzip.compress(tar[:half], mtime=0) +
+                                        gzip.compress(tar[half:], mtime=0))
+    out["tar_gz_zero_padded.tar.gz"] = gzip.compress(tar, mtime=0) + b"\0" * 512
     # libarchive's format_all includes mtree, which names files on the local disk; 3.6
     # reads their contents only with the (off by default) checkfs option. Keep it covered.
     out["mtree_in_gzip.tar.gz"] = gzip.compress(

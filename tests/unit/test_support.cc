@@ -73,6 +73,9 @@ std::string encoded_image(image::Format format, int width, int height) {
     case image::Format::jpeg:
       failed = pixWriteMemJpeg(&data, &size, pix, 90, 0);
       break;
+    case image::Format::gif:
+      failed = pixWriteMemGif(&data, &size, pix);
+      break;
     default:
       break;
   }
@@ -97,6 +100,13 @@ std::string make_archive(const std::string& kind,
   struct archive* a = archive_write_new();
   if (kind == "zip") {
     archive_write_set_format_zip(a);
+  } else if (kind == "cpio") {
+    archive_write_set_format_cpio_newc(a);
+  } else if (kind == "v7tar") {
+    archive_write_set_format_v7tar(a);
+  } else if (kind == "tar.xz") {
+    archive_write_set_format_pax_restricted(a);
+    archive_write_add_filter_xz(a);
   } else {
     archive_write_set_format_pax_restricted(a);
     archive_write_add_filter_gzip(a);
@@ -131,7 +141,7 @@ std::string samples_dir() { return OCRBATCH_SAMPLES_DIR; }
 
 image::PixPtr load_sample(const std::string& name) {
   const auto bytes = read_file(samples_dir() + "/" + name);
-  auto pix = image::decode(bytes, image::sniff(bytes), 0);
+  auto pix = image::decode(bytes, image::sniff(bytes));
   return pix ? std::move(pix.value()) : nullptr;
 }
 

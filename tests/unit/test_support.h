@@ -25,13 +25,14 @@ class TempDir {
   std::string path_;
 };
 
-// A small white image with a black rectangle, encoded in `format` (png, tiff, bmp, jpeg).
+// A small white image with a black rectangle, encoded in `format` (png, tiff, bmp, jpeg, gif).
 std::string encoded_image(image::Format format, int width = 64, int height = 48);
 
 // A TIFF holding `pages` pages whose widths are 100, 110, 120, ...
 std::string multipage_tiff(int pages);
 
-// An archive built in memory with libarchive: "zip" or "tar.gz".
+// An archive built in memory with libarchive: "zip", "tar.gz", "tar.xz", "cpio" (newc,
+// uncompressed) or "v7tar" (a tar header without the ustar magic).
 std::string make_archive(const std::string& kind,
                          const std::vector<std::pair<std::string, std::string>>& entries);
 

@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 #include <leptonica/allheaders.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "test_support.h"
 
 namespace ocrbatch::image {
@@ -32,58 +36,146 @@ TEST(ImageExtension, IsCaseInsensitiveAndNeedsADot) {
   EXPECT_FALSE(has_image_extension("png"));
 }
 
-TEST(PageCount, CountsTiffDirectoriesWithoutDecoding) {
+TEST(Pages, CountsTiffDirectoriesWithoutDecoding) {
   const auto tiff = test::multipage_tiff(4);
-  auto pages = page_count(tiff, Format::tiff);
-  ASSERT_TRUE(pages.ok());
-  EXPECT_EQ(pages.value(), 4);
-  EXPECT_EQ(page_count(test::encoded_image(Format::png), Format::png).value(), 1);
+  auto found = pages(tiff, Format::tiff);
+  ASSERT_TRUE(found.ok());
+  ASSERT_EQ(found.value().size(), 4u);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(found.value()[i].index, i);
+  EXPECT_EQ(pages(test::encoded_image(Format::png), Format::png).value().size(), 1u);
 }
 
-TEST(PageCount, FailsOnATiffWithNoDirectory) {
-  auto pages = page_count(std::string("II*\0\0\0\0\0", 8), Format::tiff);
-  ASSERT_FALSE(pages.ok());
-  EXPECT_EQ(pages.error().code, record::ErrorCode::decode_failed);
+TEST(Pages, StopsOnePagePastTheLimit) {
+  EXPECT_EQ(pages(test::multipage_tiff(5), Format::tiff, 2).value().size(), 3u);
+}
+
+TEST(Pages, FailsOnATiffWithNoDirectory) {
+  auto found = pages(std::string("II*\0\0\0\0\0", 8), Format::tiff);
+  ASSERT_FALSE(found.ok());
+  EXPECT_EQ(found.error().code, record::ErrorCode::decode_failed);
+}
+
+TEST(Pages, EndsAtADirectoryLoop) {
+  // One directory with no entries whose next-directory offset points back at itself.
+  const std::string tiff("II*\0\x08\0\0\0\0\0\x08\0\0\0", 14);
+  const auto found = pages(tiff, Format::tiff);
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found.value().size(), 1u);
 }
 
 TEST(Decode, ReturnsEachTiffPage) {
   const auto tiff = test::multipage_tiff(3);
-  for (int i = 0; i < 3; ++i) {
-    auto pix = decode(tiff, Format::tiff, i);
+  const auto found = pages(tiff, Format::tiff);
+  ASSERT_TRUE(found.ok());
+  for (const auto& page : found.value()) {
+    auto pix = decode(tiff, Format::tiff, page);
     ASSERT_TRUE(pix.ok()) << pix.error().message;
-    EXPECT_EQ(info(pix.value().get()).width, 100 + 10 * i);
+    EXPECT_EQ(info(pix.value().get()).width, 100 + 10 * page.index);
+    auto head = header(tiff, Format::tiff, page);
+    ASSERT_TRUE(head.ok());
+    EXPECT_EQ(head.value().width, 100 + 10 * page.index);
+  }
+}
+
+// A big-endian ("MM") TIFF of uncompressed 8-bit grey pages, `height` rows of each width.
+std::string big_endian_tiff(const std::vector<int>& widths, int height) {
+  std::string out("MM\0*\0\0\0\0", 8);
+  const auto put = [&out](uint64_t v, int size, size_t at = std::string::npos) {
+    std::string bytes;
+    for (int i = size - 1; i >= 0; --i) bytes.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+    if (at == std::string::npos)
+      out += bytes;
+    else
+      out.replace(at, bytes.size(), bytes);
+  };
+  size_t link = 4;  // where the offset of the next directory goes
+  for (const int width : widths) {
+    const size_t pixels = out.size();
+    out.append(static_cast<size_t>(width) * height, '\x80');
+    if (out.size() % 2) out.push_back('\0');  // directories start on a word boundary
+    put(out.size(), 4, link);
+    const std::vector<std::pair<int, uint64_t>> tags = {
+        {256, static_cast<uint64_t>(width)},
+        {257, static_cast<uint64_t>(height)},
+        {258, 8},
+        {259, 1},
+        {262, 1},
+        {273, pixels},
+        {277, 1},
+        {278, static_cast<uint64_t>(height)},
+        {279, static_cast<uint64_t>(width) * height}};
+    put(tags.size(), 2);
+    for (const auto& [tag, value] : tags) {
+      put(tag, 2);
+      put(4, 2);  // LONG
+      put(1, 4);
+      put(value, 4);
+    }
+    link = out.size();
+    put(0, 4);
+  }
+  return out;
+}
+
+TEST(Decode, ReadsPagesOfABigEndianTiff) {
+  const std::string tiff = big_endian_tiff({50, 60, 70}, 40);
+  const auto found = pages(tiff, Format::tiff);
+  ASSERT_TRUE(found.ok());
+  ASSERT_EQ(found.value().size(), 3u);
+  for (const auto& page : found.value()) {
+    auto pix = decode(tiff, Format::tiff, page);
+    ASSERT_TRUE(pix.ok()) << pix.error().message;
+    EXPECT_EQ(info(pix.value().get()).width, 50 + 10 * page.index);
+    EXPECT_EQ(header(tiff, Format::tiff, page).value().width, 50 + 10 * page.index);
   }
 }
 
 TEST(Decode, ReportsTruncatedAndEmptyData) {
   const auto png = test::encoded_image(Format::png, 200, 100);
-  auto truncated = decode(png.substr(0, png.size() / 2), Format::png, 0);
+  auto truncated = decode(png.substr(0, png.size() / 2), Format::png);
   ASSERT_FALSE(truncated.ok());
   EXPECT_EQ(truncated.error().code, record::ErrorCode::decode_failed);
   EXPECT_NE(truncated.error().message.find("PNG"), std::string::npos);
 
-  auto empty = decode("", Format::png, 0);
+  auto empty = decode("", Format::png);
   ASSERT_FALSE(empty.ok());
   EXPECT_NE(empty.error().message.find("empty"), std::string::npos);
 }
 
-TEST(Header, ReadsAGifsLargestFrameWithoutDecodingIt) {
+TEST(Header, ReadsAGifsFirstFrameSizeWithoutDecodingIt) {
   // Logical screen 10x10, one frame declaring 30000x20000, then the trailer.
   std::string gif = std::string("GIF89a") + std::string("\x0a\x00\x0a\x00\x00\x00\x00", 7);
   gif += std::string("\x2c\x00\x00\x00\x00\x30\x75\x20\x4e\x00", 10) + std::string("\x02\x00;", 3);
-  auto head = header(gif, Format::gif, 0);
+  auto head = header(gif, Format::gif);
   ASSERT_TRUE(head.ok());
   EXPECT_EQ(head.value().width, 30000);
   EXPECT_EQ(head.value().height, 20000);
 }
 
+// A second frame declaring 30000x20000 with its data cut short: giflib would allocate it and
+// fail on it if the decoder were given every frame.
+TEST(Decode, ReadsOnlyTheFirstFrameOfAnAnimatedGif) {
+  std::string gif = test::encoded_image(Format::gif, 64, 48);
+  ASSERT_EQ(gif.back(), ';');
+  gif.pop_back();
+  gif += std::string("\x2c\x00\x00\x00\x00\x30\x75\x20\x4e\x00\x08\x10", 12) + "cut";
+  const auto head = header(gif, Format::gif);
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head.value().width, 64);
+  const auto pix = decode(gif, Format::gif);
+  ASSERT_TRUE(pix.ok()) << pix.error().message;
+  EXPECT_EQ(info(pix.value().get()).width, 64);
+  EXPECT_EQ(info(pix.value().get()).height, 48);
+}
+
 TEST(Header, ReadsPngAndTiffPageSizes) {
-  EXPECT_EQ(header(test::encoded_image(Format::png, 77, 33), Format::png, 0).value().width, 77);
-  EXPECT_EQ(header(test::multipage_tiff(3), Format::tiff, 2).value().width, 120);
+  const auto tiff = test::multipage_tiff(3);
+  EXPECT_EQ(header(test::encoded_image(Format::png, 77, 33), Format::png).value().width, 77);
+  EXPECT_EQ(header(tiff, Format::tiff, pages(tiff, Format::tiff).value()[2]).value().width, 120);
 }
 
 TEST(Decode, GivesSizeAndResolution) {
-  auto pix = decode(test::encoded_image(Format::png, 321, 123), Format::png, 0);
+  auto pix = decode(test::encoded_image(Format::png, 321, 123), Format::png);
   ASSERT_TRUE(pix.ok());
   const auto i = info(pix.value().get());
   EXPECT_EQ(i.width, 321);

@@ -98,6 +98,47 @@ TEST_F(DiscoveryTest, SymlinkLoopDoesNotHangAndFileLinksAreFollowed) {
             (std::vector<std::string>{dir.file("link.png"), dir.file("sub/a.png")}));
 }
 
+// Two links per level to the next level: a walk that enters each folder once per path to it
+// would make 2^levels visits.
+TEST_F(DiscoveryTest, FolderReachedByManyLinksIsWalkedOnce) {
+  constexpr int kLevels = 20;
+  for (int level = 0; level < kLevels; ++level) {
+    const std::string here = "l" + std::to_string(level);
+    dir.write(here + "/notes.txt", "x");
+    if (level + 1 < kLevels) {
+      const std::string next = "../l" + std::to_string(level + 1);
+      std::filesystem::create_directory_symlink(next, dir.file(here + "/a"));
+      std::filesystem::create_directory_symlink(next, dir.file(here + "/b"));
+    }
+  }
+  std::atomic<uint64_t> reached{0};
+  DiscoveryOptions options;
+  options.files_reached = &reached;
+  Discovery(options, got.sink()).add_path(dir.file("l0"));
+  EXPECT_EQ(got.names(InputItem::Kind::skipped).size(), static_cast<size_t>(kLevels));
+  EXPECT_EQ(count_files({dir.file("l0")}, /*hidden=*/false, nullptr), reached.load());
+}
+
+TEST_F(DiscoveryTest, NamesThatRecordsGiveAreReadAsThePartTheyName) {
+  dir.write("doc.tif", test::multipage_tiff(3));
+  dir.write("a.zip", test::make_archive("zip", {{"x/a.png", png}, {"x/.b.png", png}}));
+  dir.write("p.png", png);
+  Discovery discovery(DiscoveryOptions{}, got.sink());
+  for (const char* name : {"doc.tif#2", "a.zip::x/.b.png", "a.zip::x/c.png", "p.png::x"})
+    discovery.add_path(dir.file(name));
+  ASSERT_EQ(got.items.size(), 4u);
+  EXPECT_EQ(got.items[0].name, dir.file("doc.tif"));
+  EXPECT_EQ(got.items[0].page, 2);
+  EXPECT_EQ(got.items[1].name, dir.file("a.zip::x/.b.png"));  // named, so hidden is no bar
+  EXPECT_EQ(got.items[1].kind, InputItem::Kind::image);
+  for (size_t i : {2u, 3u}) {
+    EXPECT_EQ(got.items[i].kind, InputItem::Kind::error);
+    EXPECT_EQ(got.items[i].error->code, ErrorCode::not_found);
+  }
+  EXPECT_EQ(got.items[2].name, dir.file("a.zip::x/c.png"));
+  EXPECT_EQ(got.items[3].name, dir.file("p.png::x"));
+}
+
 TEST_F(DiscoveryTest, NamedFilesReportErrorsWithCodes) {
   dir.write("empty.png", "");
   dir.write("notes.txt", "text");
@@ -174,7 +215,7 @@ TEST_F(DiscoveryTest, ReadsNulSeparatedLists) {
   const auto b = dir.write("b c.png", png);  // a space is fine in a NUL-separated list
   const auto list = dir.write("list", a + '\0' + b + '\0');
   const int fd = ::open(list.c_str(), O_RDONLY);
-  Discovery(DiscoveryOptions{}, got.sink()).add_list(fd, '\0');
+  Discovery(DiscoveryOptions{}, got.sink()).add_list(fd, '\0', "list");
   ::close(fd);
   EXPECT_EQ(got.names(InputItem::Kind::image), (std::vector<std::string>{a, b}));
 }
@@ -183,7 +224,7 @@ TEST_F(DiscoveryTest, ReadsNewlineListsAndIgnoresBlankLinesAndCarriageReturns) {
   const auto a = dir.write("a.png", png);
   const auto list = dir.write("list", a + "\r\n\n" + dir.file("missing.png") + "\n");
   const int fd = ::open(list.c_str(), O_RDONLY);
-  Discovery(DiscoveryOptions{}, got.sink()).add_list(fd, '\n');
+  Discovery(DiscoveryOptions{}, got.sink()).add_list(fd, '\n', "list");
   ::close(fd);
   ASSERT_EQ(got.items.size(), 2u);
   EXPECT_EQ(got.items[0].name, a);
@@ -284,7 +325,7 @@ TEST_F(DiscoveryTest, AnOutputFileReachedThroughAListOrALinkIsNeverRead) {
   discovery.add_path(dir.file("in"));
   const auto list = dir.write("list", out + "\n");
   const int fd = ::open(list.c_str(), O_RDONLY);
-  discovery.add_list(fd, '\n');
+  discovery.add_list(fd, '\n', "list");
   ::close(fd);
   EXPECT_EQ(got.names(InputItem::Kind::image), std::vector<std::string>{dir.file("in/a.png")});
   EXPECT_EQ(got.names(InputItem::Kind::error),
