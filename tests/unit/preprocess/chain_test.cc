@@ -383,6 +383,33 @@ TEST(Fallback, KeepsThePreparedReadingWhenThePlainOneIsNoBetter) {
   EXPECT_FALSE(r->applied);
 }
 
+// Characters read at that little confidence are mostly wrong (a 280x32 Chinese line read 10
+// characters at 26.8, 3 of them right): when the plain reading finds no text at all, the
+// page reads as empty as plain Tesseract reads it.
+TEST(Fallback, ABarelyLegibleReadingIsDroppedWhenThePlainOneFindsNoText) {
+  ScriptedEngine engine(reading("Dcar Cvs1oner, tbank yon\n", 27), reading("", 0));
+  Chain chain("auto", nullptr);
+  Page page = make_page(unevenly_lit_letter());
+  chain.run(page);
+  auto rec = chain.recognize(page, engine, nullptr);
+  ASSERT_TRUE(rec.ok());
+  EXPECT_EQ(rec->text, "");
+  const auto* r = report_of(page, "fallback");
+  ASSERT_NE(r, nullptr);
+  EXPECT_TRUE(r->applied);
+}
+
+TEST(Fallback, ADoubtfulButLegibleReadingStandsAgainstAnEmptyPlainOne) {
+  const std::string prepared = "Dear Customer, thank you for your order.\n";
+  ScriptedEngine engine(reading(prepared, 48), reading("", 0));
+  Chain chain("auto", nullptr);
+  Page page = make_page(unevenly_lit_letter());
+  chain.run(page);
+  auto rec = chain.recognize(page, engine, nullptr);
+  ASSERT_TRUE(rec.ok());
+  EXPECT_EQ(rec->text, prepared);
+}
+
 TEST(Fallback, AWellReadPageIsRecognisedOnce) {
   ScriptedEngine engine(reading(kLetterText, 91), reading("never asked for\n", 99));
   Chain chain("auto", nullptr);
