@@ -45,6 +45,8 @@ constexpr double kOsdHint = 1.5;
 // covering more than this fraction of the page is not one.
 constexpr int kBorderDark = 64;
 constexpr double kMaxBorderArea = 0.5;
+// A border runs along the edge for at least this many times its depth (border_bands).
+constexpr int kBandElongation = 4;
 
 void add(record::StepReport& r, const char* key, double value) {
   r.values.emplace_back(key, value);
@@ -102,11 +104,11 @@ void run_invert(Page& page, StepEnv& env, record::StepReport& r) {
 }
 
 // The part of the dark regions touching the edge (1-bit, `dark`) that is a scanner border: a
-// band along a side, which it touches along most of its length, about as deep everywhere.
-// For each side, the dark run inward from every point of the edge is measured; a side whose
-// median run is 0 has no band, and elsewhere a run is kept up to twice the median, so a
-// wedge (a crooked scan) is kept whole while a picture or a dark photo that joins the band
-// stays, with the text beside it.
+// band along a side, much longer than it is deep. Along each side the dark run inward from
+// every point of the edge is measured; each stretch of the side where dark touches it is a
+// band when it is at least kBandElongation times as long as its median run, and a band is
+// kept up to twice that depth, so a wedge (a crooked scan) is taken whole while a picture or
+// a dark photo that joins the band stays, with the text beside it.
 image::PixPtr border_bands(Pix* dark) {
   const int w = pixGetWidth(dark), h = pixGetHeight(dark);
   auto bands = own(pixCreate(w, h, 1));
@@ -134,17 +136,27 @@ image::PixPtr border_bands(Pix* dark) {
       }
       runs[i] = d;
     }
-    std::vector<int> sorted = runs;
-    std::nth_element(sorted.begin(), sorted.begin() + length / 2, sorted.end());
-    const int median = sorted[length / 2];
-    if (median == 0) continue;
-    const int cap = 2 * median + 2;
-    for (int i = 0; i < length; ++i) {
-      for (int d = 0; d < std::min(runs[i], cap); ++d) {
-        int x = 0, y = 0;
-        at(i, d, &x, &y);
-        set(x, y);
+    for (int start = 0; start < length;) {
+      if (runs[start] == 0) {
+        ++start;
+        continue;
       }
+      int end = start;
+      while (end < length && runs[end] > 0) ++end;
+      std::vector<int> stretch(runs.begin() + start, runs.begin() + end);
+      std::nth_element(stretch.begin(), stretch.begin() + stretch.size() / 2, stretch.end());
+      const int median = stretch[stretch.size() / 2];
+      if (end - start >= kBandElongation * median) {
+        const int cap = 2 * median + 2;
+        for (int i = start; i < end; ++i) {
+          for (int d = 0; d < std::min(runs[i], cap); ++d) {
+            int x = 0, y = 0;
+            at(i, d, &x, &y);
+            set(x, y);
+          }
+        }
+      }
+      start = end;
     }
   }
   return bands;
@@ -190,7 +202,7 @@ void run_border(Page& page, StepEnv& env, record::StepReport& r) {
   l_int32 band_count = 0;
   if (!bands || pixCountPixels(bands.get(), &band_count, nullptr) != 0 || band_count == 0) {
     add(r, "area", round2(area));
-    note(r, "result", "kept: dark, but along no side of the page");
+    note(r, "result", "kept: dark, but no band along a side");
     return;
   }
   auto grown = own(pixDilateBrick(nullptr, bands.get(), 3, 3));
