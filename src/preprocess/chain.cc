@@ -43,9 +43,9 @@ constexpr double kClearlyMoreConfident = 5;
 // words (a, of, to, 12, x); noise read as text has most.
 constexpr int kFloodMinWords = 12;
 constexpr double kFloodShortShare = 0.6;
-// Below this mean word confidence a reading is mostly wrong characters (on the photo and
-// Chinese line sets, readings under 40 had a precision of 0-30%): against a plain reading
-// that finds no text at all, it is no better evidence of text than that.
+// Below this mean word confidence a reading is mostly wrong characters (a 280x32 Chinese line
+// read 10 characters at 26.8, 3 of them right; a street scene 11 words at 37.0, none right):
+// against a plain reading that finds no text at all, it is no better evidence of text.
 constexpr double kBarelyLegible = 40;
 
 // The words of a reading, as far as a flood is concerned.
