@@ -13,6 +13,10 @@ constexpr int kAnalysisSide = 1600;
 // Background brightness may vary this much (p90 - p10 of tile backgrounds, 0-255) before a
 // page counts as unevenly lit.
 constexpr int kUnevenSpread = 40;
+// ... and by more than this share of the margin between paper and ink (unevenly_lit).
+constexpr double kUnevenShare = 0.4;
+// A tile whose ink is this much darker than its paper holds text.
+constexpr int kTextContrast = 60;
 // A page whose central region has a median below this, with light pixels present, is
 // light text on a dark background.
 constexpr int kInvertedMedian = 100;
@@ -62,24 +66,39 @@ image::PixPtr clip(Pix* pix, int x, int y, int w, int h) {
   return own(out);
 }
 
-// Spread of the paper brightness across an 8 x 8 grid: each tile's background is its 90th
-// percentile, and the spread is the 90th minus the 10th percentile of those.
-int background_spread(Pix* grey) {
+// Whether the paper brightness varies across an 8 x 8 grid more than a global threshold
+// could cope with. Each tile's background is its 90th percentile and its ink its 2nd, in
+// tiles that hold text (ink well below background). The spread is the 90th minus the 10th
+// percentile of the backgrounds; the margin is what separates the darkest backgrounds (10th
+// percentile) from the lightest ink (90th percentile). Uneven light darkens paper towards
+// the ink, so its spread is large against the margin (0.5-1.5 on shaded scans, far more on
+// photos); a page of flat coloured panels (a chat bubble on white, a shaded box) has a
+// spread too, but its ink is far below every background (0.3).
+bool unevenly_lit(Pix* grey) {
   const int w = pixGetWidth(grey), h = pixGetHeight(grey);
   constexpr int kGrid = 8;
-  if (w < kGrid * 4 || h < kGrid * 4) return 0;
-  std::vector<int> backgrounds;
+  if (w < kGrid * 4 || h < kGrid * 4) return false;
+  std::vector<int> backgrounds, inks;
   for (int ty = 0; ty < kGrid; ++ty) {
     for (int tx = 0; tx < kGrid; ++tx) {
       const int x0 = tx * w / kGrid, y0 = ty * h / kGrid;
       auto tile = clip(grey, x0, y0, (tx + 1) * w / kGrid - x0, (ty + 1) * h / kGrid - y0);
-      if (tile) backgrounds.push_back(Histogram(tile.get()).rank(0.9));
+      if (!tile) continue;
+      const Histogram hist(tile.get());
+      const int background = hist.rank(0.9), ink = hist.rank(0.02);
+      backgrounds.push_back(background);
+      if (background - ink > kTextContrast) inks.push_back(ink);
     }
   }
-  if (backgrounds.size() < 10) return 0;
+  if (backgrounds.size() < 10) return false;
   std::sort(backgrounds.begin(), backgrounds.end());
   const size_t n = backgrounds.size();
-  return backgrounds[n * 9 / 10] - backgrounds[n / 10];
+  const int spread = backgrounds[n * 9 / 10] - backgrounds[n / 10];
+  if (spread <= kUnevenSpread) return false;
+  if (inks.empty()) return true;
+  std::sort(inks.begin(), inks.end());
+  const int margin = backgrounds[n / 10] - inks[inks.size() * 9 / 10];
+  return margin <= 0 || spread > kUnevenShare * margin;
 }
 
 // Isolated specks against character-sized components in a central crop at full
@@ -248,7 +267,7 @@ Analysis analyse(Pix* pix) {
   a.inverted = middle.rank(0.5) < kInvertedMedian && middle.rank(0.995) > 150;
   if (a.inverted) pixInvert(small.get(), small.get());
 
-  a.uneven = !bilevel && background_spread(small.get()) > kUnevenSpread;
+  a.uneven = !bilevel && unevenly_lit(small.get());
   if (bilevel || whole.fraction(0, 40) + whole.fraction(215, 255) >= 0.98)
     a.kind = Kind::bilevel;
   else

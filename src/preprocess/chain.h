@@ -21,7 +21,7 @@ namespace ocrbatch::preprocess {
 
 // Part of the ledger's settings fingerprint: raise it whenever a step's decisions or
 // pixels change, so remembered results made by the old steps are recognised again.
-constexpr int kAlgorithmVersion = 2;
+constexpr int kAlgorithmVersion = 3;
 
 // Per-worker services the steps may use. The orientation detector is built on first use,
 // so chains without `orient`, and pages that never reach it, load nothing.

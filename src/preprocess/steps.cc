@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "preprocess/analysis.h"
 #include "preprocess/chain.h"
@@ -44,6 +45,8 @@ constexpr double kOsdHint = 1.5;
 // covering more than this fraction of the page is not one.
 constexpr int kBorderDark = 64;
 constexpr double kMaxBorderArea = 0.5;
+// A border runs along the edge for at least this many times its depth (border_bands).
+constexpr int kBandElongation = 4;
 
 void add(record::StepReport& r, const char* key, double value) {
   r.values.emplace_back(key, value);
@@ -100,6 +103,65 @@ void run_invert(Page& page, StepEnv& env, record::StepReport& r) {
   r.applied = true;
 }
 
+// The part of the dark regions touching the edge (1-bit, `dark`) that is a scanner border: a
+// band along a side, much longer than it is deep. Along each side the dark run inward from
+// every point of the edge is measured; each stretch of the side where dark touches it is a
+// band when it is at least kBandElongation times as long as its median run, and a band is
+// kept up to twice that depth, so a wedge (a crooked scan) is taken whole while a picture or
+// a dark photo that joins the band stays, with the text beside it.
+image::PixPtr border_bands(Pix* dark) {
+  const int w = pixGetWidth(dark), h = pixGetHeight(dark);
+  auto bands = own(pixCreate(w, h, 1));
+  if (!bands) return nullptr;
+  const l_uint32* in = pixGetData(dark);
+  const int in_wpl = pixGetWpl(dark);
+  l_uint32* out = pixGetData(bands.get());
+  const int out_wpl = pixGetWpl(bands.get());
+  const auto is_dark = [&](int x, int y) { return GET_DATA_BIT(in + y * in_wpl, x) != 0; };
+  const auto set = [&](int x, int y) { SET_DATA_BIT(out + y * out_wpl, x); };
+  // side: 0 top, 1 bottom, 2 left, 3 right; `i` runs along the side, `d` inwards.
+  for (int side = 0; side < 4; ++side) {
+    const bool across = side < 2;
+    const int length = across ? w : h, depth = across ? h : w;
+    const auto at = [&](int i, int d, int* x, int* y) {
+      *x = across ? i : (side == 2 ? d : w - 1 - d);
+      *y = across ? (side == 0 ? d : h - 1 - d) : i;
+    };
+    std::vector<int> runs(length, 0);
+    for (int i = 0; i < length; ++i) {
+      int x = 0, y = 0, d = 0;
+      for (; d < depth; ++d) {
+        at(i, d, &x, &y);
+        if (!is_dark(x, y)) break;
+      }
+      runs[i] = d;
+    }
+    for (int start = 0; start < length;) {
+      if (runs[start] == 0) {
+        ++start;
+        continue;
+      }
+      int end = start;
+      while (end < length && runs[end] > 0) ++end;
+      std::vector<int> stretch(runs.begin() + start, runs.begin() + end);
+      std::nth_element(stretch.begin(), stretch.begin() + stretch.size() / 2, stretch.end());
+      const int median = stretch[stretch.size() / 2];
+      if (end - start >= kBandElongation * median) {
+        const int cap = 2 * median + 2;
+        for (int i = start; i < end; ++i) {
+          for (int d = 0; d < std::min(runs[i], cap); ++d) {
+            int x = 0, y = 0;
+            at(i, d, &x, &y);
+            set(x, y);
+          }
+        }
+      }
+      start = end;
+    }
+  }
+  return bands;
+}
+
 void run_border(Page& page, StepEnv& env, record::StepReport& r) {
   const Analysis& a = analysis(page);
   // On photos a dark region touching the edge may be a shadow over text; Sauvola copes
@@ -136,7 +198,14 @@ void run_border(Page& page, StepEnv& env, record::StepReport& r) {
     note(r, "result", "kept: a border never covers most of the page");
     return;
   }
-  auto grown = own(pixDilateBrick(nullptr, big.get(), 3, 3));
+  auto bands = border_bands(big.get());
+  l_int32 band_count = 0;
+  if (!bands || pixCountPixels(bands.get(), &band_count, nullptr) != 0 || band_count == 0) {
+    add(r, "area", round2(area));
+    note(r, "result", "kept: dark, but no band along a side");
+    return;
+  }
+  auto grown = own(pixDilateBrick(nullptr, bands.get(), 3, 3));
   auto mask =
       own(pixScaleBinary(grown.get(), static_cast<float>(w) / sw, static_cast<float>(h) / sh));
   if (!mask) return;
@@ -144,7 +213,7 @@ void run_border(Page& page, StepEnv& env, record::StepReport& r) {
   make_writable(page);
   pixSetMasked(page.pix.get(), mask.get(), pixGetDepth(page.pix.get()) == 1 ? 0 : 255);
   r.applied = true;
-  add(r, "area", round2(area));
+  add(r, "area", round2(static_cast<double>(band_count) / (static_cast<double>(sw) * sh)));
 }
 
 // Resamples `pix` by `s`: area mapping down, linear interpolation up; bilevel stays bilevel
@@ -340,8 +409,8 @@ const std::vector<StepInfo>& steps() {
        "palette images are made grey first",
        "inverts every page", run_invert},
       {"border",
-       "paints near-black regions touching the image edge (scanner borders) white, never dark "
-       "paper or most of the page; not on photos",
+       "paints near-black bands along the image edge (scanner borders) white, never dark "
+       "paper, a picture joining them or most of the page; not on photos",
        "also on photos", run_border},
       {"scale",
        "resizes the page so text is about 24 pixels high: upscales when under 12 (faxes, low dpi), "

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <leptonica/allheaders.h>
 
+#include <algorithm>
+
 #include "test_support.h"
 
 namespace ocrbatch::preprocess {
@@ -78,6 +80,25 @@ TEST(Analysis, UnevenLightMakesAPhoto) {
   const Analysis a = analyse(dim.get());
   EXPECT_EQ(a.kind, Kind::photo);
   EXPECT_TRUE(a.uneven);
+}
+
+// A chat bubble: the text on a flat panel of grey 192, on paper of 237 round it. The paper
+// varies, but a global threshold separates every background from the ink: not uneven light,
+// so the page is not Sauvola-thresholded (which lost a character of such a bubble).
+TEST(Analysis, TextOnAFlatPanelIsNotUnevenLight) {
+  auto invoice = load_sample("invoice.jpg");
+  const int w = pixGetWidth(invoice.get()), h = pixGetHeight(invoice.get());
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w; ++x) {
+      l_uint32 v = 0;
+      pixGetPixel(invoice.get(), x, y, &v);
+      const bool panel = x > w / 10 && x < w * 9 / 10 && y > h / 10 && y < h * 9 / 10;
+      pixSetPixel(invoice.get(), x, y, panel ? v * 192 / 255 : std::min<l_uint32>(v, 237));
+    }
+  }
+  const Analysis a = analyse(invoice.get());
+  EXPECT_FALSE(a.uneven);
+  EXPECT_NE(a.kind, Kind::photo);
 }
 
 TEST(Analysis, SauvolaKeepsTextUnderUnevenLight) {

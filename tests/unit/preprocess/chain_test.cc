@@ -176,6 +176,25 @@ TEST(Border, WhitensABlackScannerBorderButKeepsTheText) {
   EXPECT_NEAR(analyse(page.pix.get()).components, components_before, components_before / 20);
 }
 
+// A scanned magazine page: a black band along the bottom edge, and a dark photo at the left
+// that joins it. The band is a border; the photo is part of the page, and text beside it was
+// lost when the whole dark region was whitened.
+TEST(Border, WhitensTheBandButNotAPictureJoiningIt) {
+  auto letter = grey_letter();
+  const int w = pixGetWidth(letter.get()), h = pixGetHeight(letter.get());
+  pixRasterop(letter.get(), 0, h - 60, w, 60, PIX_CLR, nullptr, 0, 0);        // the band
+  pixRasterop(letter.get(), 0, h / 2, w / 4, h / 2, PIX_CLR, nullptr, 0, 0);  // the photo
+  Page page = run("border", std::move(letter));
+  const auto* r = report_of(page, "border");
+  ASSERT_NE(r, nullptr);
+  EXPECT_TRUE(r->applied);
+  l_uint32 band = 0, photo = 0;
+  pixGetPixel(page.pix.get(), w / 2, h - 20, &band);
+  pixGetPixel(page.pix.get(), w / 8, h * 3 / 5, &photo);
+  EXPECT_EQ(band, 255u);
+  EXPECT_EQ(photo, 0u);
+}
+
 TEST(Denoise, RemovesSpecksFromANoisyBilevelPage) {
   auto letter = load_sample("letter.png");
   const int w = pixGetWidth(letter.get()), h = pixGetHeight(letter.get());
@@ -381,6 +400,33 @@ TEST(Fallback, KeepsThePreparedReadingWhenThePlainOneIsNoBetter) {
   const auto* r = report_of(page, "fallback");
   ASSERT_NE(r, nullptr);
   EXPECT_FALSE(r->applied);
+}
+
+// Characters read at that little confidence are mostly wrong (a 280x32 Chinese line read 10
+// characters at 26.8, 3 of them right): when the plain reading finds no text at all, the
+// page reads as empty as plain Tesseract reads it.
+TEST(Fallback, ABarelyLegibleReadingIsDroppedWhenThePlainOneFindsNoText) {
+  ScriptedEngine engine(reading("Dcar Cvs1oner, tbank yon\n", 27), reading("", 0));
+  Chain chain("auto", nullptr);
+  Page page = make_page(unevenly_lit_letter());
+  chain.run(page);
+  auto rec = chain.recognize(page, engine, nullptr);
+  ASSERT_TRUE(rec.ok());
+  EXPECT_EQ(rec->text, "");
+  const auto* r = report_of(page, "fallback");
+  ASSERT_NE(r, nullptr);
+  EXPECT_TRUE(r->applied);
+}
+
+TEST(Fallback, ADoubtfulButLegibleReadingStandsAgainstAnEmptyPlainOne) {
+  const std::string prepared = "Dear Customer, thank you for your order.\n";
+  ScriptedEngine engine(reading(prepared, 48), reading("", 0));
+  Chain chain("auto", nullptr);
+  Page page = make_page(unevenly_lit_letter());
+  chain.run(page);
+  auto rec = chain.recognize(page, engine, nullptr);
+  ASSERT_TRUE(rec.ok());
+  EXPECT_EQ(rec->text, prepared);
 }
 
 TEST(Fallback, AWellReadPageIsRecognisedOnce) {
