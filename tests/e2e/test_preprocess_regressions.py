@@ -8,17 +8,9 @@ from PIL import Image, ImageDraw, ImageFont
 
 from conftest import run
 
+from test_preprocess import LINES, WORDS
+
 FONTS = "/usr/share/fonts/truetype/dejavu/"
-LINES = [
-    "The committee met on Tuesday to review the harbour budget.",
-    "Members agreed that the lighthouse needs a new lantern soon.",
-    "Repairs to the northern breakwater will begin in the spring.",
-    "A report on fishing licences is expected before the winter.",
-    "The treasurer thanked volunteers for their generous donations.",
-    "Next meeting: first Monday of the month, in the village hall.",
-]
-WORDS = ["committee", "harbour", "lighthouse", "breakwater", "licences", "treasurer", "volunteers",
-         "village"]
 
 
 def render_page(*, paper=255, ink=0, spacing=150, lines=6, size=42):
