@@ -91,6 +91,18 @@ TEST(DbPostprocess, BoxesScaleBackToTheSourceAndAreClipped) {
   EXPECT_FLOAT_EQ(second.x1, 190);
 }
 
+TEST(DbPostprocess, BoxesComeTopToBottomThenLeftToRight) {
+  cv::Mat map = cv::Mat::zeros(200, 300, CV_32F);
+  map(cv::Rect(160, 120, 100, 20)).setTo(0.9f);
+  map(cv::Rect(20, 120, 100, 20)).setTo(0.9f);
+  map(cv::Rect(20, 20, 100, 20)).setTo(0.9f);
+  const auto boxes = boxes_of(map, same_size(map));
+  ASSERT_EQ(boxes.size(), 3u);
+  EXPECT_LT(boxes[0].quad.p[0].y, 50);
+  EXPECT_LT(boxes[1].quad.p[0].x, 50);
+  EXPECT_GT(boxes[2].quad.p[0].x, 130);
+}
+
 TEST(DbPostprocess, EmptyMapGivesNothing) {
   cv::Mat map = cv::Mat::zeros(32, 32, CV_32F);
   EXPECT_TRUE(boxes_of(map, same_size(map)).empty());
