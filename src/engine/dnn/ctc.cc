@@ -110,25 +110,37 @@ CtcLine ctc_greedy_decode(const float* scores, int frames, int classes,
   return line;
 }
 
-std::vector<CtcWord> split_words(const CtcLine& line, const WordSplitParams& params) {
-  std::vector<const CtcChar*> chars;  // without spaces; a null marks an emitted space
-  for (const CtcChar& c : line.chars) {
-    chars.push_back(c.text == kSpace ? nullptr : &c);
-  }
-  // The typical spacing of characters within words, from narrow neighbours only.
+float median_spacing(const CtcLine& line) {
   std::vector<float> gaps;
-  for (size_t i = 1; i < chars.size(); ++i) {
-    if (chars[i - 1] && chars[i] && !is_wide(first_code_point(chars[i - 1]->text)) &&
-        !is_wide(first_code_point(chars[i]->text))) {
-      gaps.push_back(centre(*chars[i]) - centre(*chars[i - 1]));
+  for (size_t i = 1; i < line.chars.size(); ++i) {
+    const CtcChar& a = line.chars[i - 1];
+    const CtcChar& b = line.chars[i];
+    if (a.text != kSpace && b.text != kSpace && !is_wide(first_code_point(a.text)) &&
+        !is_wide(first_code_point(b.text))) {
+      gaps.push_back(centre(b) - centre(a));
     }
   }
-  float median = 0;
-  if (!gaps.empty()) {
-    auto middle = gaps.begin() + static_cast<std::ptrdiff_t>(gaps.size() / 2);
-    std::nth_element(gaps.begin(), middle, gaps.end());
-    median = *middle;
-  }
+  if (gaps.empty()) return 0;
+  auto middle = gaps.begin() + static_cast<std::ptrdiff_t>(gaps.size() / 2);
+  std::nth_element(gaps.begin(), middle, gaps.end());
+  return *middle;
+}
+
+RectF word_box_in_crop(const CtcWord& word, int frames, float input_width, float pad_frames,
+                       int crop_width, int crop_height) {
+  if (frames <= 0) return {};
+  const float stride = input_width / frames;
+  const float x0 = (word.first_frame - pad_frames) * stride;
+  const float x1 = (word.last_frame + 1 + pad_frames) * stride;
+  const float width = static_cast<float>(crop_width);
+  return {std::clamp(x0, 0.0f, width), 0, std::clamp(x1, 0.0f, width),
+          static_cast<float>(crop_height)};
+}
+
+std::vector<CtcWord> split_words(const CtcLine& line, const WordSplitParams& params) {
+  std::vector<const CtcChar*> chars;  // a null marks an emitted space
+  for (const CtcChar& c : line.chars) chars.push_back(c.text == kSpace ? nullptr : &c);
+  const float median = median_spacing(line);
 
   std::vector<CtcWord> words;
   double confidence_sum = 0;

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/dnn/geometry.h"
 #include "record/record.h"
 
 namespace ocrbatch::engine::dnn {
@@ -62,9 +63,19 @@ struct CtcWord {
 };
 
 // Words split at emitted spaces and at wide gaps between Latin characters; CJK text is never
-// split by gaps (it has no spaces to find). A word spans crop x from
-// first_frame * input_width / frames to (last_frame + 1) * input_width / frames.
+// split by gaps (it has no spaces to find).
 std::vector<CtcWord> split_words(const CtcLine& line, const WordSplitParams& params = {});
+
+// The median distance in frames between neighbouring narrow characters' spike centres; 0
+// with fewer than two such neighbours.
+float median_spacing(const CtcLine& line);
+
+// A word's box in crop pixels. CTC marks a character by a spike near its middle, so the
+// spikes' span is widened by pad_frames on each side (half median_spacing covers the outer
+// characters' halves). frames cover input_width crop pixels (the net's padded input, in crop
+// pixels); the box is clipped to the crop.
+RectF word_box_in_crop(const CtcWord& word, int frames, float input_width, float pad_frames,
+                       int crop_width, int crop_height);
 
 // The words joined by single spaces: the line's text with the spaces split_words found.
 std::string join_words(const std::vector<CtcWord>& words);

@@ -128,6 +128,25 @@ TEST(Ctc, WideGapBetweenLatinCharactersSplitsWords) {
   EXPECT_EQ(join_words(words), "aba ba");
 }
 
+TEST(Ctc, WordBoxCoversItsFramesWidenedByThePad) {
+  const CtcWord word{"ab", 0.9f, 2, 5};
+  // 40 frames over 320 crop pixels: 8 pixels a frame.
+  const RectF box = word_box_in_crop(word, 40, 320, 1.0f, 300, 48);
+  EXPECT_FLOAT_EQ(box.x0, 8);
+  EXPECT_FLOAT_EQ(box.x1, 56);
+  EXPECT_FLOAT_EQ(box.y1, 48);
+  const RectF clipped = word_box_in_crop({"b", 0.9f, 0, 39}, 40, 320, 1.0f, 300, 48);
+  EXPECT_FLOAT_EQ(clipped.x0, 0);
+  EXPECT_FLOAT_EQ(clipped.x1, 300);
+}
+
+TEST(Ctc, MedianSpacingIgnoresSpacesAndChinese) {
+  EXPECT_FLOAT_EQ(
+      median_spacing(decode({{1, 0.9f}, {0, 0.9f}, {0, 0.9f}, {2, 0.9f}, {5, 0.9f}, {1, 0.9f}})),
+      3);
+  EXPECT_FLOAT_EQ(median_spacing(decode({{3, 0.9f}, {0, 0.9f}, {4, 0.9f}})), 0);
+}
+
 TEST(Ctc, EvenSpacingKeepsOneWord) {
   const CtcLine line = decode({{1, 0.9f}, {0, 0.9f}, {2, 0.9f}, {0, 0.9f}, {1, 0.9f}});
   EXPECT_EQ(split_words(line).size(), 1u);
