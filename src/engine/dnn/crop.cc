@@ -8,6 +8,8 @@
 namespace ocrbatch::engine::dnn {
 namespace {
 
+constexpr float kMaxSide = 32767;
+
 float distance(Point2 a, Point2 b) { return std::hypot(a.x - b.x, a.y - b.y); }
 
 Homography from_mat(const cv::Mat& m) {
@@ -45,11 +47,16 @@ CropParams tesseract_crop_params() {
 
 Crop crop_quad(const cv::Mat& source, const Quad& quad, const CropParams& params) {
   Crop crop;
-  const int width =
-      static_cast<int>(std::max(distance(quad.p[0], quad.p[1]), distance(quad.p[3], quad.p[2])));
-  const int height =
-      static_cast<int>(std::max(distance(quad.p[0], quad.p[3]), distance(quad.p[1], quad.p[2])));
-  if (source.empty() || width < 1 || height < 1) return crop;
+  const float long_width = std::max(distance(quad.p[0], quad.p[1]), distance(quad.p[3], quad.p[2]));
+  const float long_height =
+      std::max(distance(quad.p[0], quad.p[3]), distance(quad.p[1], quad.p[2]));
+  // NaN fails both tests; a side over kMaxSide is no text line and would not fit an int.
+  if (source.empty() || !(long_width >= 1 && long_width <= kMaxSide) ||
+      !(long_height >= 1 && long_height <= kMaxSide)) {
+    return crop;
+  }
+  const int width = static_cast<int>(long_width);
+  const int height = static_cast<int>(long_height);
 
   const cv::Point2f from[4] = {{quad.p[0].x, quad.p[0].y},
                                {quad.p[1].x, quad.p[1].y},

@@ -31,7 +31,7 @@ struct Crop {
 };
 
 // The quad warped to an upright rectangle as wide and high as its longer opposite sides.
-// Empty image when the quad has no area.
+// Empty image when the quad has no area, a side over 32767 px or a corner not a number.
 Crop crop_quad(const cv::Mat& source, const Quad& quad, const CropParams& params = {});
 
 }  // namespace ocrbatch::engine::dnn

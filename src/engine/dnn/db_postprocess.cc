@@ -92,7 +92,7 @@ std::vector<TextBox> db_boxes(const float* map_data, int width, int height,
     const Quad core = ordered_corners(cv::minAreaRect(contours[i]), &short_side);
     if (short_side < params.min_side) continue;
     const float score = box_score(map, core);
-    if (score < params.box_threshold) continue;
+    if (!(score >= params.box_threshold)) continue;  // NaN in the map: not scored, dropped
     const std::vector<cv::Point2f> grown = unclip(core, params.unclip_ratio);
     if (grown.size() < 3) continue;
     Quad quad = ordered_corners(cv::minAreaRect(grown), &short_side);

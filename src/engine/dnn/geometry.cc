@@ -53,10 +53,18 @@ Homography translation(double dx, double dy) { return {{1, 0, dx, 0, 1, dy, 0, 0
 Homography scaling(double sx, double sy) { return {{sx, 0, 0, 0, sy, 0, 0, 0, 1}}; }
 
 PixelBox pixel_box(const RectF& rect, int width, int height) {
-  const int x0 = std::clamp(static_cast<int>(std::floor(rect.x0)), 0, width);
-  const int y0 = std::clamp(static_cast<int>(std::floor(rect.y0)), 0, height);
-  const int x1 = std::clamp(static_cast<int>(std::ceil(rect.x1)), x0, width);
-  const int y1 = std::clamp(static_cast<int>(std::ceil(rect.y1)), y0, height);
+  if (!std::isfinite(rect.x0) || !std::isfinite(rect.y0) || !std::isfinite(rect.x1) ||
+      !std::isfinite(rect.y1)) {
+    return {};
+  }
+  // Clamped as doubles first: a float too large for int cannot be cast.
+  const auto edge = [](double value, int low, int high) {
+    return static_cast<int>(std::clamp(value, static_cast<double>(low), static_cast<double>(high)));
+  };
+  const int x0 = edge(std::floor(rect.x0), 0, width);
+  const int y0 = edge(std::floor(rect.y0), 0, height);
+  const int x1 = edge(std::ceil(rect.x1), x0, width);
+  const int y1 = edge(std::ceil(rect.y1), y0, height);
   return {x0, y0, x1 - x0, y1 - y0};
 }
 

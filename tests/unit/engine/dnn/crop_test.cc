@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <opencv2/imgproc.hpp>
 
 namespace ocrbatch::engine::dnn {
@@ -105,6 +106,29 @@ TEST(Crop, TesseractCropIsEnlargedAndFramedInMedianEdgeGrey) {
   const Point2 back = crop.to_source.apply({8 + 100.5f, 8 + 15.5f});
   EXPECT_NEAR(back.x, 20 + 50, 0.01);
   EXPECT_NEAR(back.y, 20 + 7.5, 0.01);
+}
+
+TEST(Crop, BrokenQuadGivesEmptyCrop) {
+  cv::Mat source(50, 50, CV_8UC1, cv::Scalar(255));
+  EXPECT_TRUE(crop_quad(source, axis_quad(10, 10, NAN, 30)).image.empty());
+  EXPECT_TRUE(crop_quad(source, axis_quad(10, 10, INFINITY, 30)).image.empty());
+  EXPECT_TRUE(crop_quad(source, axis_quad(10, 10, 1e12f, 30)).image.empty());
+}
+
+TEST(Crop, QuadsPartlyOutsideThePageStillCrop) {
+  cv::RNG rng(3);
+  cv::Mat source(80, 120, CV_8UC3, cv::Scalar(200, 200, 200));
+  for (int round = 0; round < 50; ++round) {
+    Quad quad;
+    for (Point2& p : quad.p) {
+      p = {static_cast<float>(rng.uniform(-60.0, 180.0)),
+           static_cast<float>(rng.uniform(-40.0, 120.0))};
+    }
+    const Crop crop = crop_quad(source, quad, tesseract_crop_params());
+    if (crop.image.empty()) continue;
+    EXPECT_EQ(crop.image.type(), CV_8UC1);
+    EXPECT_GE(crop.image.rows, 32 + 16);
+  }
 }
 
 TEST(Crop, DegenerateQuadGivesEmptyCrop) {

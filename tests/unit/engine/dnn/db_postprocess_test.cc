@@ -103,6 +103,34 @@ TEST(DbPostprocess, BoxesComeTopToBottomThenLeftToRight) {
   EXPECT_GT(boxes[2].quad.p[0].x, 130);
 }
 
+TEST(DbPostprocess, NotANumberInTheMapGivesNoUnscoredBox) {
+  cv::Mat map = cv::Mat::zeros(100, 200, CV_32F);
+  map(cv::Rect(20, 20, 150, 30)).setTo(0.9f);
+  map.at<float>(30, 60) = NAN;  // a broken net output inside the text
+  for (const TextBox& box : boxes_of(map, same_size(map))) {
+    EXPECT_GE(box.score, 0.6f);  // false for NaN
+  }
+}
+
+TEST(DbPostprocess, NoiseMapsGiveBoxesInsideTheSource) {
+  cv::RNG rng(7);
+  for (int round = 0; round < 20; ++round) {
+    cv::Mat map(64 + round * 7, 96 + round * 5, CV_32F);
+    rng.fill(map, cv::RNG::UNIFORM, 0.0, 1.0);
+    cv::GaussianBlur(map, map, cv::Size(3, 3), 0);
+    const MapToSource to_source{1.7f, 1.3f, -16, -16, 120, 90};
+    for (const TextBox& box : boxes_of(map, to_source)) {
+      EXPECT_GE(box.score, 0.6f);
+      for (const Point2& p : box.quad.p) {
+        EXPECT_GE(p.x, 0);
+        EXPECT_LE(p.x, 120);
+        EXPECT_GE(p.y, 0);
+        EXPECT_LE(p.y, 90);
+      }
+    }
+  }
+}
+
 TEST(DbPostprocess, EmptyMapGivesNothing) {
   cv::Mat map = cv::Mat::zeros(32, 32, CV_32F);
   EXPECT_TRUE(boxes_of(map, same_size(map)).empty());

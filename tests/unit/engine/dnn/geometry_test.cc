@@ -40,6 +40,15 @@ TEST(Geometry, PixelBoxIsClippedToTheImage) {
   EXPECT_EQ(outside.h, 0);
 }
 
+TEST(Geometry, PixelBoxOfHugeOrBrokenCoordinatesIsClippedOrEmpty) {
+  const PixelBox huge = pixel_box({-1e12f, -1e12f, 1e12f, 1e12f}, 40, 30);
+  EXPECT_EQ(huge.w, 40);
+  EXPECT_EQ(huge.h, 30);
+  const PixelBox broken = pixel_box({NAN, 0, 10, 10}, 40, 30);
+  EXPECT_EQ(broken.w, 0);
+  EXPECT_EQ(broken.h, 0);
+}
+
 TEST(Geometry, MapToSourceMapsEachCorner) {
   const SourceBox mapped = map_to_source(translation(100, 50), {0, 0, 10, 5}, 1000, 1000);
   EXPECT_FLOAT_EQ(mapped.quad.p[2].x, 110);
