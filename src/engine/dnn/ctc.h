@@ -42,9 +42,10 @@ struct CtcLine {
   int frames = 0;
 };
 
-// `scores` is frames x classes, row-major. PP-OCR's exported recogniser already ends in a
-// softmax (its CTC head applies one outside training); pass logits = true for a net that
-// outputs raw scores. classes must equal dictionary.classes(): std::invalid_argument if not.
+// `scores` holds frames x classes values, row-major. PP-OCR's exported recogniser already
+// ends in a softmax (its CTC head applies one outside training); pass logits = true for a
+// net that outputs raw scores. classes must equal dictionary.classes(): std::invalid_argument
+// if not.
 CtcLine ctc_greedy_decode(const float* scores, int frames, int classes,
                           const Dictionary& dictionary, bool logits = false);
 
