@@ -23,7 +23,9 @@
 #include "cli/input_list.h"
 #include "cli/options.h"
 #include "cli/path_guard.h"
-#include "engine/tesseract_engine.h"
+#include "engine/tesseract/tessdata.h"
+#include "engine/tesseract/tesseract_orientation.h"
+#include "engine/tesseract/tesseract_recognizer.h"
 #include "image/image.h"
 #include "input/discovery.h"
 #include "ledger/ledger.h"
@@ -194,10 +196,10 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
   StopTargets targets;
   util::SignalWatcher signals([&targets] { targets.stop(); }, [&targets] { targets.abandon(); });
   image::silence_library_messages();
-  engine::check_languages(config.engine);
+  engine::tesseract::check_languages(config.engine);
   // One engine is built here, before any output exists, so a bad setup fails fast with
   // exit 2; it then serves as worker 0's engine.
-  auto first_engine = std::make_unique<engine::TesseractEngine>(config.engine);
+  auto first_engine = std::make_unique<engine::tesseract::TesseractRecognizer>(config.engine);
 
   std::unique_ptr<ledger::Ledger> ledger;
   if (!config.ledger.empty()) {
@@ -205,7 +207,7 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
     options.path = config.ledger;
     options.fingerprint =
         settings_fingerprint(config.engine, first_engine->datapath(),
-                             engine::TesseractEngine::version(), config.preprocess);
+                             engine::tesseract::TesseractRecognizer::version(), config.preprocess);
     options.wait_lock = config.wait_lock;
     options.stopped = [&targets] { return targets.is_stopped(); };
     options.detail = config.detail;
@@ -278,12 +280,14 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
   const std::string preprocess_spec = config.preprocess;
   pipeline::Runner runner(
       runner_options,
-      [engine_options] { return std::make_unique<engine::TesseractEngine>(engine_options); },
+      [engine_options] {
+        return std::make_unique<engine::tesseract::TesseractRecognizer>(engine_options);
+      },
       [preprocess_spec, tessdata] {
-        return preprocess::Chain(preprocess_spec,
-                                 [tessdata]() -> std::unique_ptr<engine::OrientationDetector> {
-                                   return std::make_unique<engine::TesseractOrientation>(tessdata);
-                                 });
+        return preprocess::Chain(
+            preprocess_spec, [tessdata]() -> std::unique_ptr<engine::OrientationDetector> {
+              return std::make_unique<engine::tesseract::TesseractOrientation>(tessdata);
+            });
       });
 
   targets.set_runner(&runner);

@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "cli/config_file.h"
-#include "engine/tesseract_engine.h"
+#include "engine/tesseract/tesseract_recognizer.h"
 #include "output/sink.h"
 #include "preprocess/chain.h"
 
@@ -183,7 +183,8 @@ std::string steps_text() {
 }
 
 std::string version_text() {
-  return "ocrbatch " OCRBATCH_VERSION " (" + engine::TesseractEngine::version() + ")";
+  return "ocrbatch " OCRBATCH_VERSION " (" + engine::tesseract::TesseractRecognizer::version() +
+         ")";
 }
 
 namespace {

@@ -1,5 +1,6 @@
 #pragma once
-// The recognition engine interface. Workers own one engine each and never share it.
+// The engine interfaces: what the rest of ocrbatch knows of an OCR engine. Workers own one
+// recogniser (and orientation detector) each and never share it.
 
 #include <functional>
 #include <memory>
@@ -45,9 +46,10 @@ struct PageHints {
 // Polled by the engine while it works; true asks it to give up on the current page.
 using CancelCheck = std::function<bool()>;
 
-class Engine {
+// Reads an image: a page, with the engine's own layout analysis, or a crop.
+class Recognizer {
  public:
-  virtual ~Engine() = default;
+  virtual ~Recognizer() = default;
   virtual record::Result<Recognition> recognize(Pix* image, const CancelCheck& cancel,
                                                 const PageHints& hints = {}) = 0;
   // The language spec actually loaded, reported in every page record.
@@ -64,7 +66,7 @@ class SetupError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-using EngineFactory = std::function<std::unique_ptr<Engine>()>;
+using RecognizerFactory = std::function<std::unique_ptr<Recognizer>()>;
 
 // Orientation of the text in an image, from Tesseract's orientation and script detection.
 struct Orientation {

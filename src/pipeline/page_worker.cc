@@ -12,8 +12,8 @@ using record::ErrorCode;
 using record::ErrorResult;
 using record::PageResult;
 
-PageWorker::PageWorker(engine::EngineFactory make_engine, preprocess::Chain chain,
-                       PageLimits limits, std::unique_ptr<engine::Engine> engine)
+PageWorker::PageWorker(engine::RecognizerFactory make_engine, preprocess::Chain chain,
+                       PageLimits limits, std::unique_ptr<engine::Recognizer> engine)
     : make_engine_(std::move(make_engine)),
       chain_(std::move(chain)),
       limits_(limits),

@@ -69,12 +69,12 @@ using ChainFactory = std::function<preprocess::Chain()>;
 
 class Runner {
  public:
-  Runner(RunnerOptions options, engine::EngineFactory make_engine, ChainFactory make_chain);
+  Runner(RunnerOptions options, engine::RecognizerFactory make_engine, ChainFactory make_chain);
 
   // Runs the whole batch. `first_engine`, if given, is handed to worker 0 (it was built on
   // this thread to check the setup). Rethrows an engine SetupError from a worker.
   record::RunStats run(const DiscoverFn& discover, RecordHandler& handler,
-                       std::unique_ptr<engine::Engine> first_engine = nullptr);
+                       std::unique_ptr<engine::Recognizer> first_engine = nullptr);
 
   // Stops taking new work and abandons in-flight pages; run() then writes what has
   // finished and returns. Safe to call from any thread.
@@ -87,7 +87,7 @@ class Runner {
   record::RunStats write_records(Admission& admission, RecordHandler& handler);
 
   RunnerOptions options_;
-  engine::EngineFactory make_engine_;
+  engine::RecognizerFactory make_engine_;
   ChainFactory make_chain_;
   std::atomic<bool> stop_{false};
   std::mutex admission_mutex_;

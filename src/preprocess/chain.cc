@@ -177,7 +177,7 @@ bool Chain::has_step(const char* name) const {
                      [&](const StepInfo* step) { return std::string(step->name) == name; });
 }
 
-record::Result<engine::Recognition> Chain::recognize(Page& page, engine::Engine& engine,
+record::Result<engine::Recognition> Chain::recognize(Page& page, engine::Recognizer& engine,
                                                      const engine::CancelCheck& cancel) {
   if (page.done.blank) return engine::Recognition{};
   const auto page_start = Clock::now();
@@ -255,7 +255,7 @@ record::Result<engine::Recognition> Chain::recognize(Page& page, engine::Engine&
   return plain;  // boxes are already in source pixels
 }
 
-record::Result<engine::Recognition> Chain::read_prepared(Page& page, engine::Engine& engine,
+record::Result<engine::Recognition> Chain::read_prepared(Page& page, engine::Recognizer& engine,
                                                          const engine::CancelCheck& cancel,
                                                          const Remaining& remaining) {
   engine::PageHints hints{page.psm, page.dpi, 0};

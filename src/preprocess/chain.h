@@ -71,13 +71,13 @@ class Chain {
   // If the chain changed the page and that reading is doubtful (low confidence, or a flood
   // of one- and two-character words), the decoded image is read as it is too, and that
   // plain reading is used when it is clearly better; a "fallback" step report says so.
-  record::Result<engine::Recognition> recognize(Page& page, engine::Engine& engine,
+  record::Result<engine::Recognition> recognize(Page& page, engine::Recognizer& engine,
                                                 const engine::CancelCheck& cancel);
 
  private:
   using Remaining = std::function<int()>;  // milliseconds left of the page's time limit
   // The reading of the prepared page, with the orientation check; boxes in working pixels.
-  record::Result<engine::Recognition> read_prepared(Page& page, engine::Engine& engine,
+  record::Result<engine::Recognition> read_prepared(Page& page, engine::Recognizer& engine,
                                                     const engine::CancelCheck& cancel,
                                                     const Remaining& remaining);
   bool has_step(const char* name) const;

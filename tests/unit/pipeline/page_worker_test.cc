@@ -115,8 +115,9 @@ TEST(PageWorker, BuildsItsEngineOnceAndReportsASetupFailure) {
   worker.ensure_engine();
   worker.ensure_engine();
   EXPECT_EQ(built, 1);
-  PageWorker broken([]() -> std::unique_ptr<engine::Engine> { throw engine::SetupError("no eng"); },
-                    preprocess::Chain(), {});
+  PageWorker broken(
+      []() -> std::unique_ptr<engine::Recognizer> { throw engine::SetupError("no eng"); },
+      preprocess::Chain(), {});
   EXPECT_THROW(broken.ensure_engine(), engine::SetupError);
 }
 

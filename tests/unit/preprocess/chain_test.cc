@@ -5,7 +5,8 @@
 
 #include <cmath>
 
-#include "engine/tesseract_engine.h"
+#include "engine/tesseract/tesseract_orientation.h"
+#include "engine/tesseract/tesseract_recognizer.h"
 #include "fake_engine.h"
 #include "preprocess/analysis.h"
 #include "test_support.h"
@@ -319,7 +320,7 @@ TEST(Blank, FaintLightLettersOnGreyAreNotBlank) {
 
 // Answers by the kind of image it is given: a thresholded (1-bit) page reads as `binary`, any
 // other as `plain`. Counts its calls.
-class ScriptedEngine : public engine::Engine {
+class ScriptedEngine : public engine::Recognizer {
  public:
   ScriptedEngine(engine::Recognition binary, engine::Recognition plain)
       : binary_(std::move(binary)), plain_(std::move(plain)) {}
@@ -443,22 +444,25 @@ TEST(Fallback, AWellReadPageIsRecognisedOnce) {
 
 class Orientation : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { engine_ = new engine::TesseractEngine(engine::EngineOptions{}); }
+  static void SetUpTestSuite() {
+    engine_ = new engine::tesseract::TesseractRecognizer(engine::EngineOptions{});
+  }
   static void TearDownTestSuite() { delete engine_; }
 
   static std::string recognise_turned(int quads, Page* out) {
     auto letter = load_sample("letter.png");
     image::PixPtr turned(quads ? pixRotateOrth(letter.get(), quads)
                                : pixCopy(nullptr, letter.get()));
-    Chain chain("auto", [] { return std::make_unique<engine::TesseractOrientation>(""); });
+    Chain chain("auto",
+                [] { return std::make_unique<engine::tesseract::TesseractOrientation>(""); });
     *out = make_page(std::move(turned));
     chain.run(*out);
     auto rec = chain.recognize(*out, *engine_, nullptr);
     return rec.ok() ? rec->text : "";
   }
-  static engine::TesseractEngine* engine_;
+  static engine::tesseract::TesseractRecognizer* engine_;
 };
-engine::TesseractEngine* Orientation::engine_ = nullptr;
+engine::tesseract::TesseractRecognizer* Orientation::engine_ = nullptr;
 
 TEST_F(Orientation, TurnsAnUpsideDownPage) {
   Page page;
