@@ -34,11 +34,25 @@ struct Recognition {
   double confidence = 0;
   int words = 0;
   std::vector<record::TextItem> items;
+  // The engine's own number for the layout a hint asked for, which the record reports as
+  // `psm`; 0 when the image was read with the engine's run-wide setting.
+  int layout_mode = 0;
 };
 
-// Per-page settings that preprocessing may choose.
+// How the text of an image is laid out, as far as the caller knows: each engine maps it to
+// its own way of finding the text.
+enum class Layout {
+  configured,    // the engine's run-wide setting
+  automatic,     // a page: full layout analysis
+  single_block,  // one uniform block of text (a strip of a page)
+  single_line,   // one line of text (a crop of a detected line)
+  single_word,   // one word
+  sparse,        // short pieces of text scattered over the page, in no particular order
+};
+
+// Per-image settings that preprocessing and recognition may choose.
 struct PageHints {
-  int psm = 0;         // page segmentation mode for this page; 0: the engine's configured one
+  Layout layout = Layout::configured;
   int dpi = 0;         // effective resolution of the image given; 0: what the image header says
   int timeout_ms = 0;  // time limit for this call; 0: the engine's own (EngineOptions::timeout_s)
 };

@@ -91,6 +91,19 @@ void boxes_to_source(const Page& page, engine::Recognition& rec) {
   for (auto& item : rec.items) item.bbox = to_source(page, item.bbox);
 }
 
+// The record says in which of its own modes the engine read the page: at the top, and in the
+// report of the step that chose the layout (`sparse`, the last one in `steps`).
+void record_layout_mode(record::Preprocessing& done, std::vector<record::StepReport>& steps,
+                        const engine::Recognition& reading) {
+  done.psm = reading.layout_mode;
+  if (reading.layout_mode <= 0) return;
+  for (auto it = steps.rbegin(); it != steps.rend(); ++it) {
+    if (it->step != "sparse") continue;
+    if (it->applied) it->values.emplace_back("psm", reading.layout_mode);
+    return;
+  }
+}
+
 }  // namespace
 
 engine::OrientationDetector* StepEnv::orientation() {
@@ -198,7 +211,8 @@ record::Result<engine::Recognition> Chain::recognize(Page& page, engine::Recogni
   // The prepared page must not read clearly worse than the decoded image would. That is
   // checked only where it can be: the chain changed what Tesseract sees, and the prepared
   // reading is doubtful or a flood of fragments. Pages that read well pay nothing.
-  const bool changed = page.pix.get() != page.original.get() || page.psm != 0 || page.dpi != 0;
+  const bool changed = page.pix.get() != page.original.get() ||
+                       page.layout != engine::Layout::configured || page.dpi != 0;
   const ReadingShape shape = shape_of(prepared->text);
   const bool flood = shape.flood();
   // A reading without a letter or digit is no evidence, whatever confidence it carries.
@@ -216,7 +230,8 @@ record::Result<engine::Recognition> Chain::recognize(Page& page, engine::Recogni
   // not write back a 0.
   pixSetXRes(page.original.get(), page.original_xres);
   pixSetYRes(page.original.get(), page.original_yres);
-  auto plain = engine.recognize(page.original.get(), cancel, engine::PageHints{0, 0, remaining()});
+  auto plain = engine.recognize(page.original.get(), cancel,
+                                engine::PageHints{engine::Layout::configured, 0, remaining()});
   if (!plain) {  // a failed second look changes nothing: the prepared reading stands
     report.notes.emplace_back("result", "kept the prepared reading: the plain reading failed");
     report.ms = ms_since(start);
@@ -258,8 +273,9 @@ record::Result<engine::Recognition> Chain::recognize(Page& page, engine::Recogni
 record::Result<engine::Recognition> Chain::read_prepared(Page& page, engine::Recognizer& engine,
                                                          const engine::CancelCheck& cancel,
                                                          const Remaining& remaining) {
-  engine::PageHints hints{page.psm, page.dpi, 0};
+  engine::PageHints hints{page.layout, page.dpi, 0};
   auto upright = engine.recognize(page.pix.get(), cancel, hints);
+  if (upright) record_layout_mode(page.done, page.done.steps, *upright);
   if (!upright || !page.orientation_pending || upright->confidence >= kDoubtfulConfidence)
     return upright;
 
@@ -278,12 +294,14 @@ record::Result<engine::Recognition> Chain::read_prepared(Page& page, engine::Rec
   image::PixPtr best_turned;  // the page turned by `best`, once a strip has chosen it
   if (!trusted && !candidates.empty()) {
     // Unsure: recognise the same strip at each rotation and take one that reads clearly
-    // better than upright. A strip is one block of text: page segmentation mode 6.
+    // better than upright. A strip is one block of text.
     const double text_height = page.analysis ? page.analysis->text_height : 0;
     const auto strip_confidence = [&](Pix* pix) -> std::optional<engine::Recognition> {
       auto band = pix ? densest_band(pix, text_height, kProbeBandLines) : nullptr;
       if (!band) return std::nullopt;
-      auto read = engine.recognize(band.get(), cancel, engine::PageHints{6, page.dpi, remaining()});
+      auto read =
+          engine.recognize(band.get(), cancel,
+                           engine::PageHints{engine::Layout::single_block, page.dpi, remaining()});
       return read ? std::optional<engine::Recognition>(std::move(*read)) : std::nullopt;
     };
     const auto base = strip_confidence(page.pix.get());
@@ -314,7 +332,7 @@ record::Result<engine::Recognition> Chain::read_prepared(Page& page, engine::Rec
   turned_page.to_work = page.to_work;
   turned_page.analysis = page.analysis;
   turned_page.done = page.done;
-  turned_page.psm = page.psm;
+  turned_page.layout = page.layout;
   rotate_orth(turned_page, best, std::move(best_turned));
   report.values.emplace_back("rotation", best);
   report.ms = ms_since(start);
@@ -343,7 +361,7 @@ record::Result<engine::Recognition> Chain::read_prepared(Page& page, engine::Rec
                            std::round(a.line_fill * 100) / 100);
     sparse->ms = ms_since(start);
   }
-  hints.psm = turned_page.psm;
+  hints.layout = turned_page.layout;
   hints.timeout_ms = remaining();
   auto turned = engine.recognize(turned_page.pix.get(), cancel, hints);
   const double needed = upright->confidence + (line ? kLineBetterBy : 0);
@@ -353,13 +371,13 @@ record::Result<engine::Recognition> Chain::read_prepared(Page& page, engine::Rec
     page.pix = std::move(turned_page.pix);
     page.to_work = turned_page.to_work;
     page.analysis = turned_page.analysis;
-    page.psm = turned_page.psm;
+    page.layout = turned_page.layout;
     page.done.rotation = turned_page.done.rotation;
     page.done.skew = turned_page.done.skew;
-    page.done.psm = turned_page.done.psm;
     page.done.steps.push_back(std::move(report));
     if (deskew) page.done.steps.push_back(std::move(*deskew));
     if (sparse) page.done.steps.push_back(std::move(*sparse));
+    record_layout_mode(page.done, page.done.steps, *turned);
     return turned;
   }
   report.notes.emplace_back("result", "kept upright: the turned page read no better");

@@ -93,7 +93,7 @@ std::vector<int> orientation_candidates(Page& page, StepEnv& env, record::StepRe
 // Turns the page `degrees` clockwise; `turned` is the turned image when the caller has it.
 void rotate_orth(Page& page, int degrees, image::PixPtr turned = nullptr);
 void run_deskew(Page& page, StepEnv& env, record::StepReport& report);
-// Chooses the page segmentation mode from the page's text fill (11 for scattered text).
+// Chooses the layout hint from the page's text fill (sparse for scattered text).
 void run_sparse(Page& page, StepEnv& env, record::StepReport& report);
 
 }  // namespace ocrbatch::preprocess

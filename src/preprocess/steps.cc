@@ -392,11 +392,10 @@ void run_denoise(Page& page, StepEnv& env, record::StepReport& r) {
 void run_sparse(Page& page, StepEnv& env, record::StepReport& r) {
   const Analysis& a = analysis(page);
   const bool sparse = env.forced() || a.sparse;
-  page.psm = sparse ? 11 : 0;
-  page.done.psm = page.psm;
+  // The engine's number for the layout goes into the report once the page is read with it.
+  page.layout = sparse ? engine::Layout::sparse : engine::Layout::configured;
   r.applied = sparse;
   r.values.clear();
-  if (sparse) add(r, "psm", 11);
 }
 
 const std::vector<StepInfo>& steps() {

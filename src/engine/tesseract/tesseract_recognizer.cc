@@ -31,6 +31,25 @@ bool cancel_trampoline(void* cancel_this, int /*words*/) {
   return *check && (*check)();
 }
 
+// Tesseract's page segmentation mode for a layout hint; 0 for the run's own --psm.
+int psm_for(Layout layout) {
+  switch (layout) {
+    case Layout::configured:
+      return 0;
+    case Layout::automatic:
+      return ::tesseract::PSM_AUTO;
+    case Layout::single_block:
+      return ::tesseract::PSM_SINGLE_BLOCK;
+    case Layout::single_line:
+      return ::tesseract::PSM_SINGLE_LINE;
+    case Layout::single_word:
+      return ::tesseract::PSM_SINGLE_WORD;
+    case Layout::sparse:
+      return ::tesseract::PSM_SPARSE_TEXT;
+  }
+  return 0;
+}
+
 }  // namespace
 
 TesseractRecognizer::TesseractRecognizer(const EngineOptions& options)
@@ -83,7 +102,9 @@ std::string TesseractRecognizer::version() {
 
 record::Result<Recognition> TesseractRecognizer::recognize(Pix* image, const CancelCheck& cancel,
                                                            const PageHints& hints) {
-  const int psm = hints.psm > 0 ? hints.psm : psm_;
+  const int hinted = psm_for(hints.layout);
+  const int psm = hinted > 0 ? hinted : psm_;
+  // Changing the mode is a setting, not a reload: a line crop after a page costs no Init.
   if (psm != api_->GetPageSegMode())
     api_->SetPageSegMode(static_cast<::tesseract::PageSegMode>(psm));
   api_->SetImage(image);
@@ -108,6 +129,7 @@ record::Result<Recognition> TesseractRecognizer::recognize(Pix* image, const Can
   }
 
   Recognition out;
+  out.layout_mode = hinted;
   auto text = unique_text(api_->GetUTF8Text());
   if (*text != nullptr) out.text = *text;
 

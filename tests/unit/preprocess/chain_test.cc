@@ -214,8 +214,7 @@ TEST(Denoise, RemovesSpecksFromANoisyBilevelPage) {
 
 TEST(Sparse, NamedItRoutesToSparseTextMode) {
   Page page = run("sparse", grey_letter());
-  EXPECT_EQ(page.psm, 11);
-  EXPECT_EQ(page.done.psm, 11);
+  EXPECT_EQ(page.layout, engine::Layout::sparse);
 }
 
 TEST(Border, LeavesADarkPageAlone) {

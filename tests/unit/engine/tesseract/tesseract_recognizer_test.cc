@@ -1,6 +1,7 @@
 #include "engine/tesseract/tesseract_recognizer.h"
 
 #include <gtest/gtest.h>
+#include <leptonica/allheaders.h>
 
 #include "image/image.h"
 #include "test_support.h"
@@ -55,6 +56,30 @@ TEST(TesseractRecognizer, LineDetailGivesOneItemPerLine) {
   ASSERT_TRUE(result.ok());
   ASSERT_EQ(result->items.size(), 2u);
   EXPECT_EQ(result->items[1].text, "Please use the side entrance");
+}
+
+// A line crop, as a text detector hands it over: the warm engine that reads whole pages reads
+// it in single-line mode, and goes back to the run's mode for the next page.
+TEST(TesseractRecognizer, ReadsALineCropWithTheSingleLineHint) {
+  TesseractRecognizer engine(EngineOptions{});
+  auto page = load_sample("notice.bmp");
+  BOX* first_line = boxCreate(60, 66, 560, 66);  // "Office closed on Friday", with a margin
+  image::PixPtr line(pixClipRectangle(page.get(), first_line, nullptr));
+  boxDestroy(&first_line);
+  for (int i = 0; i < 3; ++i) {
+    auto read = engine.recognize(line.get(), nullptr, PageHints{Layout::single_line});
+    ASSERT_TRUE(read.ok()) << read.error().message;
+    EXPECT_EQ(read->text, "Office closed on Friday\n");
+    EXPECT_EQ(read->words, 4);
+    EXPECT_EQ(read->layout_mode, 7);  // the mode the record would report
+  }
+  auto whole = engine.recognize(page.get(), nullptr);
+  ASSERT_TRUE(whole.ok());
+  EXPECT_NE(whole->text.find("Please use the side entrance"), std::string::npos) << whole->text;
+  EXPECT_EQ(whole->layout_mode, 0) << "read with the run's own --psm";
+  auto sparse = engine.recognize(page.get(), nullptr, PageHints{Layout::sparse});
+  ASSERT_TRUE(sparse.ok());
+  EXPECT_EQ(sparse->layout_mode, 11);
 }
 
 TEST(TesseractRecognizer, CancelStopsRecognition) {
