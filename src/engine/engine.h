@@ -15,16 +15,6 @@ struct Pix;
 
 namespace ocrbatch::engine {
 
-struct EngineOptions {
-  std::string lang = "eng";  // Tesseract language spec, e.g. "eng+deu"
-  int psm = 3;               // as the tesseract CLI: fully automatic segmentation
-  int oem = -1;              // -1: Tesseract's default
-  std::string tessdata_dir;  // empty: TESSDATA_PREFIX or the built-in path
-  std::vector<std::pair<std::string, std::string>> variables;  // -c NAME=VALUE
-  record::Detail detail = record::Detail::none;
-  double timeout_s = 0;  // per page; 0: no limit
-};
-
 // The per-page limit in whole milliseconds: 0 stays "no limit", and any positive limit is at
 // least 1 ms, so --timeout 0.0005 cannot turn into "no limit" by truncation.
 int timeout_ms_for(double timeout_s);
@@ -54,7 +44,7 @@ enum class Layout {
 struct PageHints {
   Layout layout = Layout::configured;
   int dpi = 0;         // effective resolution of the image given; 0: what the image header says
-  int timeout_ms = 0;  // time limit for this call; 0: the engine's own (EngineOptions::timeout_s)
+  int timeout_ms = 0;  // time limit for this call; 0: the engine's own (BackendOptions::timeout_s)
 };
 
 // Polled by the engine while it works; true asks it to give up on the current page.
@@ -73,8 +63,8 @@ class Recognizer {
   virtual int timeout_ms() const { return 0; }
 };
 
-// Thrown when an engine cannot be set up at all (missing language, bad tessdata folder,
-// bad variable): a fatal configuration error, not a per-file one.
+// Thrown when an engine cannot be set up at all (missing language or model folder, bad
+// setting): a fatal configuration error, not a per-file one.
 class SetupError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
@@ -82,10 +72,10 @@ class SetupError : public std::runtime_error {
 
 using RecognizerFactory = std::function<std::unique_ptr<Recognizer>()>;
 
-// Orientation of the text in an image, from Tesseract's orientation and script detection.
+// Orientation of the text in an image.
 struct Orientation {
   int rotation = 0;       // degrees clockwise that make the text upright: 0, 90, 180, 270
-  double confidence = 0;  // Tesseract's orientation confidence; below ~2 means a guess
+  double confidence = 0;  // the detector's confidence; for Tesseract's OSD below ~2 is a guess
 };
 
 class OrientationDetector {
@@ -96,5 +86,38 @@ class OrientationDetector {
 };
 
 using OrientationDetectorFactory = std::function<std::unique_ptr<OrientationDetector>()>;
+
+// What an engine takes and what suits it, for the worker's size check and the steps that size
+// a page.
+struct Limits {
+  std::string engine;      // who sets them, as messages name it
+  int max_side = 0;        // the longest image side it takes, in pixels; 0: no limit
+  double text_height = 0;  // the text height it reads best (median character height, pixels);
+                           // 0: no preference
+};
+
+// What the ledger's settings fingerprint needs from an engine: everything of its own that
+// changes a page's record, each part in a fixed order.
+struct Fingerprint {
+  std::vector<std::string> settings;   // version first, then "name=value" settings
+  std::vector<std::string> variables;  // "NAME=VALUE" tuning variables, sorted
+  std::vector<std::pair<std::string, std::string>> models;  // model name, content hash
+};
+
+// An engine for the whole run, one per run: it knows its version, settings and models, and
+// makes each worker's own recogniser and orientation detector.
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual std::string name() const = 0;     // as the backend table and records name it
+  virtual std::string version() const = 0;  // e.g. "tesseract 5.3.0"
+  // `orientation`: the run checks orientation, so the detector's models count too.
+  virtual Fingerprint fingerprint(bool orientation) const = 0;
+  virtual Limits limits() const = 0;
+  // Per-worker instances, callable from any thread. Throw SetupError when the engine cannot be
+  // set up.
+  virtual std::unique_ptr<Recognizer> make_recognizer() = 0;
+  virtual std::unique_ptr<OrientationDetector> make_orientation_detector() = 0;
+};
 
 }  // namespace ocrbatch::engine

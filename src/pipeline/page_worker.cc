@@ -13,13 +13,10 @@ using record::ErrorResult;
 using record::PageResult;
 
 PageWorker::PageWorker(engine::RecognizerFactory make_engine, preprocess::Chain chain,
-                       PageLimits limits, std::unique_ptr<engine::Recognizer> engine)
-    : make_engine_(std::move(make_engine)),
-      chain_(std::move(chain)),
-      limits_(limits),
-      engine_(std::move(engine)) {}
+                       PageLimits limits)
+    : make_engine_(std::move(make_engine)), chain_(std::move(chain)), limits_(std::move(limits)) {}
 
-// Refuses a page whose header declares more pixels than allowed, or a side Tesseract
+// Refuses a page whose header declares more pixels than allowed, or a side the engine
 // cannot take, before its pixels are decoded. A header that cannot be read is left to the
 // decoder to report.
 std::optional<record::Error> PageWorker::check_size(const Job& job) const {
@@ -32,9 +29,10 @@ std::optional<record::Error> PageWorker::check_size(const Job& job) const {
     return record::Error{ErrorCode::too_large, "image is " + size + " (" + std::to_string(pixels) +
                                                    " pixels), over the --max-pixels limit of " +
                                                    std::to_string(limits_.max_pixels)};
-  if (h.width > image::kMaxSide || h.height > image::kMaxSide)
-    return record::Error{ErrorCode::too_large, "image is " + size + "; Tesseract takes at most " +
-                                                   std::to_string(image::kMaxSide) +
+  const int max_side = limits_.engine.max_side;
+  if (max_side > 0 && (h.width > max_side || h.height > max_side))
+    return record::Error{ErrorCode::too_large, "image is " + size + "; " + limits_.engine.engine +
+                                                   " takes at most " + std::to_string(max_side) +
                                                    " pixels a side"};
   return std::nullopt;
 }

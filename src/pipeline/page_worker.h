@@ -16,12 +16,12 @@ namespace ocrbatch::pipeline {
 
 struct PageLimits {
   uint64_t max_pixels = 0;  // width * height declared by the header; 0: no limit
+  engine::Limits engine;    // its max_side: the longest side the engine takes
 };
 
 class PageWorker {
  public:
-  PageWorker(engine::RecognizerFactory make_engine, preprocess::Chain chain, PageLimits limits,
-             std::unique_ptr<engine::Recognizer> engine = nullptr);
+  PageWorker(engine::RecognizerFactory make_engine, preprocess::Chain chain, PageLimits limits);
 
   // Builds the engine if this is the first job. Throws what the engine factory throws when the
   // engine cannot be built (engine::SetupError): a setup failure, not the page's.

@@ -141,7 +141,8 @@ record::Result<std::string> parse_spec(const std::string& spec) {
   return canonical;
 }
 
-Chain::Chain(const std::string& spec, engine::OrientationDetectorFactory make_detector) {
+Chain::Chain(const std::string& spec, engine::OrientationDetectorFactory make_detector,
+             engine::Limits limits) {
   if (spec == "none") return;
   const bool forced = spec != "auto";
   if (!forced) {
@@ -152,7 +153,7 @@ Chain::Chain(const std::string& spec, engine::OrientationDetectorFactory make_de
     while (std::getline(in, name, ','))
       if (const auto* step = find_step(name)) steps_.push_back(step);
   }
-  env_ = std::make_unique<StepEnv>(forced, std::move(make_detector));
+  env_ = std::make_unique<StepEnv>(forced, std::move(make_detector), std::move(limits));
 }
 
 void Chain::run(Page& page) {

@@ -23,19 +23,22 @@ namespace ocrbatch::preprocess {
 // pixels change, so remembered results made by the old steps are recognised again.
 constexpr int kAlgorithmVersion = 3;
 
-// Per-worker services the steps may use. The orientation detector is built on first use,
-// so chains without `orient`, and pages that never reach it, load nothing.
+// Per-worker services the steps may use: the engine's limits (the text height it reads best,
+// the longest side it takes) and its orientation detector. The detector is built on first
+// use, so chains without `orient`, and pages that never reach it, load nothing.
 class StepEnv {
  public:
-  StepEnv(bool forced, engine::OrientationDetectorFactory make_detector)
-      : forced_(forced), make_detector_(std::move(make_detector)) {}
+  StepEnv(bool forced, engine::OrientationDetectorFactory make_detector, engine::Limits limits)
+      : forced_(forced), make_detector_(std::move(make_detector)), limits_(std::move(limits)) {}
   bool forced() const { return forced_; }
-  // Null when there is no factory or osd.traineddata could not be loaded.
+  const engine::Limits& limits() const { return limits_; }
+  // Null when there is no factory or the detector's model could not be loaded.
   engine::OrientationDetector* orientation();
 
  private:
   bool forced_;
   engine::OrientationDetectorFactory make_detector_;
+  engine::Limits limits_;
   std::unique_ptr<engine::OrientationDetector> detector_;
   bool detector_failed_ = false;
 };
@@ -57,8 +60,9 @@ record::Result<std::string> parse_spec(const std::string& spec);
 class Chain {
  public:
   Chain() = default;  // empty: --preprocess none
-  // `spec` must have passed parse_spec.
-  Chain(const std::string& spec, engine::OrientationDetectorFactory make_detector);
+  // `spec` must have passed parse_spec; `limits` are those of the engine that reads the pages.
+  Chain(const std::string& spec, engine::OrientationDetectorFactory make_detector,
+        engine::Limits limits);
   bool empty() const { return steps_.empty(); }
   // Classifies the page and runs the steps; stops early at a blank page.
   void run(Page& page);

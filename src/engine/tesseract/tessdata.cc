@@ -35,11 +35,11 @@ std::string resolve_tessdata(const std::string& tessdata_dir) {
   return {};
 }
 
-void check_languages(const EngineOptions& options) {
-  const std::string dir = resolve_tessdata(options.tessdata_dir);
-  if (!options.tessdata_dir.empty() && !is_dir(dir))
+void check_languages(const BackendOptions& options) {
+  const std::string dir = resolve_tessdata(options.tesseract.tessdata_dir);
+  if (!options.tesseract.tessdata_dir.empty() && !is_dir(dir))
     throw SetupError("tessdata folder '" + dir + "' does not exist (from --tessdata-dir)");
-  if (options.tessdata_dir.empty() && !dir.empty() && !is_dir(dir))
+  if (options.tesseract.tessdata_dir.empty() && !dir.empty() && !is_dir(dir))
     throw SetupError("tessdata folder '" + dir + "' does not exist (from TESSDATA_PREFIX)");
   const auto langs = split_langs(options.lang);
   if (langs.empty()) throw SetupError("no language given (-l)");

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/engine.h"
+#include "engine/backends.h"
 
 namespace ocrbatch::engine::tesseract {
 
@@ -17,6 +17,6 @@ std::string resolve_tessdata(const std::string& tessdata_dir);
 
 // Checks the tessdata folder and every requested language before any engine starts, so a
 // typo fails fast with a clear message. Throws SetupError.
-void check_languages(const EngineOptions& options);
+void check_languages(const BackendOptions& options);
 
 }  // namespace ocrbatch::engine::tesseract

@@ -52,18 +52,19 @@ int psm_for(Layout layout) {
 
 }  // namespace
 
-TesseractRecognizer::TesseractRecognizer(const EngineOptions& options)
+TesseractRecognizer::TesseractRecognizer(const BackendOptions& options)
     : api_(std::make_unique<::tesseract::TessBaseAPI>()),
       detail_(options.detail),
       timeout_ms_(timeout_ms_for(options.timeout_s)),
-      psm_(options.psm) {
-  const std::string dir = resolve_tessdata(options.tessdata_dir);
+      psm_(options.tesseract.psm) {
+  const std::string dir = resolve_tessdata(options.tesseract.tessdata_dir);
   // Tesseract's own chatter ("Estimating resolution...") would corrupt our stderr
   // contract: route its debug output away from the start.
   std::vector<std::string> names{"debug_file"};
   std::vector<std::string> values{"/dev/null"};
-  const auto oem = options.oem < 0 ? ::tesseract::OEM_DEFAULT
-                                   : static_cast<::tesseract::OcrEngineMode>(options.oem);
+  const auto oem = options.tesseract.oem < 0
+                       ? ::tesseract::OEM_DEFAULT
+                       : static_cast<::tesseract::OcrEngineMode>(options.tesseract.oem);
   if (api_->Init(dir.empty() ? nullptr : dir.c_str(), options.lang.c_str(), oem, nullptr, 0, &names,
                  &values, false) != 0) {
     throw SetupError(
@@ -71,14 +72,14 @@ TesseractRecognizer::TesseractRecognizer(const EngineOptions& options)
         (dir.empty() ? std::string(" from its built-in tessdata folder") : " from " + dir) +
         " (check -l, --tessdata-dir and TESSDATA_PREFIX)");
   }
-  for (const auto& [name, value] : options.variables) {
+  for (const auto& [name, value] : options.tesseract.variables) {
     if (!api_->SetVariable(name.c_str(), value.c_str()))
       throw SetupError("unknown or read-only Tesseract variable '" + name + "' (-c " + name + "=" +
                        value + ")");
   }
   // The library's default mode is 6 (one block) while the tesseract CLI uses 3; we set it
   // always so that equal settings give equal text.
-  api_->SetPageSegMode(static_cast<::tesseract::PageSegMode>(options.psm));
+  api_->SetPageSegMode(static_cast<::tesseract::PageSegMode>(options.tesseract.psm));
   // Tesseract loads what it can of "eng+xyz" and carries on; a language that did not load
   // is a setup error, not a silent change of results.
   std::vector<std::string> loaded;

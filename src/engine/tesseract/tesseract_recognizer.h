@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "engine/backends.h"
 #include "engine/engine.h"
 
 namespace tesseract {
@@ -16,7 +17,7 @@ namespace ocrbatch::engine::tesseract {
 class TesseractRecognizer : public Recognizer {
  public:
   // Loads the models once. Throws SetupError with a message naming what is missing.
-  explicit TesseractRecognizer(const EngineOptions& options);
+  explicit TesseractRecognizer(const BackendOptions& options);
   ~TesseractRecognizer() override;
 
   record::Result<Recognition> recognize(Pix* image, const CancelCheck& cancel,

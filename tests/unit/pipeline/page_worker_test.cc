@@ -49,8 +49,25 @@ TEST(PageWorker, RecognisesAPageIntoAPageRecord) {
   EXPECT_EQ(job.bytes, nullptr) << "the encoded file is let go once decoded";
 }
 
+TEST(PageWorker, RefusesASideLongerThanTheEngineTakes) {
+  PageLimits limits;
+  limits.engine.engine = "Fake";
+  limits.engine.max_side = 100;
+  auto worker = fake_worker(limits);
+  Job wide = job_for(test::encoded_image(image::Format::png, 101, 20), image::Format::png);
+  const auto outcome = worker.process(wide, nullptr);
+  ASSERT_TRUE(outcome);
+  const auto& error = std::get<ErrorResult>(outcome->record);
+  EXPECT_EQ(error.error.code, ErrorCode::too_large);
+  EXPECT_EQ(error.error.message, "image is 101x20; Fake takes at most 100 pixels a side");
+  Job fits = job_for(test::encoded_image(image::Format::png, 100, 20), image::Format::png);
+  EXPECT_TRUE(std::holds_alternative<PageResult>(worker.process(fits, nullptr)->record));
+}
+
 TEST(PageWorker, RefusesAPageOverThePixelLimitBeforeDecoding) {
-  auto worker = fake_worker({100});
+  PageLimits limits;
+  limits.max_pixels = 100;
+  auto worker = fake_worker(limits);
   Job job = job_for(test::encoded_image(image::Format::png, 20, 20), image::Format::png);
   const auto outcome = worker.process(job, nullptr);
   ASSERT_TRUE(outcome);

@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "engine/tesseract/tesseract_backend.h"
 #include "engine/tesseract/tesseract_orientation.h"
 #include "engine/tesseract/tesseract_recognizer.h"
 #include "fake_engine.h"
@@ -17,6 +18,7 @@ namespace {
 using test::load_sample;
 
 constexpr double kPi = 3.14159265358979323846;
+const engine::Limits kLimits = engine::tesseract::tesseract_limits();
 
 const record::StepReport* report_of(const Page& page, const std::string& step) {
   for (const auto& r : page.done.steps)
@@ -32,7 +34,7 @@ double value_of(const record::StepReport& r, const std::string& key) {
 
 Page run(const std::string& spec, image::PixPtr pix) {
   Page page = make_page(std::move(pix));
-  Chain(spec, nullptr).run(page);
+  Chain(spec, nullptr, kLimits).run(page);
   return page;
 }
 
@@ -153,7 +155,7 @@ TEST(Blank, FlagsAnEmptyPageAndStopsTheChain) {
   EXPECT_TRUE(page.done.blank);
   EXPECT_EQ(page.done.steps.back().step, "blank");
   test::FakeEngine engine;
-  Chain chain("auto", nullptr);
+  Chain chain("auto", nullptr, kLimits);
   auto rec = chain.recognize(page, engine, nullptr);
   ASSERT_TRUE(rec.ok());
   EXPECT_TRUE(rec->text.empty());
@@ -363,7 +365,7 @@ const char* const kLetterText = "Dear Customer,\nThank you for your order of the
 
 TEST(Fallback, UsesThePlainReadingWhenThePreparedPageFloods) {
   ScriptedEngine engine(reading(kFlood, 35), reading(kLetterText, 40));
-  Chain chain("auto", nullptr);
+  Chain chain("auto", nullptr, kLimits);
   Page page = make_page(unevenly_lit_letter());
   chain.run(page);
   ASSERT_EQ(pixGetDepth(page.pix.get()), 1);
@@ -380,7 +382,7 @@ TEST(Fallback, UsesThePlainReadingWhenThePreparedPageFloods) {
 TEST(Fallback, UsesThePlainReadingWhenItIsClearlyMoreConfident) {
   ScriptedEngine engine(reading("Dear Custard, thank yon for yoor order.\n", 41),
                         reading(kLetterText, 58));
-  Chain chain("auto", nullptr);
+  Chain chain("auto", nullptr, kLimits);
   Page page = make_page(unevenly_lit_letter());
   chain.run(page);
   auto rec = chain.recognize(page, engine, nullptr);
@@ -391,7 +393,7 @@ TEST(Fallback, UsesThePlainReadingWhenItIsClearlyMoreConfident) {
 TEST(Fallback, KeepsThePreparedReadingWhenThePlainOneIsNoBetter) {
   const std::string prepared = "Dear Customer, thank you for your order.\n";
   ScriptedEngine engine(reading(prepared, 50), reading("Dcar Cust0mer\n", 53));
-  Chain chain("auto", nullptr);
+  Chain chain("auto", nullptr, kLimits);
   Page page = make_page(unevenly_lit_letter());
   chain.run(page);
   auto rec = chain.recognize(page, engine, nullptr);
@@ -407,7 +409,7 @@ TEST(Fallback, KeepsThePreparedReadingWhenThePlainOneIsNoBetter) {
 // page reads as empty as plain Tesseract reads it.
 TEST(Fallback, ABarelyLegibleReadingIsDroppedWhenThePlainOneFindsNoText) {
   ScriptedEngine engine(reading("Dcar Cvs1oner, tbank yon\n", 27), reading("", 0));
-  Chain chain("auto", nullptr);
+  Chain chain("auto", nullptr, kLimits);
   Page page = make_page(unevenly_lit_letter());
   chain.run(page);
   auto rec = chain.recognize(page, engine, nullptr);
@@ -421,7 +423,7 @@ TEST(Fallback, ABarelyLegibleReadingIsDroppedWhenThePlainOneFindsNoText) {
 TEST(Fallback, ADoubtfulButLegibleReadingStandsAgainstAnEmptyPlainOne) {
   const std::string prepared = "Dear Customer, thank you for your order.\n";
   ScriptedEngine engine(reading(prepared, 48), reading("", 0));
-  Chain chain("auto", nullptr);
+  Chain chain("auto", nullptr, kLimits);
   Page page = make_page(unevenly_lit_letter());
   chain.run(page);
   auto rec = chain.recognize(page, engine, nullptr);
@@ -431,7 +433,7 @@ TEST(Fallback, ADoubtfulButLegibleReadingStandsAgainstAnEmptyPlainOne) {
 
 TEST(Fallback, AWellReadPageIsRecognisedOnce) {
   ScriptedEngine engine(reading(kLetterText, 91), reading("never asked for\n", 99));
-  Chain chain("auto", nullptr);
+  Chain chain("auto", nullptr, kLimits);
   Page page = make_page(unevenly_lit_letter());
   chain.run(page);
   auto rec = chain.recognize(page, engine, nullptr);
@@ -444,7 +446,7 @@ TEST(Fallback, AWellReadPageIsRecognisedOnce) {
 class Orientation : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    engine_ = new engine::tesseract::TesseractRecognizer(engine::EngineOptions{});
+    engine_ = new engine::tesseract::TesseractRecognizer(engine::BackendOptions{});
   }
   static void TearDownTestSuite() { delete engine_; }
 
@@ -452,8 +454,9 @@ class Orientation : public ::testing::Test {
     auto letter = load_sample("letter.png");
     image::PixPtr turned(quads ? pixRotateOrth(letter.get(), quads)
                                : pixCopy(nullptr, letter.get()));
-    Chain chain("auto",
-                [] { return std::make_unique<engine::tesseract::TesseractOrientation>(""); });
+    Chain chain(
+        "auto", [] { return std::make_unique<engine::tesseract::TesseractOrientation>(""); },
+        kLimits);
     *out = make_page(std::move(turned));
     chain.run(*out);
     auto rec = chain.recognize(*out, *engine_, nullptr);

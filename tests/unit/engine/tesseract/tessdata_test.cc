@@ -6,16 +6,16 @@ namespace ocrbatch::engine::tesseract {
 namespace {
 
 TEST(CheckLanguages, NamesTheMissingLanguageAndFolder) {
-  EngineOptions options;
+  BackendOptions options;
   options.lang = "eng+xyz";
-  options.tessdata_dir = "/usr/share/tesseract-ocr/5/tessdata";
+  options.tesseract.tessdata_dir = "/usr/share/tesseract-ocr/5/tessdata";
   try {
     check_languages(options);
     FAIL() << "expected SetupError";
   } catch (const SetupError& e) {
     EXPECT_NE(std::string(e.what()).find("'xyz'"), std::string::npos) << e.what();
   }
-  options.tessdata_dir = "/nonexistent/tessdata";
+  options.tesseract.tessdata_dir = "/nonexistent/tessdata";
   EXPECT_THROW(check_languages(options), SetupError);
 }
 

@@ -12,7 +12,7 @@ namespace {
 using test::load_sample;
 
 TEST(TesseractRecognizer, RecognisesARenderedSample) {
-  EngineOptions options;
+  BackendOptions options;
   TesseractRecognizer engine(options);
   auto result = engine.recognize(load_sample("notice.bmp").get(), nullptr);
   ASSERT_TRUE(result.ok()) << result.error().message;
@@ -23,7 +23,7 @@ TEST(TesseractRecognizer, RecognisesARenderedSample) {
 }
 
 TEST(TesseractRecognizer, IsReusableAcrossPages) {
-  TesseractRecognizer engine(EngineOptions{});
+  TesseractRecognizer engine(BackendOptions{});
   const auto first = engine.recognize(load_sample("notice.bmp").get(), nullptr);
   const auto second = engine.recognize(load_sample("notice.bmp").get(), nullptr);
   ASSERT_TRUE(first.ok() && second.ok());
@@ -31,7 +31,7 @@ TEST(TesseractRecognizer, IsReusableAcrossPages) {
 }
 
 TEST(TesseractRecognizer, WordDetailGivesBoxesInsideThePage) {
-  EngineOptions options;
+  BackendOptions options;
   options.detail = record::Detail::word;
   TesseractRecognizer engine(options);
   auto pix = load_sample("notice.bmp");
@@ -49,7 +49,7 @@ TEST(TesseractRecognizer, WordDetailGivesBoxesInsideThePage) {
 }
 
 TEST(TesseractRecognizer, LineDetailGivesOneItemPerLine) {
-  EngineOptions options;
+  BackendOptions options;
   options.detail = record::Detail::line;
   TesseractRecognizer engine(options);
   auto result = engine.recognize(load_sample("notice.bmp").get(), nullptr);
@@ -61,7 +61,7 @@ TEST(TesseractRecognizer, LineDetailGivesOneItemPerLine) {
 // A line crop, as a text detector hands it over: the warm engine that reads whole pages reads
 // it in single-line mode, and goes back to the run's mode for the next page.
 TEST(TesseractRecognizer, ReadsALineCropWithTheSingleLineHint) {
-  TesseractRecognizer engine(EngineOptions{});
+  TesseractRecognizer engine(BackendOptions{});
   auto page = load_sample("notice.bmp");
   BOX* first_line = boxCreate(60, 66, 560, 66);  // "Office closed on Friday", with a margin
   image::PixPtr line(pixClipRectangle(page.get(), first_line, nullptr));
@@ -83,14 +83,14 @@ TEST(TesseractRecognizer, ReadsALineCropWithTheSingleLineHint) {
 }
 
 TEST(TesseractRecognizer, CancelStopsRecognition) {
-  TesseractRecognizer engine(EngineOptions{});
+  TesseractRecognizer engine(BackendOptions{});
   auto result = engine.recognize(load_sample("letter.png").get(), [] { return true; });
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code, record::ErrorCode::ocr_failed);
 }
 
 TEST(TesseractRecognizer, TimeoutGivesATimeoutErrorAndTheEngineStaysUsable) {
-  EngineOptions options;
+  BackendOptions options;
   options.timeout_s = 0.001;
   TesseractRecognizer slow_limit(options);
   auto result = slow_limit.recognize(load_sample("letter.png").get(), nullptr);
@@ -106,8 +106,8 @@ TEST(TesseractRecognizer, TimeoutGivesATimeoutErrorAndTheEngineStaysUsable) {
 }
 
 TEST(TesseractRecognizer, UnknownVariableIsASetupError) {
-  EngineOptions options;
-  options.variables = {{"no_such_variable_anywhere", "1"}};
+  BackendOptions options;
+  options.tesseract.variables = {{"no_such_variable_anywhere", "1"}};
   EXPECT_THROW(TesseractRecognizer engine(options), SetupError);
 }
 
