@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "image/image.h"
+#include "recognize/page_reader.h"
 
 namespace ocrbatch::pipeline {
 
@@ -67,7 +68,8 @@ std::optional<Outcome> PageWorker::read_page(Job& job, const engine::CancelCheck
   job.bytes.reset();  // the encoded copy is no longer needed by this job
   preprocess::Page prepared = preprocess::make_page(std::move(decoded.value()));
   chain_.run(prepared);
-  auto recognised = chain_.recognize(prepared, *engine_, cancel);
+  const recognize::Route route = recognize::choose_route(prepared);
+  auto recognised = recognize::read_page(prepared, route, chain_, *engine_, cancel);
   if (cancel && cancel()) return std::nullopt;
   if (!recognised) return failed(recognised.error());
 

@@ -4,7 +4,7 @@
 // decides from that what, if anything, to do, and reports it in the page record.
 //
 //   auto     every step, in the order of steps(), each acting only where the page needs it
-//   none     nothing at all: the image goes to Tesseract as decoded (the plain baseline)
+//   none     nothing at all: the image goes to the engine as decoded (the plain baseline)
 //   a,b,...  the named steps in the given order, each acting unconditionally where that
 //            makes sense (see StepInfo::forced)
 
@@ -67,30 +67,18 @@ class Chain {
   // Classifies the page and runs the steps; stops early at a blank page.
   void run(Page& page);
 
-  // Recognises a prepared page: nothing for a blank page; with the page's own segmentation
-  // mode and resolution otherwise. When the chain checks orientation and the upright text
-  // reads with low confidence, OSD (or, where it is unsure, recognition of a strip at each
-  // candidate rotation) proposes a turn; the turned page is straightened and recognised,
-  // and kept only if it reads better. Word and line boxes come back in source pixels.
-  // If the chain changed the page and that reading is doubtful (low confidence, or a flood
-  // of one- and two-character words), the decoded image is read as it is too, and that
-  // plain reading is used when it is clearly better; a "fallback" step report says so.
-  record::Result<engine::Recognition> recognize(Page& page, engine::Recognizer& engine,
-                                                const engine::CancelCheck& cancel);
+  // Whether the chain runs the step called `name`.
+  bool has_step(const char* name) const;
+  // The services the steps use, for the recognize stage's orientation retry; null for an
+  // empty chain.
+  StepEnv* env() { return env_.get(); }
 
  private:
-  using Remaining = std::function<int()>;  // milliseconds left of the page's time limit
-  // The reading of the prepared page, with the orientation check; boxes in working pixels.
-  record::Result<engine::Recognition> read_prepared(Page& page, engine::Recognizer& engine,
-                                                    const engine::CancelCheck& cancel,
-                                                    const Remaining& remaining);
-  bool has_step(const char* name) const;
-
   std::vector<const StepInfo*> steps_;
   std::unique_ptr<StepEnv> env_;
 };
 
-// Shared by the orient step's check and the chain (steps.cc).
+// Shared by the orient step and the orientation retry after recognition (recognize/).
 // Rotations worth trying, from OSD; `trusted` when OSD was confident.
 std::vector<int> orientation_candidates(Page& page, StepEnv& env, record::StepReport& report,
                                         bool* trusted);
