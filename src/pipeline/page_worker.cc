@@ -86,6 +86,7 @@ std::optional<Outcome> PageWorker::read_page(Job& job, const engine::CancelCheck
   page.items = std::move(recognised->items);
   page.preprocess = std::move(prepared.done);
   page.lang = engine_->lang();
+  page.engine = recognize::engine_used(route);
   page.duration_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   return Outcome{std::move(page), job.key, job.page, job.pages, false};

@@ -3,6 +3,7 @@
 // reads it, chosen per page from what preprocessing learnt about it.
 
 #include "preprocess/page.h"
+#include "record/record.h"
 
 namespace ocrbatch::recognize {
 
@@ -25,5 +26,8 @@ struct Route {
 // Tesseract's layout analysis for now; the rules that send photos, forms, receipts and sparse
 // pages to a text detector belong here.
 Route choose_route(const preprocess::Page& page);
+
+// What the record says of a route: "engine":{"layout":"tesseract","recognizer":"tesseract"}.
+record::EngineUsed engine_used(const Route& route);
 
 }  // namespace ocrbatch::recognize

@@ -44,6 +44,8 @@ TEST(PageWorker, RecognisesAPageIntoAPageRecord) {
   EXPECT_EQ(page.text, "64x48");
   EXPECT_EQ(page.width, 64);
   EXPECT_EQ(page.lang, "fake");
+  EXPECT_EQ(page.engine.layout, "tesseract");
+  EXPECT_EQ(page.engine.recognizer, "tesseract");
   EXPECT_EQ(outcome->key, "k");
   EXPECT_FALSE(outcome->from_cache);
   EXPECT_EQ(job.bytes, nullptr) << "the encoded file is let go once decoded";
