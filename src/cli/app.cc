@@ -23,7 +23,7 @@
 #include "cli/input_list.h"
 #include "cli/options.h"
 #include "cli/path_guard.h"
-#include "engine/tesseract_engine.h"
+#include "engine/backends.h"
 #include "image/image.h"
 #include "input/discovery.h"
 #include "ledger/ledger.h"
@@ -194,18 +194,19 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
   StopTargets targets;
   util::SignalWatcher signals([&targets] { targets.stop(); }, [&targets] { targets.abandon(); });
   image::silence_library_messages();
-  engine::check_languages(config.engine);
-  // One engine is built here, before any output exists, so a bad setup fails fast with
-  // exit 2; it then serves as worker 0's engine.
-  auto first_engine = std::make_unique<engine::TesseractEngine>(config.engine);
+  // The backend loads its models here, before any output exists, so a bad setup fails fast
+  // with exit 2.
+  const std::unique_ptr<engine::Backend> backend =
+      engine::make_backend(config.backend, config.engine);
+  if (!backend) throw engine::SetupError("no engine called '" + config.backend + "'");
 
   std::unique_ptr<ledger::Ledger> ledger;
   if (!config.ledger.empty()) {
     ledger::LedgerOptions options;
     options.path = config.ledger;
     options.fingerprint =
-        settings_fingerprint(config.engine, first_engine->datapath(),
-                             engine::TesseractEngine::version(), config.preprocess);
+        settings_fingerprint(backend->fingerprint(checks_orientation(config.preprocess)),
+                             config.detail, config.preprocess);
     options.wait_lock = config.wait_lock;
     options.stopped = [&targets] { return targets.is_stopped(); };
     options.detail = config.detail;
@@ -266,6 +267,7 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
   runner_options.emit_all = config.emit_all;
   runner_options.retry_errors = config.retry_errors;
   runner_options.max_pixels = config.max_pixels;
+  runner_options.engine_limits = backend->limits();
   runner_options.max_pages = config.max_pages;
   runner_options.unreached_inputs = [&]() -> std::optional<uint64_t> {
     // The count does not read --files-from lists: with one, nobody knows the total.
@@ -273,17 +275,15 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
     const uint64_t c = counted.load(), r = reached.load();
     return c > r ? c - r : 0;
   };
-  const engine::EngineOptions engine_options = config.engine;
-  const std::string tessdata = first_engine->datapath();
+  // Each worker's recogniser, chain and orientation detector come from the one backend.
+  engine::Backend* engines = backend.get();
   const std::string preprocess_spec = config.preprocess;
   pipeline::Runner runner(
-      runner_options,
-      [engine_options] { return std::make_unique<engine::TesseractEngine>(engine_options); },
-      [preprocess_spec, tessdata] {
-        return preprocess::Chain(preprocess_spec,
-                                 [tessdata]() -> std::unique_ptr<engine::OrientationDetector> {
-                                   return std::make_unique<engine::TesseractOrientation>(tessdata);
-                                 });
+      runner_options, [engines] { return engines->make_recognizer(); },
+      [preprocess_spec, engines] {
+        return preprocess::Chain(
+            preprocess_spec, [engines] { return engines->make_orientation_detector(); },
+            engines->limits());
       });
 
   targets.set_runner(&runner);
@@ -300,7 +300,7 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
   const auto& stats = outcome.stats =
       runner.run(make_discovery(
                      config, [&runner] { return runner.cancelled(); }, &reached, outputs),
-                 writer, std::move(first_engine));
+                 writer);
   if (counter.joinable()) {
     runner.cancel();  // the run is over: stops a count still walking a huge tree
     counter.join();

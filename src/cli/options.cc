@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "cli/config_file.h"
-#include "engine/tesseract_engine.h"
+#include "engine/tesseract/tesseract_recognizer.h"
 #include "output/sink.h"
 #include "preprocess/chain.h"
 
@@ -149,9 +149,9 @@ RunConfig validate(const RawOptions& raw) {
   config.preprocess = *preprocess;
 
   config.engine.lang = raw.lang;
-  config.engine.psm = raw.psm;
-  config.engine.oem = raw.oem;
-  config.engine.tessdata_dir = raw.tessdata_dir;
+  config.engine.tesseract.psm = raw.psm;
+  config.engine.tesseract.oem = raw.oem;
+  config.engine.tesseract.tessdata_dir = raw.tessdata_dir;
   // CLI::Range lets NaN through (every comparison with it is false).
   if (!(raw.timeout_s >= 0 && raw.timeout_s <= 86400))
     throw UsageError("--timeout must be a number of seconds from 0 to 86400");
@@ -161,7 +161,8 @@ RunConfig validate(const RawOptions& raw) {
     const auto eq = assignment.find('=');
     if (eq == std::string::npos || eq == 0)
       throw UsageError("-c expects NAME=VALUE, got '" + assignment + "'");
-    config.engine.variables.emplace_back(assignment.substr(0, eq), assignment.substr(eq + 1));
+    config.engine.tesseract.variables.emplace_back(assignment.substr(0, eq),
+                                                   assignment.substr(eq + 1));
   }
   return config;
 }
@@ -183,7 +184,8 @@ std::string steps_text() {
 }
 
 std::string version_text() {
-  return "ocrbatch " OCRBATCH_VERSION " (" + engine::TesseractEngine::version() + ")";
+  return "ocrbatch " OCRBATCH_VERSION " (" + engine::tesseract::TesseractRecognizer::version() +
+         ")";
 }
 
 namespace {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/engine.h"
+#include "engine/backends.h"
 #include "record/record.h"
 
 namespace ocrbatch::cli {
@@ -35,8 +35,9 @@ struct RunConfig {
   bool emit_all = false;
   bool retry_errors = false;
   bool wait_lock = false;
-  std::string preprocess = "auto";  // canonical: "auto", "none" or step names joined by commas
-  engine::EngineOptions engine;
+  std::string preprocess = "auto";    // canonical: "auto", "none" or step names joined by commas
+  std::string backend = "tesseract";  // a name in engine::backend_table()
+  engine::BackendOptions engine;
 };
 
 // Thrown for a bad command line; main prints it with a hint and exits 2.

@@ -1,5 +1,6 @@
 #pragma once
-// The recognition engine interface. Workers own one engine each and never share it.
+// The engine interfaces: what the rest of ocrbatch knows of an OCR engine. Workers own one
+// recogniser (and orientation detector) each and never share it.
 
 #include <functional>
 #include <memory>
@@ -14,16 +15,6 @@ struct Pix;
 
 namespace ocrbatch::engine {
 
-struct EngineOptions {
-  std::string lang = "eng";  // Tesseract language spec, e.g. "eng+deu"
-  int psm = 3;               // as the tesseract CLI: fully automatic segmentation
-  int oem = -1;              // -1: Tesseract's default
-  std::string tessdata_dir;  // empty: TESSDATA_PREFIX or the built-in path
-  std::vector<std::pair<std::string, std::string>> variables;  // -c NAME=VALUE
-  record::Detail detail = record::Detail::none;
-  double timeout_s = 0;  // per page; 0: no limit
-};
-
 // The per-page limit in whole milliseconds: 0 stays "no limit", and any positive limit is at
 // least 1 ms, so --timeout 0.0005 cannot turn into "no limit" by truncation.
 int timeout_ms_for(double timeout_s);
@@ -33,21 +24,36 @@ struct Recognition {
   double confidence = 0;
   int words = 0;
   std::vector<record::TextItem> items;
+  // The engine's own number for the layout a hint asked for, which the record reports as
+  // `psm`; 0 when the image was read with the engine's run-wide setting.
+  int layout_mode = 0;
 };
 
-// Per-page settings that preprocessing may choose.
+// How the text of an image is laid out, as far as the caller knows: each engine maps it to
+// its own way of finding the text.
+enum class Layout {
+  configured,    // the engine's run-wide setting
+  automatic,     // a page: full layout analysis
+  single_block,  // one uniform block of text (a strip of a page)
+  single_line,   // one line of text (a crop of a detected line)
+  single_word,   // one word
+  sparse,        // short pieces of text scattered over the page, in no particular order
+};
+
+// Per-image settings that preprocessing and recognition may choose.
 struct PageHints {
-  int psm = 0;         // page segmentation mode for this page; 0: the engine's configured one
+  Layout layout = Layout::configured;
   int dpi = 0;         // effective resolution of the image given; 0: what the image header says
-  int timeout_ms = 0;  // time limit for this call; 0: the engine's own (EngineOptions::timeout_s)
+  int timeout_ms = 0;  // time limit for this call; 0: the engine's own (BackendOptions::timeout_s)
 };
 
 // Polled by the engine while it works; true asks it to give up on the current page.
 using CancelCheck = std::function<bool()>;
 
-class Engine {
+// Reads an image: a page, with the engine's own layout analysis, or a crop.
+class Recognizer {
  public:
-  virtual ~Engine() = default;
+  virtual ~Recognizer() = default;
   virtual record::Result<Recognition> recognize(Pix* image, const CancelCheck& cancel,
                                                 const PageHints& hints = {}) = 0;
   // The language spec actually loaded, reported in every page record.
@@ -57,19 +63,19 @@ class Engine {
   virtual int timeout_ms() const { return 0; }
 };
 
-// Thrown when an engine cannot be set up at all (missing language, bad tessdata folder,
-// bad variable): a fatal configuration error, not a per-file one.
+// Thrown when an engine cannot be set up at all (missing language or model folder, bad
+// setting): a fatal configuration error, not a per-file one.
 class SetupError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
 
-using EngineFactory = std::function<std::unique_ptr<Engine>()>;
+using RecognizerFactory = std::function<std::unique_ptr<Recognizer>()>;
 
-// Orientation of the text in an image, from Tesseract's orientation and script detection.
+// Orientation of the text in an image.
 struct Orientation {
   int rotation = 0;       // degrees clockwise that make the text upright: 0, 90, 180, 270
-  double confidence = 0;  // Tesseract's orientation confidence; below ~2 means a guess
+  double confidence = 0;  // the detector's confidence; for Tesseract's OSD below ~2 is a guess
 };
 
 class OrientationDetector {
@@ -80,5 +86,38 @@ class OrientationDetector {
 };
 
 using OrientationDetectorFactory = std::function<std::unique_ptr<OrientationDetector>()>;
+
+// What an engine takes and what suits it, for the worker's size check and the steps that size
+// a page.
+struct Limits {
+  std::string engine;      // who sets them, as messages name it
+  int max_side = 0;        // the longest image side it takes, in pixels; 0: no limit
+  double text_height = 0;  // the text height it reads best (median character height, pixels);
+                           // 0: no preference
+};
+
+// What the ledger's settings fingerprint needs from an engine: everything of its own that
+// changes a page's record, each part in a fixed order.
+struct Fingerprint {
+  std::vector<std::string> settings;   // version first, then "name=value" settings
+  std::vector<std::string> variables;  // "NAME=VALUE" tuning variables, sorted
+  std::vector<std::pair<std::string, std::string>> models;  // model name, content hash
+};
+
+// An engine for the whole run, one per run: it knows its version, settings and models, and
+// makes each worker's own recogniser and orientation detector.
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual std::string name() const = 0;     // as the backend table and records name it
+  virtual std::string version() const = 0;  // e.g. "tesseract 5.3.0"
+  // `orientation`: the run checks orientation, so the detector's models count too.
+  virtual Fingerprint fingerprint(bool orientation) const = 0;
+  virtual Limits limits() const = 0;
+  // Per-worker instances, callable from any thread. Throw SetupError when the engine cannot be
+  // set up.
+  virtual std::unique_ptr<Recognizer> make_recognizer() = 0;
+  virtual std::unique_ptr<OrientationDetector> make_orientation_detector() = 0;
+};
 
 }  // namespace ocrbatch::engine

@@ -56,9 +56,6 @@ Info info(const Pix* pix);
 // too large to decode safely can be refused first. Fails on a bad header.
 record::Result<Info> header(std::string_view bytes, Format format, const PageRef& page = {});
 
-// Tesseract cannot take an image with a side longer than this.
-constexpr int kMaxSide = 32767;
-
 // Leptonica reports errors on stderr by default; we report them as records instead.
 void silence_library_messages();
 

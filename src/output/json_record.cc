@@ -88,6 +88,9 @@ ordered_json to_json(const record::Record& rec, record::Detail detail) {
   j["height"] = page.height;
   j["dpi"] = page.dpi;
   j["lang"] = page.lang;
+  if (!page.engine.layout.empty())
+    j["engine"] =
+        ordered_json{{"layout", page.engine.layout}, {"recognizer", page.engine.recognizer}};
   j["confidence"] = page.confidence;
   j["word_count"] = page.words;
   j["duration_ms"] = round_to(page.duration_ms, 10);
@@ -165,6 +168,11 @@ record::Record record_from_json(const nlohmann::json& j) {
   p.height = j.at("height").get<int>();
   p.dpi = j.at("dpi").get<int>();
   p.lang = j.at("lang").get<std::string>();
+  // Records remembered before engines were recorded have no "engine": replayed as they were.
+  if (j.contains("engine")) {
+    p.engine.layout = j["engine"].value("layout", "");
+    p.engine.recognizer = j["engine"].value("recognizer", "");
+  }
   p.confidence = j.at("confidence").get<double>();
   p.words = j.at("word_count").get<int>();
   p.duration_ms = j.at("duration_ms").get<double>();

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "image/image.h"
+#include "recognize/page_reader.h"
 
 namespace ocrbatch::pipeline {
 
@@ -12,14 +13,11 @@ using record::ErrorCode;
 using record::ErrorResult;
 using record::PageResult;
 
-PageWorker::PageWorker(engine::EngineFactory make_engine, preprocess::Chain chain,
-                       PageLimits limits, std::unique_ptr<engine::Engine> engine)
-    : make_engine_(std::move(make_engine)),
-      chain_(std::move(chain)),
-      limits_(limits),
-      engine_(std::move(engine)) {}
+PageWorker::PageWorker(engine::RecognizerFactory make_engine, preprocess::Chain chain,
+                       PageLimits limits)
+    : make_engine_(std::move(make_engine)), chain_(std::move(chain)), limits_(std::move(limits)) {}
 
-// Refuses a page whose header declares more pixels than allowed, or a side Tesseract
+// Refuses a page whose header declares more pixels than allowed, or a side the engine
 // cannot take, before its pixels are decoded. A header that cannot be read is left to the
 // decoder to report.
 std::optional<record::Error> PageWorker::check_size(const Job& job) const {
@@ -32,9 +30,10 @@ std::optional<record::Error> PageWorker::check_size(const Job& job) const {
     return record::Error{ErrorCode::too_large, "image is " + size + " (" + std::to_string(pixels) +
                                                    " pixels), over the --max-pixels limit of " +
                                                    std::to_string(limits_.max_pixels)};
-  if (h.width > image::kMaxSide || h.height > image::kMaxSide)
-    return record::Error{ErrorCode::too_large, "image is " + size + "; Tesseract takes at most " +
-                                                   std::to_string(image::kMaxSide) +
+  const int max_side = limits_.engine.max_side;
+  if (max_side > 0 && (h.width > max_side || h.height > max_side))
+    return record::Error{ErrorCode::too_large, "image is " + size + "; " + limits_.engine.engine +
+                                                   " takes at most " + std::to_string(max_side) +
                                                    " pixels a side"};
   return std::nullopt;
 }
@@ -69,7 +68,8 @@ std::optional<Outcome> PageWorker::read_page(Job& job, const engine::CancelCheck
   job.bytes.reset();  // the encoded copy is no longer needed by this job
   preprocess::Page prepared = preprocess::make_page(std::move(decoded.value()));
   chain_.run(prepared);
-  auto recognised = chain_.recognize(prepared, *engine_, cancel);
+  const recognize::Route route = recognize::choose_route(prepared);
+  auto recognised = recognize::read_page(prepared, route, chain_, *engine_, cancel);
   if (cancel && cancel()) return std::nullopt;
   if (!recognised) return failed(recognised.error());
 
@@ -86,6 +86,7 @@ std::optional<Outcome> PageWorker::read_page(Job& job, const engine::CancelCheck
   page.items = std::move(recognised->items);
   page.preprocess = std::move(prepared.done);
   page.lang = engine_->lang();
+  page.engine = recognize::engine_used(route);
   page.duration_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   return Outcome{std::move(page), job.key, job.page, job.pages, false};

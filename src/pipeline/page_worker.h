@@ -16,12 +16,12 @@ namespace ocrbatch::pipeline {
 
 struct PageLimits {
   uint64_t max_pixels = 0;  // width * height declared by the header; 0: no limit
+  engine::Limits engine;    // its max_side: the longest side the engine takes
 };
 
 class PageWorker {
  public:
-  PageWorker(engine::EngineFactory make_engine, preprocess::Chain chain, PageLimits limits,
-             std::unique_ptr<engine::Engine> engine = nullptr);
+  PageWorker(engine::RecognizerFactory make_engine, preprocess::Chain chain, PageLimits limits);
 
   // Builds the engine if this is the first job. Throws what the engine factory throws when the
   // engine cannot be built (engine::SetupError): a setup failure, not the page's.
@@ -36,10 +36,10 @@ class PageWorker {
   std::optional<Outcome> read_page(Job& job, const engine::CancelCheck& cancel);
   std::optional<record::Error> check_size(const Job& job) const;
 
-  engine::EngineFactory make_engine_;
+  engine::RecognizerFactory make_engine_;
   preprocess::Chain chain_;
   PageLimits limits_;
-  std::unique_ptr<engine::Engine> engine_;
+  std::unique_ptr<engine::Recognizer> engine_;
 };
 
 }  // namespace ocrbatch::pipeline

@@ -20,7 +20,8 @@ constexpr auto kTick = std::chrono::milliseconds(200);
 
 }  // namespace
 
-Runner::Runner(RunnerOptions options, engine::EngineFactory make_engine, ChainFactory make_chain)
+Runner::Runner(RunnerOptions options, engine::RecognizerFactory make_engine,
+               ChainFactory make_chain)
     : options_(std::move(options)),
       make_engine_(std::move(make_engine)),
       make_chain_(std::move(make_chain)) {
@@ -34,8 +35,7 @@ void Runner::cancel() {
   if (admission_ != nullptr) admission_->close();
 }
 
-record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler,
-                             std::unique_ptr<engine::Engine> first_engine) {
+record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler) {
   const auto started = Clock::now();
   const auto stopped = [this] { return stop_.load(); };
   Admission admission(options_.window, options_.jobs, stopped);
@@ -61,10 +61,9 @@ record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler,
   // Workers: each owns one PageWorker, and so one engine, for its whole life.
   std::vector<std::thread> workers;
   for (int w = 0; w < options_.jobs; ++w) {
-    std::unique_ptr<engine::Engine> engine = w == 0 ? std::move(first_engine) : nullptr;
-    workers.emplace_back([&, engine = std::move(engine)]() mutable {
+    workers.emplace_back([&] {
       PageWorker worker(make_engine_, make_chain_ ? make_chain_() : preprocess::Chain(),
-                        {options_.max_pixels}, std::move(engine));
+                        {options_.max_pixels, options_.engine_limits});
       while (auto job = admission.next_job()) {
         if (stopped()) break;
         try {

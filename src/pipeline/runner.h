@@ -36,8 +36,9 @@ struct RunnerOptions {
   bool emit_all = false;      // write cached records again, not only new work
   bool retry_errors = false;  // process again pages whose cached result is an error
   // Pages over these limits are refused with too_large before they are decoded.
-  uint64_t max_pixels = 0;  // width * height; 0: no limit
-  int max_pages = 0;        // pages in one file; 0: no limit
+  uint64_t max_pixels = 0;       // width * height; 0: no limit
+  engine::Limits engine_limits;  // and a side longer than the engine takes
+  int max_pages = 0;             // pages in one file; 0: no limit
 };
 
 // Live counters for progress display. Units are records written plus files skipped.
@@ -69,12 +70,10 @@ using ChainFactory = std::function<preprocess::Chain()>;
 
 class Runner {
  public:
-  Runner(RunnerOptions options, engine::EngineFactory make_engine, ChainFactory make_chain);
+  Runner(RunnerOptions options, engine::RecognizerFactory make_engine, ChainFactory make_chain);
 
-  // Runs the whole batch. `first_engine`, if given, is handed to worker 0 (it was built on
-  // this thread to check the setup). Rethrows an engine SetupError from a worker.
-  record::RunStats run(const DiscoverFn& discover, RecordHandler& handler,
-                       std::unique_ptr<engine::Engine> first_engine = nullptr);
+  // Runs the whole batch. Rethrows an engine SetupError from a worker.
+  record::RunStats run(const DiscoverFn& discover, RecordHandler& handler);
 
   // Stops taking new work and abandons in-flight pages; run() then writes what has
   // finished and returns. Safe to call from any thread.
@@ -87,7 +86,7 @@ class Runner {
   record::RunStats write_records(Admission& admission, RecordHandler& handler);
 
   RunnerOptions options_;
-  engine::EngineFactory make_engine_;
+  engine::RecognizerFactory make_engine_;
   ChainFactory make_chain_;
   std::atomic<bool> stop_{false};
   std::mutex admission_mutex_;

@@ -4,7 +4,7 @@
 // decides from that what, if anything, to do, and reports it in the page record.
 //
 //   auto     every step, in the order of steps(), each acting only where the page needs it
-//   none     nothing at all: the image goes to Tesseract as decoded (the plain baseline)
+//   none     nothing at all: the image goes to the engine as decoded (the plain baseline)
 //   a,b,...  the named steps in the given order, each acting unconditionally where that
 //            makes sense (see StepInfo::forced)
 
@@ -23,19 +23,22 @@ namespace ocrbatch::preprocess {
 // pixels change, so remembered results made by the old steps are recognised again.
 constexpr int kAlgorithmVersion = 3;
 
-// Per-worker services the steps may use. The orientation detector is built on first use,
-// so chains without `orient`, and pages that never reach it, load nothing.
+// Per-worker services the steps may use: the engine's limits (the text height it reads best,
+// the longest side it takes) and its orientation detector. The detector is built on first
+// use, so chains without `orient`, and pages that never reach it, load nothing.
 class StepEnv {
  public:
-  StepEnv(bool forced, engine::OrientationDetectorFactory make_detector)
-      : forced_(forced), make_detector_(std::move(make_detector)) {}
+  StepEnv(bool forced, engine::OrientationDetectorFactory make_detector, engine::Limits limits)
+      : forced_(forced), make_detector_(std::move(make_detector)), limits_(std::move(limits)) {}
   bool forced() const { return forced_; }
-  // Null when there is no factory or osd.traineddata could not be loaded.
+  const engine::Limits& limits() const { return limits_; }
+  // Null when there is no factory or the detector's model could not be loaded.
   engine::OrientationDetector* orientation();
 
  private:
   bool forced_;
   engine::OrientationDetectorFactory make_detector_;
+  engine::Limits limits_;
   std::unique_ptr<engine::OrientationDetector> detector_;
   bool detector_failed_ = false;
 };
@@ -57,43 +60,32 @@ record::Result<std::string> parse_spec(const std::string& spec);
 class Chain {
  public:
   Chain() = default;  // empty: --preprocess none
-  // `spec` must have passed parse_spec.
-  Chain(const std::string& spec, engine::OrientationDetectorFactory make_detector);
+  // `spec` must have passed parse_spec; `limits` are those of the engine that reads the pages.
+  Chain(const std::string& spec, engine::OrientationDetectorFactory make_detector,
+        engine::Limits limits);
   bool empty() const { return steps_.empty(); }
   // Classifies the page and runs the steps; stops early at a blank page.
   void run(Page& page);
 
-  // Recognises a prepared page: nothing for a blank page; with the page's own segmentation
-  // mode and resolution otherwise. When the chain checks orientation and the upright text
-  // reads with low confidence, OSD (or, where it is unsure, recognition of a strip at each
-  // candidate rotation) proposes a turn; the turned page is straightened and recognised,
-  // and kept only if it reads better. Word and line boxes come back in source pixels.
-  // If the chain changed the page and that reading is doubtful (low confidence, or a flood
-  // of one- and two-character words), the decoded image is read as it is too, and that
-  // plain reading is used when it is clearly better; a "fallback" step report says so.
-  record::Result<engine::Recognition> recognize(Page& page, engine::Engine& engine,
-                                                const engine::CancelCheck& cancel);
+  // Whether the chain runs the step called `name`.
+  bool has_step(const char* name) const;
+  // The services the steps use, for the recognize stage's orientation retry; null for an
+  // empty chain.
+  StepEnv* env() { return env_.get(); }
 
  private:
-  using Remaining = std::function<int()>;  // milliseconds left of the page's time limit
-  // The reading of the prepared page, with the orientation check; boxes in working pixels.
-  record::Result<engine::Recognition> read_prepared(Page& page, engine::Engine& engine,
-                                                    const engine::CancelCheck& cancel,
-                                                    const Remaining& remaining);
-  bool has_step(const char* name) const;
-
   std::vector<const StepInfo*> steps_;
   std::unique_ptr<StepEnv> env_;
 };
 
-// Shared by the orient step's check and the chain (steps.cc).
+// Shared by the orient step and the orientation retry after recognition (recognize/).
 // Rotations worth trying, from OSD; `trusted` when OSD was confident.
 std::vector<int> orientation_candidates(Page& page, StepEnv& env, record::StepReport& report,
                                         bool* trusted);
 // Turns the page `degrees` clockwise; `turned` is the turned image when the caller has it.
 void rotate_orth(Page& page, int degrees, image::PixPtr turned = nullptr);
 void run_deskew(Page& page, StepEnv& env, record::StepReport& report);
-// Chooses the page segmentation mode from the page's text fill (11 for scattered text).
+// Chooses the layout hint from the page's text fill (sparse for scattered text).
 void run_sparse(Page& page, StepEnv& env, record::StepReport& report);
 
 }  // namespace ocrbatch::preprocess

@@ -6,6 +6,7 @@
 #include <optional>
 #include <vector>
 
+#include "engine/engine.h"
 #include "image/image.h"
 #include "record/record.h"
 
@@ -52,8 +53,8 @@ struct Page {
   std::optional<Analysis> analysis;
 
   record::Preprocessing done;  // what the record reports
-  int dpi = 0;                 // effective resolution to tell Tesseract; 0: leave it
-  int psm = 0;                 // page segmentation mode chosen for this page; 0: the run's
+  int dpi = 0;                 // effective resolution to tell the engine; 0: leave it
+  engine::Layout layout = engine::Layout::configured;  // how the text is laid out, if a step knows
   // Orientation is checked after recognition, if the upright text reads poorly.
   bool orientation_pending = false;
   // The decoded image as it came in (shared, never changed by a step) and its resolution

@@ -18,10 +18,9 @@ namespace {
 constexpr double kPi = 3.14159265358979323846;
 
 // Text sizes, as the median height of character components (about the x-height plus a
-// little; the cap height for text in capitals). 300-dpi 10-point text measures about 24
-// pixels; Tesseract reads well from roughly 12 to 60 and loses text quickly below 10, and
-// above 40 the extra pixels only cost time.
-constexpr double kTargetHeight = 24;
+// little; the cap height for text in capitals). The size to aim for is the engine's
+// (engine::Limits::text_height: 24 pixels for Tesseract, 300-dpi 10-point text); these say
+// when a page is far enough from it to be worth resampling.
 constexpr double kMinHeight = 12;   // below: upscale (faxes, 100-150 dpi scans)
 constexpr double kMaxHeight = 40;   // above: downscale (phone photos, 600-dpi scans)
 constexpr double kDownTarget = 34;  // downscaled pages keep a little margin above the target
@@ -76,13 +75,15 @@ void make_writable(Page& page) {
     page.pix = own(pixCopy(nullptr, page.pix.get()));
 }
 
-void set_resolution(Page& page) {
+// The resolution to tell the engine: the file's, scaled; else the one at which the measured
+// text height is the engine's preferred one at 300 dpi.
+void set_resolution(Page& page, double target_height) {
   const Analysis& a = *page.analysis;
   if (page.source_dpi >= 70)
     page.dpi = static_cast<int>(std::lround(page.source_dpi * page.done.scale.value_or(1)));
-  else if (a.text_height > 0)
+  else if (a.text_height > 0 && target_height > 0)
     page.dpi =
-        static_cast<int>(std::clamp(std::lround(300 * a.text_height / kTargetHeight), 70L, 1200L));
+        static_cast<int>(std::clamp(std::lround(300 * a.text_height / target_height), 70L, 1200L));
   if (page.dpi > 0) pixSetResolution(page.pix.get(), page.dpi, page.dpi);
 }
 
@@ -232,21 +233,23 @@ image::PixPtr resample(Pix* pix, double s) {
 void run_scale(Page& page, StepEnv& env, record::StepReport& r) {
   Analysis& a = analysis(page);
   add(r, "text_height", round2(a.text_height));
+  const engine::Limits& limits = env.limits();
+  const double target = limits.text_height;
   double s = 1;
-  if (a.text_height > 0) {
+  if (a.text_height > 0 && target > 0) {
     if (env.forced())
-      s = kTargetHeight / a.text_height;
+      s = target / a.text_height;
     else if (a.text_height < kMinHeight && a.text_height >= kMinMeasurable)
-      s = kTargetHeight / a.text_height;
+      s = target / a.text_height;
     else if (a.text_height > kMaxHeight)
       s = kDownTarget / a.text_height;
     s = std::clamp(s, kMinDownscale, kMaxUpscale);
   }
-  // Never grow a page past Tesseract's side limit.
+  // Never grow a page past the engine's side limit.
   const int side = std::max(pixGetWidth(page.pix.get()), pixGetHeight(page.pix.get()));
-  s = std::min(s, (image::kMaxSide - 1.0) / side);
+  if (limits.max_side > 0) s = std::min(s, (limits.max_side - 1.0) / side);
   if (std::abs(s - 1) < 0.1) {
-    set_resolution(page);
+    set_resolution(page, target);
     return;
   }
   ensure_grey_or_bilevel(page);
@@ -257,7 +260,7 @@ void run_scale(Page& page, StepEnv& env, record::StepReport& r) {
   page.done.scale = round2(s);
   r.applied = true;
   add(r, "scale", round2(s));
-  set_resolution(page);
+  set_resolution(page, target);
 }
 
 void run_orient(Page& page, StepEnv&, record::StepReport& r) {
@@ -392,11 +395,10 @@ void run_denoise(Page& page, StepEnv& env, record::StepReport& r) {
 void run_sparse(Page& page, StepEnv& env, record::StepReport& r) {
   const Analysis& a = analysis(page);
   const bool sparse = env.forced() || a.sparse;
-  page.psm = sparse ? 11 : 0;
-  page.done.psm = page.psm;
+  // The engine's number for the layout goes into the report once the page is read with it.
+  page.layout = sparse ? engine::Layout::sparse : engine::Layout::configured;
   r.applied = sparse;
   r.values.clear();
-  if (sparse) add(r, "psm", 11);
 }
 
 const std::vector<StepInfo>& steps() {

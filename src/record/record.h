@@ -101,6 +101,13 @@ struct Preprocessing {
   std::vector<StepReport> steps;
 };
 
+// Which engine path read a page: whose layout analysis found the text ("tesseract", the
+// engine's own page segmentation) and whose recogniser read it.
+struct EngineUsed {
+  std::string layout;
+  std::string recognizer;
+};
+
 // One recognised page image.
 struct PageResult {
   std::string source;  // path as given, or "archive::entry"
@@ -112,7 +119,8 @@ struct PageResult {
   double confidence = 0;  // mean word confidence, 0-100
   int words = 0;
   std::string lang;
-  double duration_ms = 0;       // decode, preprocessing and recognition time for this page
+  EngineUsed engine;       // empty only in a record remembered from before engines were recorded
+  double duration_ms = 0;  // decode, preprocessing and recognition time for this page
   std::vector<TextItem> items;  // lines or words, per the run's Detail; boxes in source pixels
   Preprocessing preprocess;
 };

@@ -12,9 +12,10 @@ namespace ocrbatch::util {
 // closed stdout still fails every write (exit 2) instead of swallowing the records.
 void open_closed_standard_fds();
 
-// Tesseract's OpenMP runtime reads OMP_THREAD_LIMIT once, when it loads, which is before
-// main runs. If it is unset, set it to 1 and re-execute ourselves so each worker's engine
-// uses exactly one thread. Returns only if no re-exec was needed or possible.
+// An OpenMP runtime (Debian's libtesseract links one) reads OMP_THREAD_LIMIT once, when it
+// loads, which is before main runs. If it is unset, set it to 1 and re-execute ourselves so
+// each worker's engine uses exactly one thread and -j alone decides the parallelism. Returns
+// only if no re-exec was needed or possible.
 void ensure_single_threaded_openmp(char** argv);
 
 // libpng, libjpeg and Tesseract print their own warnings straight to file descriptor 2,

@@ -18,8 +18,10 @@ BIN = Path(os.environ.get("OCRBATCH_BIN") or "/work/main/build/src/ocrbatch")
 SAMPLES = Path(os.environ.get("OCRBATCH_SAMPLES") or (HERE / ".." / ".." / "samples")).resolve()
 REPO = HERE.parent.parent
 
-PAGE_KEYS = ["type", "source", "page", "pages", "width", "height", "dpi", "lang",
+PAGE_KEYS = ["type", "source", "page", "pages", "width", "height", "dpi", "lang", "engine",
              "confidence", "word_count", "duration_ms", "text"]
+# Which engine path read a page; every page is read by Tesseract's own layout analysis.
+TESSERACT_PATH = {"layout": "tesseract", "recognizer": "tesseract"}
 # With preprocessing (the default), these come between duration_ms and text (those marked
 # optional only where they apply), and "preprocess" follows text.
 PREPROCESS_KEYS = ["kind", "blank", "rotation", "skew", "scale", "psm"]
@@ -161,6 +163,7 @@ def assert_page_record(rec, *, source=None, page=None, pages=None):
     assert isinstance(rec["height"], int) and rec["height"] > 0
     assert isinstance(rec["dpi"], int)
     assert rec["lang"] == "eng"
+    assert rec["engine"] == TESSERACT_PATH, rec["engine"]
     assert isinstance(rec["confidence"], (int, float)) and 0 <= rec["confidence"] <= 100
     assert isinstance(rec["word_count"], int) and rec["word_count"] > 0
     assert isinstance(rec["duration_ms"], (int, float)) and rec["duration_ms"] >= 0

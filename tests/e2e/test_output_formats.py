@@ -9,8 +9,8 @@ import re
 import pytest
 from PIL import Image
 
-from conftest import (assert_summary, assert_words, canonical, copy_sample, parse_jsonl, run,
-                      strip_timing)
+from conftest import (TESSERACT_PATH, assert_summary, assert_words, canonical, copy_sample,
+                      parse_jsonl, run, strip_timing)
 
 INPUTS = ["notice.bmp", "report.tif", "missing.bmp"]
 PAGES = [("notice.bmp", 1), ("report.tif", 1), ("report.tif", 2), ("report.tif", 3)]
@@ -253,3 +253,18 @@ def test_blank_page_keeps_a_row_or_record(workdir, tmp_path):
         body = [dict(zip(rows[0], row)) for row in rows[1:]]
         # A page with no text is still listed, so it is not mistaken for one never processed.
         assert [(d["type"], d["source"], d["page"]) for d in body] == [("page", "blank.png", "1")], rows
+
+
+def test_every_page_record_says_which_engine_path_read_it(workdir, tmp_path):
+    Image.new("L", (400, 200), 255).save(tmp_path / "blank.png")
+    copy_sample("notice.bmp", tmp_path / "notice.bmp")
+    for extra in ([], ["--preprocess", "none"], ["-f", "json"], ["--detail", "word"]):
+        r = run(["-q"] + extra + ["notice.bmp", "blank.png"], cwd=tmp_path)
+        assert r.returncode == 0, r.describe()
+        pages = r.pages if extra != ["-f", "json"] else json.loads(r.out)[:-1]
+        assert [p["engine"] for p in pages] == [TESSERACT_PATH] * 2, extra
+        for p in pages:
+            assert list(p).index("engine") == list(p).index("lang") + 1, list(p)
+    # CSV keeps its columns: the engine is in the JSON records only.
+    header = _csv_rows(run(["-q", "-f", "csv", "notice.bmp"], cwd=tmp_path).out)[0]
+    assert "engine" not in header and header[-1] == "source_bytes"

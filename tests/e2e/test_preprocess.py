@@ -99,6 +99,16 @@ def test_named_steps_run_in_the_given_order(tmp_path):
     assert found(page["text"]) == WORDS
 
 
+def test_a_sparse_page_records_the_mode_tesseract_read_it_in(tmp_path):
+    path = render_page(tmp_path / "page.png")
+    page = run(["-q", "--preprocess", "sparse", path]).pages[0]
+    assert page["psm"] == 11
+    [sparse] = [s for s in page["preprocess"] if s["step"] == "sparse"]
+    assert sparse["applied"] is True and sparse["psm"] == 11, sparse
+    assert list(sparse) == ["step", "applied", "psm", "ms"]
+    assert "psm" not in run(["-q", "--preprocess", "deskew", path]).pages[0]
+
+
 def test_unknown_step_is_a_usage_error(tmp_path):
     result = run(["--preprocess", "deskew,sharpen", tmp_path])
     assert result.returncode == 2

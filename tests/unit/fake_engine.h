@@ -1,5 +1,5 @@
 #pragma once
-// An Engine that needs no models: it "recognises" an image as its size, optionally after a
+// A Recognizer that needs no models: it "recognises" an image as its size, optionally after a
 // delay, and fails on request. Lets pipeline tests run fast and deterministically.
 
 #include <leptonica/allheaders.h>
@@ -14,7 +14,7 @@
 
 namespace ocrbatch::test {
 
-class FakeEngine : public engine::Engine {
+class FakeEngine : public engine::Recognizer {
  public:
   // Delay per page, chosen from the image width so tests can make some pages slow.
   using DelayFn = std::function<std::chrono::milliseconds(int width)>;

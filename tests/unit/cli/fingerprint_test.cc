@@ -2,50 +2,91 @@
 
 #include <gtest/gtest.h>
 
+#include "engine/tesseract/tesseract_backend.h"
+#include "engine/tesseract/tesseract_recognizer.h"
+#include "preprocess/chain.h"
+#include "test_support.h"
+#include "util/hash.h"
+
 namespace ocrbatch::cli {
 namespace {
 
+using engine::BackendOptions;
+using engine::tesseract::tesseract_fingerprint;
+
 const char* const kTessdata = "/usr/share/tesseract-ocr/5/tessdata";
 
+std::string fingerprint_of(const BackendOptions& options, const std::string& preprocess,
+                           const std::string& datapath = kTessdata) {
+  return settings_fingerprint(
+      tesseract_fingerprint(options, datapath, checks_orientation(preprocess)), options.detail,
+      preprocess);
+}
+
 TEST(SettingsFingerprint, ChangesWithEverySettingThatChangesResults) {
-  engine::EngineOptions base;
-  const auto reference = settings_fingerprint(base, kTessdata, "tesseract 5.3.0", "none");
-  EXPECT_EQ(reference, settings_fingerprint(base, kTessdata, "tesseract 5.3.0", "none"));
+  BackendOptions base;
+  const auto reference = fingerprint_of(base, "none");
+  EXPECT_EQ(reference, fingerprint_of(base, "none"));
 
   auto lang = base;
   lang.lang = "eng+deu";
   auto psm = base;
-  psm.psm = 6;
+  psm.tesseract.psm = 6;
   auto detail = base;
   detail.detail = record::Detail::word;
   auto variable = base;
-  variable.variables = {{"tessedit_char_whitelist", "0123456789"}};
+  variable.tesseract.variables = {{"tessedit_char_whitelist", "0123456789"}};
   for (const auto& changed : {lang, psm, detail, variable})
-    EXPECT_NE(settings_fingerprint(changed, kTessdata, "tesseract 5.3.0", "none"), reference);
-  EXPECT_NE(settings_fingerprint(base, kTessdata, "tesseract 5.4.0", "none"), reference);
+    EXPECT_NE(fingerprint_of(changed, "none"), reference);
+  auto other_version = tesseract_fingerprint(base, kTessdata, false);
+  other_version.settings.front() = "tesseract 5.4.0";
+  EXPECT_NE(settings_fingerprint(other_version, base.detail, "none"), reference);
   for (const char* preprocess : {"auto", "deskew", "deskew,binarize", "binarize,deskew"})
-    EXPECT_NE(settings_fingerprint(base, kTessdata, "tesseract 5.3.0", preprocess), reference)
-        << preprocess;
-  EXPECT_NE(settings_fingerprint(base, kTessdata, "v", "deskew,binarize"),
-            settings_fingerprint(base, kTessdata, "v", "binarize,deskew"));
+    EXPECT_NE(fingerprint_of(base, preprocess), reference) << preprocess;
+  EXPECT_NE(fingerprint_of(base, "deskew,binarize"), fingerprint_of(base, "binarize,deskew"));
 }
 
 TEST(SettingsFingerprint, IgnoresSettingsThatDoNotChangeResults) {
-  engine::EngineOptions base;
+  BackendOptions base;
   auto default_oem = base;
-  default_oem.oem = 3;
-  EXPECT_EQ(settings_fingerprint(default_oem, kTessdata, "v", "none"),
-            settings_fingerprint(base, kTessdata, "v", "none"));
+  default_oem.tesseract.oem = 3;
+  EXPECT_EQ(fingerprint_of(default_oem, "none"), fingerprint_of(base, "none"));
   auto timeout = base;
   timeout.timeout_s = 5;
-  EXPECT_EQ(settings_fingerprint(timeout, kTessdata, "v", "none"),
-            settings_fingerprint(base, kTessdata, "v", "none"));
+  EXPECT_EQ(fingerprint_of(timeout, "none"), fingerprint_of(base, "none"));
 }
 
 TEST(SettingsFingerprint, DependsOnTheModelFilesContent) {
-  engine::EngineOptions base;
-  EXPECT_NE(settings_fingerprint(base, kTessdata, "v", "none"),
-            settings_fingerprint(base, "/nonexistent", "v", "none"));
+  BackendOptions base;
+  EXPECT_NE(fingerprint_of(base, "none"), fingerprint_of(base, "none", "/nonexistent"));
+}
+
+// Ledgers made before the engines had a seam are keyed by this text: the same settings must
+// give the same fingerprint, or every remembered page would be recognised again.
+TEST(SettingsFingerprint, KeepsTheTextOlderLedgersWereKeyedBy) {
+  test::TempDir models;
+  models.write("eng.traineddata", "english");
+  models.write("deu.traineddata", "german");
+  models.write("osd.traineddata", "orientation");
+  BackendOptions options;
+  options.lang = "eng+deu";
+  options.detail = record::Detail::line;
+  options.tesseract.psm = 6;
+  options.tesseract.variables = {{"b_var", "2"}, {"a_var", "1"}};
+  const std::string version = engine::tesseract::TesseractRecognizer::version();
+  const std::string text =
+      "record=2\n" + version + "\nlang=eng+deu\npsm=6\noem=3\ndetail=1\npreprocess=auto v" +
+      std::to_string(preprocess::kAlgorithmVersion) +
+      "\nvar a_var=1\nvar b_var=2\nmodel osd=" + util::content_hash("orientation") +
+      "\nmodel eng=" + util::content_hash("english") +
+      "\nmodel deu=" + util::content_hash("german") + "\n";
+  EXPECT_EQ(fingerprint_of(options, "auto", models.path()), util::content_hash(text));
+  const std::string plain = "record=2\n" + version +
+                            "\nlang=eng+deu\npsm=6\noem=3\ndetail=1\npreprocess=none\n"
+                            "var a_var=1\nvar b_var=2\nmodel eng=" +
+                            util::content_hash("english") +
+                            "\nmodel deu=" + util::content_hash("german") + "\n";
+  EXPECT_EQ(fingerprint_of(options, "none", models.path()), util::content_hash(plain));
 }
 
 }  // namespace

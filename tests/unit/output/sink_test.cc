@@ -205,6 +205,26 @@ TEST(JsonRecord, ReadsBackTheExactBytesOfAName) {
   }
 }
 
+TEST(JsonRecord, SaysWhichEnginePathReadThePageAndReadsItBack) {
+  auto p = page("a.png", "x");
+  p.engine = {"tesseract", "tesseract"};
+  const auto j = to_json(p, Detail::none);
+  EXPECT_EQ(dump(j["engine"]), R"({"layout":"tesseract","recognizer":"tesseract"})");
+  EXPECT_EQ(std::next(j.find("lang")).key(), "engine");
+  const auto back = std::get<record::PageResult>(record_from_json(nlohmann::json::parse(dump(j))));
+  EXPECT_EQ(back.engine.layout, "tesseract");
+  EXPECT_EQ(back.engine.recognizer, "tesseract");
+}
+
+// Ledgers hold records written before the field existed: they are replayed as they were.
+TEST(JsonRecord, ARecordWithoutAnEngineStaysWithoutOne) {
+  auto j = to_json(page("a.png", "x"), Detail::none);
+  EXPECT_FALSE(j.contains("engine"));
+  const auto back = record_from_json(nlohmann::json::parse(dump(j)));
+  EXPECT_TRUE(std::get<record::PageResult>(back).engine.layout.empty());
+  EXPECT_EQ(dump(to_json(back, Detail::none)), dump(j));
+}
+
 std::map<std::string, std::string> csv_row(const std::vector<std::vector<std::string>>& rows,
                                            size_t n) {
   std::map<std::string, std::string> row;

@@ -44,13 +44,32 @@ TEST(PageWorker, RecognisesAPageIntoAPageRecord) {
   EXPECT_EQ(page.text, "64x48");
   EXPECT_EQ(page.width, 64);
   EXPECT_EQ(page.lang, "fake");
+  EXPECT_EQ(page.engine.layout, "tesseract");
+  EXPECT_EQ(page.engine.recognizer, "tesseract");
   EXPECT_EQ(outcome->key, "k");
   EXPECT_FALSE(outcome->from_cache);
   EXPECT_EQ(job.bytes, nullptr) << "the encoded file is let go once decoded";
 }
 
+TEST(PageWorker, RefusesASideLongerThanTheEngineTakes) {
+  PageLimits limits;
+  limits.engine.engine = "Fake";
+  limits.engine.max_side = 100;
+  auto worker = fake_worker(limits);
+  Job wide = job_for(test::encoded_image(image::Format::png, 101, 20), image::Format::png);
+  const auto outcome = worker.process(wide, nullptr);
+  ASSERT_TRUE(outcome);
+  const auto& error = std::get<ErrorResult>(outcome->record);
+  EXPECT_EQ(error.error.code, ErrorCode::too_large);
+  EXPECT_EQ(error.error.message, "image is 101x20; Fake takes at most 100 pixels a side");
+  Job fits = job_for(test::encoded_image(image::Format::png, 100, 20), image::Format::png);
+  EXPECT_TRUE(std::holds_alternative<PageResult>(worker.process(fits, nullptr)->record));
+}
+
 TEST(PageWorker, RefusesAPageOverThePixelLimitBeforeDecoding) {
-  auto worker = fake_worker({100});
+  PageLimits limits;
+  limits.max_pixels = 100;
+  auto worker = fake_worker(limits);
   Job job = job_for(test::encoded_image(image::Format::png, 20, 20), image::Format::png);
   const auto outcome = worker.process(job, nullptr);
   ASSERT_TRUE(outcome);
@@ -115,8 +134,9 @@ TEST(PageWorker, BuildsItsEngineOnceAndReportsASetupFailure) {
   worker.ensure_engine();
   worker.ensure_engine();
   EXPECT_EQ(built, 1);
-  PageWorker broken([]() -> std::unique_ptr<engine::Engine> { throw engine::SetupError("no eng"); },
-                    preprocess::Chain(), {});
+  PageWorker broken(
+      []() -> std::unique_ptr<engine::Recognizer> { throw engine::SetupError("no eng"); },
+      preprocess::Chain(), {});
   EXPECT_THROW(broken.ensure_engine(), engine::SetupError);
 }
 

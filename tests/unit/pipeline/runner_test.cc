@@ -350,7 +350,7 @@ TEST(Runner, EngineSetupFailureIsRethrown) {
   options.jobs = 2;
   Runner runner(
       options,
-      []() -> std::unique_ptr<engine::Engine> { throw engine::SetupError("no such language"); },
+      []() -> std::unique_ptr<engine::Recognizer> { throw engine::SetupError("no such language"); },
       nullptr);
   CollectingHandler handler;
   EXPECT_THROW(runner.run(images(3), handler), engine::SetupError);

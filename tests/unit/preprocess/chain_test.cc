@@ -5,8 +5,7 @@
 
 #include <cmath>
 
-#include "engine/tesseract_engine.h"
-#include "fake_engine.h"
+#include "engine/tesseract/tesseract_backend.h"
 #include "preprocess/analysis.h"
 #include "test_support.h"
 
@@ -16,6 +15,7 @@ namespace {
 using test::load_sample;
 
 constexpr double kPi = 3.14159265358979323846;
+const engine::Limits kLimits = engine::tesseract::tesseract_limits();
 
 const record::StepReport* report_of(const Page& page, const std::string& step) {
   for (const auto& r : page.done.steps)
@@ -31,7 +31,7 @@ double value_of(const record::StepReport& r, const std::string& key) {
 
 Page run(const std::string& spec, image::PixPtr pix) {
   Page page = make_page(std::move(pix));
-  Chain(spec, nullptr).run(page);
+  Chain(spec, nullptr, kLimits).run(page);
   return page;
 }
 
@@ -151,11 +151,6 @@ TEST(Blank, FlagsAnEmptyPageAndStopsTheChain) {
   Page page = run("auto", std::move(pix));
   EXPECT_TRUE(page.done.blank);
   EXPECT_EQ(page.done.steps.back().step, "blank");
-  test::FakeEngine engine;
-  Chain chain("auto", nullptr);
-  auto rec = chain.recognize(page, engine, nullptr);
-  ASSERT_TRUE(rec.ok());
-  EXPECT_TRUE(rec->text.empty());
   EXPECT_FALSE(run("auto", grey_letter()).done.blank);
 }
 
@@ -213,8 +208,7 @@ TEST(Denoise, RemovesSpecksFromANoisyBilevelPage) {
 
 TEST(Sparse, NamedItRoutesToSparseTextMode) {
   Page page = run("sparse", grey_letter());
-  EXPECT_EQ(page.psm, 11);
-  EXPECT_EQ(page.done.psm, 11);
+  EXPECT_EQ(page.layout, engine::Layout::sparse);
 }
 
 TEST(Border, LeavesADarkPageAlone) {
@@ -315,173 +309,6 @@ TEST(Blank, FaintLightLettersOnGreyAreNotBlank) {
   draw_letters(crop.get(), 5, 20, 175);
   Page page = run("auto", std::move(crop));
   EXPECT_FALSE(page.done.blank);
-}
-
-// Answers by the kind of image it is given: a thresholded (1-bit) page reads as `binary`, any
-// other as `plain`. Counts its calls.
-class ScriptedEngine : public engine::Engine {
- public:
-  ScriptedEngine(engine::Recognition binary, engine::Recognition plain)
-      : binary_(std::move(binary)), plain_(std::move(plain)) {}
-  record::Result<engine::Recognition> recognize(Pix* image, const engine::CancelCheck&,
-                                                const engine::PageHints&) override {
-    ++calls;
-    return pixGetDepth(image) == 1 ? binary_ : plain_;
-  }
-  const std::string& lang() const override { return lang_; }
-  int calls = 0;
-
- private:
-  engine::Recognition binary_, plain_;
-  std::string lang_ = "scripted";
-};
-
-engine::Recognition reading(std::string text, double confidence) {
-  engine::Recognition r;
-  r.text = std::move(text);
-  r.confidence = confidence;
-  r.words = 1;
-  return r;
-}
-
-// The grey letter lit unevenly: auto thresholds it, so the prepared page is 1-bit.
-image::PixPtr unevenly_lit_letter() {
-  auto letter = grey_letter();
-  const int w = pixGetWidth(letter.get());
-  for (int y = 0; y < pixGetHeight(letter.get()); ++y)
-    for (int x = 0; x < w; ++x) {
-      l_uint32 v = 0;
-      pixGetPixel(letter.get(), x, y, &v);
-      pixSetPixel(letter.get(), x, y, v * (255 - 170 * x / w) / 255);
-    }
-  return letter;
-}
-
-const char* const kFlood =
-    "am ee.\n\nA.\n\nan ee Pe i a, ' Ee a. |\n\nam\n\nA e. ir a\n\nae ee - i\n";
-const char* const kLetterText = "Dear Customer,\nThank you for your order of the twelfth.\n";
-
-TEST(Fallback, UsesThePlainReadingWhenThePreparedPageFloods) {
-  ScriptedEngine engine(reading(kFlood, 35), reading(kLetterText, 40));
-  Chain chain("auto", nullptr);
-  Page page = make_page(unevenly_lit_letter());
-  chain.run(page);
-  ASSERT_EQ(pixGetDepth(page.pix.get()), 1);
-  auto rec = chain.recognize(page, engine, nullptr);
-  ASSERT_TRUE(rec.ok());
-  EXPECT_EQ(rec->text, kLetterText);
-  ASSERT_FALSE(page.done.steps.empty());
-  const auto& last = page.done.steps.back();
-  EXPECT_EQ(last.step, "fallback");
-  EXPECT_TRUE(last.applied);
-  EXPECT_EQ(page.done.psm, 0);
-}
-
-TEST(Fallback, UsesThePlainReadingWhenItIsClearlyMoreConfident) {
-  ScriptedEngine engine(reading("Dear Custard, thank yon for yoor order.\n", 41),
-                        reading(kLetterText, 58));
-  Chain chain("auto", nullptr);
-  Page page = make_page(unevenly_lit_letter());
-  chain.run(page);
-  auto rec = chain.recognize(page, engine, nullptr);
-  ASSERT_TRUE(rec.ok());
-  EXPECT_EQ(rec->text, kLetterText);
-}
-
-TEST(Fallback, KeepsThePreparedReadingWhenThePlainOneIsNoBetter) {
-  const std::string prepared = "Dear Customer, thank you for your order.\n";
-  ScriptedEngine engine(reading(prepared, 50), reading("Dcar Cust0mer\n", 53));
-  Chain chain("auto", nullptr);
-  Page page = make_page(unevenly_lit_letter());
-  chain.run(page);
-  auto rec = chain.recognize(page, engine, nullptr);
-  ASSERT_TRUE(rec.ok());
-  EXPECT_EQ(rec->text, prepared);
-  const auto* r = report_of(page, "fallback");
-  ASSERT_NE(r, nullptr);
-  EXPECT_FALSE(r->applied);
-}
-
-// Characters read at that little confidence are mostly wrong (a 280x32 Chinese line read 10
-// characters at 26.8, 3 of them right): when the plain reading finds no text at all, the
-// page reads as empty as plain Tesseract reads it.
-TEST(Fallback, ABarelyLegibleReadingIsDroppedWhenThePlainOneFindsNoText) {
-  ScriptedEngine engine(reading("Dcar Cvs1oner, tbank yon\n", 27), reading("", 0));
-  Chain chain("auto", nullptr);
-  Page page = make_page(unevenly_lit_letter());
-  chain.run(page);
-  auto rec = chain.recognize(page, engine, nullptr);
-  ASSERT_TRUE(rec.ok());
-  EXPECT_EQ(rec->text, "");
-  const auto* r = report_of(page, "fallback");
-  ASSERT_NE(r, nullptr);
-  EXPECT_TRUE(r->applied);
-}
-
-TEST(Fallback, ADoubtfulButLegibleReadingStandsAgainstAnEmptyPlainOne) {
-  const std::string prepared = "Dear Customer, thank you for your order.\n";
-  ScriptedEngine engine(reading(prepared, 48), reading("", 0));
-  Chain chain("auto", nullptr);
-  Page page = make_page(unevenly_lit_letter());
-  chain.run(page);
-  auto rec = chain.recognize(page, engine, nullptr);
-  ASSERT_TRUE(rec.ok());
-  EXPECT_EQ(rec->text, prepared);
-}
-
-TEST(Fallback, AWellReadPageIsRecognisedOnce) {
-  ScriptedEngine engine(reading(kLetterText, 91), reading("never asked for\n", 99));
-  Chain chain("auto", nullptr);
-  Page page = make_page(unevenly_lit_letter());
-  chain.run(page);
-  auto rec = chain.recognize(page, engine, nullptr);
-  ASSERT_TRUE(rec.ok());
-  EXPECT_EQ(rec->text, kLetterText);
-  EXPECT_EQ(engine.calls, 1);
-  EXPECT_EQ(report_of(page, "fallback"), nullptr);
-}
-
-class Orientation : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { engine_ = new engine::TesseractEngine(engine::EngineOptions{}); }
-  static void TearDownTestSuite() { delete engine_; }
-
-  static std::string recognise_turned(int quads, Page* out) {
-    auto letter = load_sample("letter.png");
-    image::PixPtr turned(quads ? pixRotateOrth(letter.get(), quads)
-                               : pixCopy(nullptr, letter.get()));
-    Chain chain("auto", [] { return std::make_unique<engine::TesseractOrientation>(""); });
-    *out = make_page(std::move(turned));
-    chain.run(*out);
-    auto rec = chain.recognize(*out, *engine_, nullptr);
-    return rec.ok() ? rec->text : "";
-  }
-  static engine::TesseractEngine* engine_;
-};
-engine::TesseractEngine* Orientation::engine_ = nullptr;
-
-TEST_F(Orientation, TurnsAnUpsideDownPage) {
-  Page page;
-  const std::string text = recognise_turned(2, &page);
-  EXPECT_EQ(page.done.rotation, 180);
-  EXPECT_NE(text.find("warehouse"), std::string::npos) << text;
-}
-
-TEST_F(Orientation, TurnsASidewaysPage) {
-  Page page;
-  const std::string text = recognise_turned(3, &page);  // turned 90 counter-clockwise
-  EXPECT_EQ(page.done.rotation, 90);
-  EXPECT_NE(text.find("shipment"), std::string::npos) << text;
-  // Turned the other way, Tesseract's own layout analysis reads the vertical lines; what
-  // matters is the text.
-  EXPECT_NE(recognise_turned(1, &page).find("shipment"), std::string::npos);
-}
-
-TEST_F(Orientation, NeverTurnsAnUprightPage) {
-  Page page;
-  const std::string text = recognise_turned(0, &page);
-  EXPECT_EQ(page.done.rotation, 0);
-  EXPECT_NE(text.find("regards"), std::string::npos) << text;
 }
 
 }  // namespace
