@@ -24,6 +24,8 @@
 #include "cli/options.h"
 #include "cli/path_guard.h"
 #include "engine/backends.h"
+#include "engine/dnn/dnn_backend.h"
+#include "engine/dnn/model_files.h"
 #include "image/image.h"
 #include "input/discovery.h"
 #include "ledger/ledger.h"
@@ -199,13 +201,41 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
   const std::unique_ptr<engine::Backend> backend =
       engine::make_backend(config.backend, config.engine);
   if (!backend) throw engine::SetupError("no engine called '" + config.backend + "'");
+  // The detector path: its nets load here too. Without its models, --engine dnn cannot run;
+  // auto reads every page with Tesseract and says so once.
+  recognize::RoutingRules rules;
+  rules.mode = config.engine_mode;
+  rules.reader = config.reader;
+  rules.lang = config.engine.lang;
+  std::unique_ptr<engine::dnn::DnnBackend> detector;
+  if (config.engine_mode != recognize::EngineMode::tesseract) {
+    auto files = engine::dnn::open_model_files(config.models_dir);
+    if (!files && config.engine_mode == recognize::EngineMode::dnn)
+      throw engine::SetupError("--engine dnn: " + files.error().message);
+    if (files) {
+      engine::dnn::DnnBackendOptions options;
+      options.files = *files;
+      options.lang = config.engine.lang;
+      options.detail = config.detail;
+      options.timeout_s = config.engine.timeout_s;
+      detector = std::make_unique<engine::dnn::DnnBackend>(std::move(options), *backend);
+      rules.detector_ready = true;
+    } else {
+      const std::string notice =
+          files.error().message + "; every page is read with Tesseract's layout analysis";
+      if (!config.quiet)
+        std::fprintf(diag, "ocrbatch: notice: %s\n", util::printable(notice).c_str());
+      if (log) log->write("NOTICE", notice);
+    }
+  }
 
   std::unique_ptr<ledger::Ledger> ledger;
   if (!config.ledger.empty()) {
     ledger::LedgerOptions options;
     options.path = config.ledger;
     options.fingerprint =
-        settings_fingerprint(backend->fingerprint(checks_orientation(config.preprocess)),
+        settings_fingerprint(routing_fingerprint(detector ? *detector : *backend, rules,
+                                                 checks_orientation(config.preprocess)),
                              config.detail, config.preprocess);
     options.wait_lock = config.wait_lock;
     options.stopped = [&targets] { return targets.is_stopped(); };
@@ -269,6 +299,11 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
   runner_options.max_pixels = config.max_pixels;
   runner_options.engine_limits = backend->limits();
   runner_options.max_pages = config.max_pages;
+  runner_options.routing.rules = rules;
+  if (detector) {
+    engine::dnn::DnnBackend* dnn = detector.get();
+    runner_options.routing.make_detector = [dnn] { return dnn->make_recognizer(); };
+  }
   runner_options.unreached_inputs = [&]() -> std::optional<uint64_t> {
     // The count does not read --files-from lists: with one, nobody knows the total.
     if (!counting_done || !config.files_from.empty()) return std::nullopt;

@@ -7,6 +7,21 @@
 
 namespace ocrbatch::cli {
 
+engine::Fingerprint routing_fingerprint(const engine::Backend& backend,
+                                        const recognize::RoutingRules& rules, bool orientation) {
+  engine::Fingerprint out = backend.fingerprint(orientation);
+  if (!rules.detector_ready) return out;
+  const auto mode = rules.mode == recognize::EngineMode::dnn ? "dnn" : "auto";
+  const auto reader = rules.reader == recognize::ReaderChoice::tesseract ? "tesseract"
+                      : rules.reader == recognize::ReaderChoice::ppocr   ? "ppocr"
+                                                                         : "auto";
+  // Raise the routing version whenever the rules in recognize/routing.cc change.
+  out.settings.push_back(std::string("engine=") + mode);
+  out.settings.push_back(std::string("recognizer=") + reader);
+  out.settings.push_back("routing=" + std::to_string(recognize::kRoutingVersion));
+  return out;
+}
+
 bool checks_orientation(const std::string& preprocess) {
   return preprocess == "auto" || ("," + preprocess + ",").find(",orient,") != std::string::npos;
 }

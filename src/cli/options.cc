@@ -50,6 +50,10 @@ struct RawOptions {
   bool wait_lock = false;
   std::string preprocess = "auto";
   bool list_steps = false;
+  std::string engine = "auto";
+  std::string recognizer = "auto";
+  std::string models_dir;
+  std::string device = "cpu";
 };
 
 const char* const kFooter =
@@ -148,6 +152,17 @@ RunConfig validate(const RawOptions& raw) {
   if (!preprocess) throw UsageError("--preprocess: " + preprocess.error().message);
   config.preprocess = *preprocess;
 
+  config.engine_mode = raw.engine == "tesseract" ? recognize::EngineMode::tesseract
+                       : raw.engine == "dnn"     ? recognize::EngineMode::dnn
+                                                 : recognize::EngineMode::automatic;
+  config.reader = raw.recognizer == "tesseract" ? recognize::ReaderChoice::tesseract
+                  : raw.recognizer == "ppocr"   ? recognize::ReaderChoice::ppocr
+                                                : recognize::ReaderChoice::automatic;
+  if (config.engine_mode == recognize::EngineMode::tesseract &&
+      config.reader == recognize::ReaderChoice::ppocr)
+    throw UsageError(
+        "--recognizer ppocr reads the lines the detector finds: it needs --engine auto or dnn");
+  config.models_dir = raw.models_dir;
   config.engine.lang = raw.lang;
   config.engine.tesseract.psm = raw.psm;
   config.engine.tesseract.oem = raw.oem;
@@ -196,6 +211,7 @@ const std::pair<const char*, const char*> kEnvironmentOptions[] = {
     {"OCRBATCH_JOBS", "--jobs"},
     {"OCRBATCH_PROGRESS", "--progress"},
     {"OCRBATCH_LEDGER", "--ledger"},
+    {"OCRBATCH_MODELS", "--models-dir"},
 };
 
 // Gives an option that the command line left unset a value from a lower layer (environment or
@@ -460,6 +476,33 @@ ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->group(kRecognition);
 
+  app.add_option("--engine", raw.engine,
+                 "Who finds the text: auto sends photos, forms, receipts, sparse and Chinese "
+                 "pages to the DNN text detector and keeps Tesseract's layout analysis for "
+                 "documents; tesseract and dnn force one path (see man ocrbatch, ENGINES)")
+      ->type_name("auto|tesseract|dnn")
+      ->check(CLI::IsMember({"auto", "tesseract", "dnn"}).description(""))
+      ->default_val("auto")
+      ->group(kRecognition);
+  app.add_option("--recognizer", raw.recognizer,
+                 "Who reads the detected lines: auto uses PP-OCR for Chinese and Japanese and "
+                 "for English photos, Tesseract otherwise")
+      ->type_name("auto|tesseract|ppocr")
+      ->check(CLI::IsMember({"auto", "tesseract", "ppocr"}).description(""))
+      ->default_val("auto")
+      ->group(kRecognition);
+  app.add_option("--models-dir", raw.models_dir,
+                 "Folder of the PP-OCR models (default: $OCRBATCH_MODELS, then the installed "
+                 "share/ocrbatch/models)")
+      ->type_name("DIR")
+      ->group(kRecognition);
+  app.add_option("--device", raw.device,
+                 "Where the DNN nets run; this build has only cpu (Debian's OpenCV has no CUDA "
+                 "backend)")
+      ->type_name("cpu")
+      ->check(CLI::IsMember({"cpu"}).description(""))
+      ->default_val("cpu")
+      ->group(kRecognition);
   app.add_option("--preprocess", raw.preprocess,
                  "Image preparation before recognition: auto classifies each page and applies "
                  "only the steps it needs; none gives Tesseract the image as decoded; a list "

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/backends.h"
+#include "recognize/routing.h"
 #include "record/record.h"
 
 namespace ocrbatch::cli {
@@ -37,6 +38,9 @@ struct RunConfig {
   bool wait_lock = false;
   std::string preprocess = "auto";    // canonical: "auto", "none" or step names joined by commas
   std::string backend = "tesseract";  // a name in engine::backend_table()
+  recognize::EngineMode engine_mode = recognize::EngineMode::automatic;  // --engine
+  recognize::ReaderChoice reader = recognize::ReaderChoice::automatic;   // --recognizer
+  std::string models_dir;  // --models-dir; "": OCRBATCH_MODELS, then the installed folder
   engine::BackendOptions engine;
 };
 

@@ -27,6 +27,9 @@ struct Recognition {
   // The engine's own number for the layout a hint asked for, which the record reports as
   // `psm`; 0 when the image was read with the engine's run-wide setting.
   int layout_mode = 0;
+  // Degrees clockwise the engine itself turned the text to read it (the DNN path's own
+  // direction vote finds pages upside down); 0 when it read the image as given.
+  int rotation = 0;
 };
 
 // How the text of an image is laid out, as far as the caller knows: each engine maps it to
@@ -40,11 +43,18 @@ enum class Layout {
   sparse,        // short pieces of text scattered over the page, in no particular order
 };
 
+// Who reads the lines an engine with its own text detector finds.
+enum class LineReader {
+  own,        // the engine's own recogniser
+  tesseract,  // Tesseract, one line at a time
+};
+
 // Per-image settings that preprocessing and recognition may choose.
 struct PageHints {
   Layout layout = Layout::configured;
   int dpi = 0;         // effective resolution of the image given; 0: what the image header says
   int timeout_ms = 0;  // time limit for this call; 0: the engine's own (BackendOptions::timeout_s)
+  LineReader lines = LineReader::own;  // for engines that detect lines themselves
 };
 
 // Polled by the engine while it works; true asks it to give up on the current page.

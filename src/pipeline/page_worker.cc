@@ -14,8 +14,13 @@ using record::ErrorResult;
 using record::PageResult;
 
 PageWorker::PageWorker(engine::RecognizerFactory make_engine, preprocess::Chain chain,
-                       PageLimits limits)
-    : make_engine_(std::move(make_engine)), chain_(std::move(chain)), limits_(std::move(limits)) {}
+                       PageLimits limits, PageRouting routing)
+    : make_engine_(std::move(make_engine)),
+      chain_(std::move(chain)),
+      limits_(std::move(limits)),
+      routing_(std::move(routing)) {
+  if (!routing_.make_detector) routing_.rules.detector_ready = false;
+}
 
 // Refuses a page whose header declares more pixels than allowed, or a side the engine
 // cannot take, before its pixels are decoded. A header that cannot be read is left to the
@@ -67,9 +72,17 @@ std::optional<Outcome> PageWorker::read_page(Job& job, const engine::CancelCheck
   if (!decoded) return failed(decoded.error());
   job.bytes.reset();  // the encoded copy is no longer needed by this job
   preprocess::Page prepared = preprocess::make_page(std::move(decoded.value()));
-  chain_.run(prepared);
-  const recognize::Route route = recognize::choose_route(prepared);
-  auto recognised = recognize::read_page(prepared, route, chain_, *engine_, cancel);
+  chain_.classify(prepared);
+  const recognize::Route route = recognize::choose_route(prepared, routing_.rules);
+  engine::Recognizer* reader = engine_.get();
+  if (route.layout == recognize::LayoutPath::dnn) {
+    // The detector reads the decoded page: the steps prepare pages for Tesseract only.
+    if (!detector_) detector_ = routing_.make_detector();
+    reader = detector_.get();
+  } else {
+    chain_.prepare(prepared);
+  }
+  auto recognised = recognize::read_page(prepared, route, chain_, *reader, cancel);
   if (cancel && cancel()) return std::nullopt;
   if (!recognised) return failed(recognised.error());
 

@@ -11,6 +11,7 @@
 #include "engine/engine.h"
 #include "pipeline/job.h"
 #include "preprocess/chain.h"
+#include "recognize/routing.h"
 
 namespace ocrbatch::pipeline {
 
@@ -19,9 +20,17 @@ struct PageLimits {
   engine::Limits engine;    // its max_side: the longest side the engine takes
 };
 
+// Which path reads each page, and the recogniser of the detector path.
+struct PageRouting {
+  recognize::RoutingRules rules;
+  engine::RecognizerFactory make_detector;  // null: no detector this run
+};
+
 class PageWorker {
  public:
-  PageWorker(engine::RecognizerFactory make_engine, preprocess::Chain chain, PageLimits limits);
+  // The detector path's recogniser is made when the worker's first page takes that path.
+  PageWorker(engine::RecognizerFactory make_engine, preprocess::Chain chain, PageLimits limits,
+             PageRouting routing = {});
 
   // Builds the engine if this is the first job. Throws what the engine factory throws when the
   // engine cannot be built (engine::SetupError): a setup failure, not the page's.
@@ -39,7 +48,9 @@ class PageWorker {
   engine::RecognizerFactory make_engine_;
   preprocess::Chain chain_;
   PageLimits limits_;
+  PageRouting routing_;
   std::unique_ptr<engine::Recognizer> engine_;
+  std::unique_ptr<engine::Recognizer> detector_;
 };
 
 }  // namespace ocrbatch::pipeline

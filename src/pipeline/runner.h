@@ -16,6 +16,7 @@
 #include "engine/engine.h"
 #include "input/input_item.h"
 #include "pipeline/admission.h"
+#include "pipeline/page_worker.h"
 #include "pipeline/result_cache.h"
 #include "preprocess/chain.h"
 #include "record/record.h"
@@ -39,6 +40,8 @@ struct RunnerOptions {
   uint64_t max_pixels = 0;       // width * height; 0: no limit
   engine::Limits engine_limits;  // and a side longer than the engine takes
   int max_pages = 0;             // pages in one file; 0: no limit
+  // Which path reads each page; each worker makes its own detector-path recogniser.
+  PageRouting routing;
 };
 
 // Live counters for progress display. Units are records written plus files skipped.

@@ -77,8 +77,8 @@ Chain::Chain(const std::string& spec, engine::OrientationDetectorFactory make_de
   env_ = std::make_unique<StepEnv>(forced, std::move(make_detector), std::move(limits));
 }
 
-void Chain::run(Page& page) {
-  if (steps_.empty()) return;
+void Chain::classify(Page& page) {
+  if (steps_.empty() || page.done.ran) return;
   page.done.ran = true;
   auto start = Clock::now();
   if (!page.original) {
@@ -96,8 +96,13 @@ void Chain::run(Page& page) {
   classify.values.emplace_back("line_fill", std::round(a.line_fill * 100) / 100);
   classify.ms = ms_since(start);
   page.done.steps.push_back(std::move(classify));
+}
+
+void Chain::prepare(Page& page) {
+  if (steps_.empty()) return;
+  classify(page);
   for (const auto* step : steps_) {
-    start = Clock::now();
+    const auto start = Clock::now();
     record::StepReport report;
     report.step = step->name;
     step->run(page, *env_, report);

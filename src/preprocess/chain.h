@@ -65,7 +65,15 @@ class Chain {
         engine::Limits limits);
   bool empty() const { return steps_.empty(); }
   // Classifies the page and runs the steps; stops early at a blank page.
-  void run(Page& page);
+  void run(Page& page) {
+    classify(page);
+    prepare(page);
+  }
+  // The first half: the classification, reported as the "classify" step. Keeps the decoded
+  // image as page.original. Nothing for an empty chain.
+  void classify(Page& page);
+  // The second half: the steps, on a classified page.
+  void prepare(Page& page);
 
   // Whether the chain runs the step called `name`.
   bool has_step(const char* name) const;

@@ -311,6 +311,26 @@ record::Result<engine::Recognition> read_with_its_layout(Page& page, Chain& chai
   return plain;  // boxes are already in source pixels
 }
 
+// The detector path reads the decoded image, not the prepared one: the nets learnt from
+// photographs and scans as they come, and binarising or rescaling for Tesseract would only
+// take information from them. Its boxes are therefore in source pixels already.
+record::Result<engine::Recognition> read_detected(Page& page, const Route& route,
+                                                  engine::Recognizer& engine,
+                                                  const engine::CancelCheck& cancel) {
+  Pix* image = page.original ? page.original.get() : page.pix.get();
+  if (page.original) {
+    pixSetXRes(page.original.get(), page.original_xres);
+    pixSetYRes(page.original.get(), page.original_yres);
+  }
+  engine::PageHints hints;
+  hints.layout = engine::Layout::automatic;
+  hints.lines =
+      route.reader == Reader::tesseract ? engine::LineReader::tesseract : engine::LineReader::own;
+  auto read = engine.recognize(image, cancel, hints);
+  if (read) page.done.rotation = read->rotation;
+  return read;
+}
+
 }  // namespace
 
 record::Result<engine::Recognition> read_page(Page& page, const Route& route, Chain& chain,
@@ -319,6 +339,8 @@ record::Result<engine::Recognition> read_page(Page& page, const Route& route, Ch
   switch (route.layout) {
     case LayoutPath::tesseract:
       return read_with_its_layout(page, chain, recognizer, cancel);
+    case LayoutPath::dnn:
+      return read_detected(page, route, recognizer, cancel);
   }
   return record::Error{record::ErrorCode::ocr_failed, "no engine path for this page"};
 }

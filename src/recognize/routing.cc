@@ -1,5 +1,7 @@
 #include "recognize/routing.h"
 
+#include <sstream>
+
 namespace ocrbatch::recognize {
 namespace {
 
@@ -8,6 +10,8 @@ const char* name(LayoutPath layout) {
   switch (layout) {
     case LayoutPath::tesseract:
       return "tesseract";
+    case LayoutPath::dnn:
+      return "dnn";
   }
   return "";
 }
@@ -16,12 +20,62 @@ const char* name(Reader reader) {
   switch (reader) {
     case Reader::tesseract:
       return "tesseract";
+    case Reader::ppocr:
+      return "ppocr";
   }
   return "";
 }
 
+// A grey page whose text runs are this short against its text block reads better from
+// detected lines than from Tesseract's layout: receipts (0.26-0.55 in SROIE), where books and
+// articles run 0.55-0.87 (bench/ACCURACY.md, "Routing").
+constexpr double kShortLines = 0.5;
+
 }  // namespace
-Route choose_route(const preprocess::Page& /*page*/) { return Route{}; }
+
+bool wants_ppocr(const std::string& lang) {
+  std::istringstream in(lang);
+  std::string part;
+  while (std::getline(in, part, '+'))
+    if (part == "chi_sim" || part == "chi_tra" || part == "jpn" || part == "chi_sim_vert" ||
+        part == "chi_tra_vert" || part == "jpn_vert")
+      return true;
+  return false;
+}
+
+Route choose_route(const preprocess::Page& page, const RoutingRules& rules) {
+  Route tesseract;
+  if (rules.mode == EngineMode::tesseract || !rules.detector_ready) return tesseract;
+  const bool cjk = wants_ppocr(rules.lang);
+  const auto reader_for = [&](bool scene) {
+    switch (rules.reader) {
+      case ReaderChoice::tesseract:
+        return Reader::tesseract;
+      case ReaderChoice::ppocr:
+        return Reader::ppocr;
+      case ReaderChoice::automatic:
+        break;
+    }
+    // PP-OCR's recogniser reads Chinese, and English scene text better than Tesseract does;
+    // for other Latin languages its dictionary lacks their letters.
+    return cjk || (scene && rules.lang == "eng") ? Reader::ppocr : Reader::tesseract;
+  };
+  const auto& analysis = page.analysis;
+  if (rules.mode == EngineMode::dnn) {
+    const bool scene = analysis && analysis->kind == preprocess::Kind::photo;
+    return Route{LayoutPath::dnn, reader_for(scene)};
+  }
+  // auto: without a classification (--preprocess none) the page is read as Tesseract would.
+  if (!analysis || analysis->blank) return tesseract;
+  const auto& a = *analysis;
+  if (cjk) return Route{LayoutPath::dnn, reader_for(false)};
+  if (a.kind == preprocess::Kind::photo) return Route{LayoutPath::dnn, reader_for(true)};
+  if (a.line) return tesseract;
+  if (a.sparse) return Route{LayoutPath::dnn, reader_for(false)};
+  if (a.kind == preprocess::Kind::grey && a.line_fill < kShortLines)
+    return Route{LayoutPath::dnn, reader_for(false)};
+  return tesseract;
+}
 
 record::EngineUsed engine_used(const Route& route) {
   return record::EngineUsed{name(route.layout), name(route.reader)};

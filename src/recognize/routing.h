@@ -2,19 +2,27 @@
 // Which engine path reads a page: whose layout analysis finds the text, and whose recogniser
 // reads it, chosen per page from what preprocessing learnt about it.
 
+#include <string>
+
 #include "preprocess/page.h"
 #include "record/record.h"
 
 namespace ocrbatch::recognize {
 
+// Part of the ledger's settings fingerprint: raise it whenever the rules of choose_route, or
+// what the detector path does with a page, change.
+constexpr int kRoutingVersion = 1;
+
 // Who finds the lines and blocks of a page.
 enum class LayoutPath {
-  tesseract,  // Tesseract's own page layout analysis, on the whole page
+  tesseract,  // Tesseract's own page layout analysis, on the prepared page
+  dnn,        // PP-OCR's DB text detector, on the decoded page
 };
 
 // Who reads the text.
 enum class Reader {
   tesseract,
+  ppocr,  // PP-OCR's recogniser (Chinese and English), on detected lines only
 };
 
 struct Route {
@@ -22,10 +30,27 @@ struct Route {
   Reader reader = Reader::tesseract;
 };
 
-// The path for a prepared page, from its classification (page.analysis). Every page takes
-// Tesseract's layout analysis for now; the rules that send photos, forms, receipts and sparse
-// pages to a text detector belong here.
-Route choose_route(const preprocess::Page& page);
+// --engine
+enum class EngineMode { automatic, tesseract, dnn };
+// --recognizer
+enum class ReaderChoice { automatic, tesseract, ppocr };
+
+struct RoutingRules {
+  EngineMode mode = EngineMode::tesseract;
+  ReaderChoice reader = ReaderChoice::automatic;
+  std::string lang = "eng";     // the -l spec
+  bool detector_ready = false;  // the DNN models were found and load
+};
+
+// Whether -l names a script PP-OCR's recogniser reads and Tesseract reads poorly: chi_sim,
+// chi_tra or jpn (alone or with other languages).
+bool wants_ppocr(const std::string& lang);
+
+// The path for a page, from its classification (page.analysis; none with --preprocess none)
+// and the run's rules. With --engine auto, the rules are the measured ones in the man page
+// (ENGINES): documents keep Tesseract's layout; photos, sparse pages (forms, scattered text),
+// grey pages of short lines (receipts) and Chinese or Japanese go to the detector.
+Route choose_route(const preprocess::Page& page, const RoutingRules& rules);
 
 // What the record says of a route: "engine":{"layout":"tesseract","recognizer":"tesseract"}.
 record::EngineUsed engine_used(const Route& route);

@@ -9,17 +9,138 @@
 namespace ocrbatch::recognize {
 namespace {
 
-// Until a text detector exists, every kind of page keeps Tesseract's own layout analysis, and
-// the record names that path.
-TEST(Routing, EveryPageTakesTesseractsLayoutAndSaysSo) {
-  for (const char* sample : {"letter.png", "invoice.jpg", "notice.bmp"}) {
+using preprocess::Analysis;
+using preprocess::Kind;
+
+preprocess::Page classified(Analysis analysis) {
+  preprocess::Page page;
+  page.analysis = analysis;
+  return page;
+}
+
+Analysis document() {
+  Analysis a;
+  a.kind = Kind::bilevel;
+  a.line_fill = 0.75;
+  a.text_height = 24;
+  a.components = 2000;
+  return a;
+}
+
+RoutingRules automatic(const std::string& lang = "eng") {
+  RoutingRules rules;
+  rules.mode = EngineMode::automatic;
+  rules.lang = lang;
+  rules.detector_ready = true;
+  return rules;
+}
+
+TEST(Routing, ADocumentScanKeepsTesseractsLayout) {
+  const Route route = choose_route(classified(document()), automatic());
+  EXPECT_EQ(route.layout, LayoutPath::tesseract);
+  EXPECT_EQ(route.reader, Reader::tesseract);
+  Analysis grey = document();
+  grey.kind = Kind::grey;
+  EXPECT_EQ(choose_route(classified(grey), automatic()).layout, LayoutPath::tesseract);
+}
+
+TEST(Routing, APhotoGoesToTheDetectorAndEnglishSceneTextToPpocr) {
+  Analysis photo = document();
+  photo.kind = Kind::photo;
+  Route route = choose_route(classified(photo), automatic());
+  EXPECT_EQ(route.layout, LayoutPath::dnn);
+  EXPECT_EQ(route.reader, Reader::ppocr);
+  // PP-OCR's dictionary lacks the letters of other Latin languages.
+  route = choose_route(classified(photo), automatic("deu"));
+  EXPECT_EQ(route.layout, LayoutPath::dnn);
+  EXPECT_EQ(route.reader, Reader::tesseract);
+}
+
+TEST(Routing, SparsePagesAndGreyPagesOfShortLinesGoToTheDetectorReadByTesseract) {
+  Analysis form = document();
+  form.kind = Kind::grey;
+  form.sparse = true;
+  form.line_fill = 0.1;
+  Route route = choose_route(classified(form), automatic());
+  EXPECT_EQ(route.layout, LayoutPath::dnn);
+  EXPECT_EQ(route.reader, Reader::tesseract);
+  Analysis receipt = document();
+  receipt.kind = Kind::grey;
+  receipt.line_fill = 0.35;
+  route = choose_route(classified(receipt), automatic());
+  EXPECT_EQ(route.layout, LayoutPath::dnn);
+  EXPECT_EQ(route.reader, Reader::tesseract);
+  // A bilevel page of short lines (a poem, a list) is a document.
+  Analysis list = document();
+  list.line_fill = 0.35;
+  EXPECT_EQ(choose_route(classified(list), automatic()).layout, LayoutPath::tesseract);
+}
+
+TEST(Routing, ChineseAndJapaneseGoToTheDetectorReadByPpocr) {
+  for (const char* lang : {"chi_sim", "chi_tra", "jpn", "eng+chi_sim"}) {
+    const Route route = choose_route(classified(document()), automatic(lang));
+    EXPECT_EQ(route.layout, LayoutPath::dnn) << lang;
+    EXPECT_EQ(route.reader, Reader::ppocr) << lang;
+  }
+  EXPECT_FALSE(wants_ppocr("eng+deu"));
+  EXPECT_FALSE(wants_ppocr("chi"));
+}
+
+TEST(Routing, BlankPagesLinesAndUnclassifiedPagesKeepTesseract) {
+  Analysis blank = document();
+  blank.kind = Kind::photo;
+  blank.blank = true;
+  EXPECT_EQ(choose_route(classified(blank), automatic()).layout, LayoutPath::tesseract);
+  Analysis line = document();
+  line.kind = Kind::grey;
+  line.line = true;
+  line.line_fill = 0.2;
+  EXPECT_EQ(choose_route(classified(line), automatic()).layout, LayoutPath::tesseract);
+  // --preprocess none: no classification, so auto reads as plain Tesseract would.
+  EXPECT_EQ(choose_route(preprocess::Page{}, automatic()).layout, LayoutPath::tesseract);
+}
+
+TEST(Routing, ForcedEnginesAndReadersWin) {
+  RoutingRules rules = automatic();
+  rules.mode = EngineMode::tesseract;
+  Analysis photo = document();
+  photo.kind = Kind::photo;
+  EXPECT_EQ(choose_route(classified(photo), rules).layout, LayoutPath::tesseract);
+  rules.mode = EngineMode::dnn;
+  Route route = choose_route(classified(document()), rules);
+  EXPECT_EQ(route.layout, LayoutPath::dnn);
+  EXPECT_EQ(route.reader, Reader::tesseract);
+  EXPECT_EQ(choose_route(preprocess::Page{}, rules).layout, LayoutPath::dnn);
+  rules.reader = ReaderChoice::ppocr;
+  EXPECT_EQ(choose_route(classified(document()), rules).reader, Reader::ppocr);
+  rules = automatic("chi_sim");
+  rules.reader = ReaderChoice::tesseract;
+  EXPECT_EQ(choose_route(classified(document()), rules).reader, Reader::tesseract);
+}
+
+TEST(Routing, WithoutTheDetectorEveryPageKeepsTesseract) {
+  RoutingRules rules = automatic("chi_sim");
+  rules.detector_ready = false;
+  Analysis photo = document();
+  photo.kind = Kind::photo;
+  EXPECT_EQ(choose_route(classified(photo), rules).layout, LayoutPath::tesseract);
+}
+
+TEST(Routing, TheRecordNamesThePath) {
+  record::EngineUsed used = engine_used(Route{});
+  EXPECT_EQ(used.layout, "tesseract");
+  EXPECT_EQ(used.recognizer, "tesseract");
+  used = engine_used(Route{LayoutPath::dnn, Reader::ppocr});
+  EXPECT_EQ(used.layout, "dnn");
+  EXPECT_EQ(used.recognizer, "ppocr");
+}
+
+// The classification of real samples: documents keep Tesseract.
+TEST(Routing, TheDocumentSamplesKeepTesseract) {
+  for (const char* sample : {"letter.png", "notice.bmp"}) {
     auto page = preprocess::make_page(test::load_sample(sample));
-    preprocess::Chain("auto", nullptr, engine::tesseract::tesseract_limits()).run(page);
-    const Route route = choose_route(page);
-    EXPECT_EQ(route.layout, LayoutPath::tesseract) << sample;
-    const record::EngineUsed used = engine_used(route);
-    EXPECT_EQ(used.layout, "tesseract");
-    EXPECT_EQ(used.recognizer, "tesseract");
+    preprocess::Chain("auto", nullptr, engine::tesseract::tesseract_limits()).classify(page);
+    EXPECT_EQ(choose_route(page, automatic()).layout, LayoutPath::tesseract) << sample;
   }
 }
 

@@ -1,0 +1,312 @@
+#include "engine/dnn/dnn_recognizer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+#include <sstream>
+#include <utility>
+#include <vector>
+
+#include "engine/dnn/crop.h"
+#include "engine/dnn/ctc.h"
+#include "engine/dnn/db_postprocess.h"
+#include "engine/dnn/direction_vote.h"
+#include "engine/dnn/nets_impl.h"
+#include "engine/dnn/pix_mat.h"
+#include "engine/dnn/reading_order.h"
+
+namespace ocrbatch::engine::dnn {
+
+using record::ErrorCode;
+
+// The recogniser's widths are loaded when a line first needs each, so a worker that only
+// ever has Tesseract read its lines loads none of them.
+struct DnnRecognizer::Nets {
+  explicit Nets(const ModelFiles& files)
+      : det(files), cls(files), rec(files), dictionary(load_dictionary(files)) {}
+  static Dictionary load_dictionary(const ModelFiles& files) {
+    auto loaded = Dictionary::load(files.keys());
+    if (!loaded) throw SetupError(loaded.error().message);
+    return std::move(*loaded);
+  }
+  DetNet det;
+  ClsNet cls;
+  RecNet rec;
+  Dictionary dictionary;
+};
+
+namespace {
+
+// The detector finds nothing on text that touches the image's edge (a word or line crop):
+// it learnt text with paper around it. A frame of the image's own edge colour gives it that.
+constexpr int kDetectorPad = 16;
+// Direction votes are taken from at most this many of the longest lines: enough to be sure,
+// at about 5 ms a line.
+constexpr size_t kDirectionLines = 16;
+
+cv::Scalar median_edge_colour(const cv::Mat& bgr) {
+  std::vector<uchar> values[3];
+  const auto add = [&](int y, int x) {
+    const auto& px = bgr.at<cv::Vec3b>(y, x);
+    for (int c = 0; c < 3; ++c) values[c].push_back(px[c]);
+  };
+  for (int x = 0; x < bgr.cols; ++x) {
+    add(0, x);
+    add(bgr.rows - 1, x);
+  }
+  for (int y = 0; y < bgr.rows; ++y) {
+    add(y, 0);
+    add(y, bgr.cols - 1);
+  }
+  cv::Scalar out;
+  for (int c = 0; c < 3; ++c) {
+    auto& v = values[c];
+    std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+    out[c] = v[v.size() / 2];
+  }
+  return out;
+}
+
+std::string trimmed(const std::string& text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return "";
+  const auto last = text.find_last_not_of(" \t\r\n");
+  std::string out = text.substr(first, last - first + 1);
+  // A single-line reading has no line breaks of its own.
+  std::replace(out.begin(), out.end(), '\n', ' ');
+  return out;
+}
+
+int count_words(const std::string& text) {
+  std::istringstream in(text);
+  std::string word;
+  int n = 0;
+  while (in >> word) ++n;
+  return n;
+}
+
+// A crop turned by 180 degrees, and its map back to the source.
+void turn_half(Crop& crop) {
+  cv::rotate(crop.image, crop.image, cv::ROTATE_180);
+  Homography flip;
+  flip.m = {-1, 0, crop.image.cols - 1.0, 0, -1, crop.image.rows - 1.0, 0, 0, 1};
+  crop.to_source = flip.then(crop.to_source);
+}
+
+// The quad as it lies on the page turned by 180 degrees, corners starting at the turned
+// text's top-left, for reading order on an upside-down page.
+Quad turned_half(const Quad& quad, int width, int height) {
+  Quad out;
+  for (int i = 0; i < 4; ++i) {
+    const Point2& p = quad.p[(i + 2) % 4];
+    out.p[i] = {width - p.x, height - p.y};
+  }
+  return out;
+}
+
+struct LineText {
+  std::string text;
+  double confidence = 0;  // 0..100
+  int words = 0;
+  std::vector<record::TextItem> word_items;  // source pixels; only with --detail word
+  record::Box bbox;                          // source pixels
+};
+
+record::Box to_record_box(const PixelBox& b) { return {b.x, b.y, b.w, b.h}; }
+
+record::Box united(const record::Box& a, const record::Box& b) {
+  if (a.w == 0 || a.h == 0) return b;
+  if (b.w == 0 || b.h == 0) return a;
+  const int x0 = std::min(a.x, b.x), y0 = std::min(a.y, b.y);
+  const int x1 = std::max(a.x + a.w, b.x + b.w), y1 = std::max(a.y + a.h, b.y + b.h);
+  return {x0, y0, x1 - x0, y1 - y0};
+}
+
+}  // namespace
+
+DnnRecognizer::DnnRecognizer(DnnSettings settings, RecognizerFactory make_line_reader)
+    : settings_(std::move(settings)), make_line_reader_(std::move(make_line_reader)) {
+  try {
+    nets_ = std::make_unique<Nets>(settings_.files);
+  } catch (const SetupError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw SetupError(std::string("the DNN engine cannot load its models: ") + e.what());
+  }
+}
+
+DnnRecognizer::~DnnRecognizer() = default;
+
+record::Result<Recognition> DnnRecognizer::recognize(Pix* image, const CancelCheck& cancel,
+                                                     const PageHints& hints) {
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  const int limit_ms = hints.timeout_ms > 0 ? hints.timeout_ms : settings_.timeout_ms;
+  const auto remaining_ms = [&]() -> int {
+    if (limit_ms <= 0) return 0;
+    const auto spent =
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+    return static_cast<int>(std::max<long long>(1, limit_ms - spent));
+  };
+  const auto out_of_time = [&] {
+    return limit_ms > 0 && Clock::now() - start >= std::chrono::milliseconds(limit_ms);
+  };
+  const auto timeout_error = [&] {
+    return record::Error{ErrorCode::timeout, "recognition took longer than the " +
+                                                 std::to_string(limit_ms / 1000.0).substr(0, 5) +
+                                                 " s limit (--timeout)"};
+  };
+  const auto cancelled = [&] { return cancel && cancel(); };
+  const bool tesseract_lines = hints.lines == LineReader::tesseract && make_line_reader_;
+  if (tesseract_lines && !line_reader_) line_reader_ = make_line_reader_();
+
+  try {
+    const cv::Mat bgr = pix_to_bgr(image);
+    if (bgr.empty()) return record::Error{ErrorCode::ocr_failed, "empty image"};
+    const int width = bgr.cols, height = bgr.rows;
+
+    cv::Mat padded;
+    cv::copyMakeBorder(bgr, padded, kDetectorPad, kDetectorPad, kDetectorPad, kDetectorPad,
+                       cv::BORDER_CONSTANT, median_edge_colour(bgr));
+    const DetMap map = nets_->det.impl().run(padded);
+    MapToSource to_source;
+    to_source.scale_x = static_cast<float>(map.scale_x);
+    to_source.scale_y = static_cast<float>(map.scale_y);
+    to_source.offset_x = to_source.offset_y = -static_cast<float>(kDetectorPad);
+    to_source.width = width;
+    to_source.height = height;
+    const std::vector<TextBox> boxes = db_boxes(map.prob.data(), map.width, map.height, to_source);
+    if (cancelled()) return record::Error{ErrorCode::ocr_failed, "recognition cancelled"};
+    if (out_of_time()) return timeout_error();
+
+    // Plain crops, upright as detected: what the classifier and PP-OCR's recogniser read.
+    std::vector<Crop> crops;
+    std::vector<Quad> source_quads;
+    for (const auto& box : boxes) {
+      Crop crop = crop_quad(bgr, box.quad);
+      if (crop.image.empty() || crop.image.rows < 2 || crop.image.cols < 2) continue;
+      crops.push_back(std::move(crop));
+      source_quads.push_back(box.quad);
+    }
+    std::vector<Quad> quads = source_quads;  // as the text reads: turned with the page
+
+    Recognition result;
+    // Upside down: the lines' own vote, as OSD is far costlier and unreliable on sparse text.
+    bool turned = false;
+    if (settings_.check_direction && !crops.empty()) {
+      std::vector<size_t> order(crops.size());
+      for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+      std::sort(order.begin(), order.end(),
+                [&](size_t a, size_t b) { return crops[a].image.cols > crops[b].image.cols; });
+      if (order.size() > kDirectionLines) order.resize(kDirectionLines);
+      std::vector<LineDirection> votes;
+      for (size_t i : order)
+        votes.push_back(
+            {nets_->cls.impl().run(crops[i].image), static_cast<float>(crops[i].image.cols)});
+      turned = vote_direction(votes).turned;
+    }
+    if (turned) {
+      for (auto& crop : crops) turn_half(crop);
+      for (auto& quad : quads) quad = turned_half(quad, width, height);
+      result.rotation = 180;
+    }
+
+    std::vector<LineText> lines(crops.size());
+    for (size_t i = 0; i < crops.size(); ++i) {
+      if (cancelled()) return record::Error{ErrorCode::ocr_failed, "recognition cancelled"};
+      if (out_of_time()) return timeout_error();
+      LineText& line = lines[i];
+      const Crop& crop = crops[i];
+      if (tesseract_lines) {
+        // Tesseract reads a grey crop with a paper border, enlarged when small: cut again
+        // from the page for it, turned as the page is.
+        Crop prepared = crop_quad(bgr, source_quads[i], tesseract_crop_params());
+        if (prepared.image.empty()) continue;
+        if (turned) turn_half(prepared);
+        PageHints line_hints;
+        line_hints.layout = Layout::single_line;
+        line_hints.timeout_ms = remaining_ms();
+        image::PixPtr pix = grey_pix_from_mat(prepared.image);
+        auto read = line_reader_->recognize(pix.get(), cancel, line_hints);
+        if (!read) {
+          if (read.error().code == ErrorCode::timeout) return timeout_error();
+          if (cancelled()) return record::Error{ErrorCode::ocr_failed, "recognition cancelled"};
+          continue;  // an unreadable line is no text, not a failed page
+        }
+        line.text = trimmed(read->text);
+        line.confidence = read->confidence;
+        if (settings_.detail == record::Detail::word)
+          for (const auto& item : read->items) {
+            const RectF r{static_cast<float>(item.bbox.x), static_cast<float>(item.bbox.y),
+                          static_cast<float>(item.bbox.x + item.bbox.w),
+                          static_cast<float>(item.bbox.y + item.bbox.h)};
+            line.word_items.push_back(
+                {item.text, item.confidence,
+                 to_record_box(map_to_source(prepared.to_source, r, width, height).bbox)});
+          }
+      } else {
+        const RecOutput out = nets_->rec.impl().run(crop.image);
+        const CtcLine decoded =
+            ctc_greedy_decode(out.probs.data(), out.valid_frames, kRecClasses, nets_->dictionary);
+        if (decoded.chars.empty() || decoded.confidence < settings_.min_line_confidence) continue;
+        const auto words = split_words(decoded);
+        line.text = join_words(words);
+        line.confidence = 100.0 * decoded.confidence;
+        if (settings_.detail == record::Detail::word) {
+          const int scaled = rec_scaled_width(crop.image.size());
+          const float input_width =
+              static_cast<float>(out.bucket_width) * crop.image.cols / std::max(1, scaled);
+          const float pad = median_spacing(decoded) / 2;
+          for (const auto& word : words) {
+            const RectF r = word_box_in_crop(word, out.frames, input_width, pad, crop.image.cols,
+                                             crop.image.rows);
+            line.word_items.push_back(
+                {word.text, 100.0 * word.confidence,
+                 to_record_box(map_to_source(crop.to_source, r, width, height).bbox)});
+          }
+        }
+      }
+      line.words = count_words(line.text);
+      const RectF whole{0, 0, static_cast<float>(crop.image.cols),
+                        static_cast<float>(crop.image.rows)};
+      line.bbox = to_record_box(map_to_source(crop.to_source, whole, width, height).bbox);
+    }
+
+    // Reading order, then the page text as Tesseract lays it out: a line a row, a blank line
+    // between blocks.
+    double confidence_sum = 0;
+    for (const auto& block : reading_order(quads)) {
+      std::string block_text;
+      for (const auto& layout_line : block.lines) {
+        record::TextItem item;
+        double line_confidence = 0;
+        int line_words = 0;
+        for (int index : layout_line.boxes) {
+          const LineText& part = lines[static_cast<size_t>(index)];
+          if (part.text.empty()) continue;
+          item.text += (item.text.empty() ? "" : " ") + part.text;
+          item.bbox = united(item.bbox, part.bbox);
+          line_confidence += part.confidence * part.words;
+          line_words += part.words;
+          for (const auto& word : part.word_items) result.items.push_back(word);
+        }
+        if (item.text.empty()) continue;
+        item.confidence = line_words > 0 ? line_confidence / line_words : 0;
+        block_text += item.text + "\n";
+        confidence_sum += line_confidence;
+        result.words += line_words;
+        if (settings_.detail == record::Detail::line) result.items.push_back(std::move(item));
+      }
+      if (block_text.empty()) continue;
+      if (!result.text.empty()) result.text += "\n";
+      result.text += block_text;
+    }
+    result.confidence = result.words > 0 ? confidence_sum / result.words : 0;
+    return result;
+  } catch (const cv::Exception& e) {
+    return record::Error{ErrorCode::ocr_failed, std::string("the DNN engine failed: ") + e.what()};
+  }
+}
+
+}  // namespace ocrbatch::engine::dnn
