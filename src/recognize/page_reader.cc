@@ -323,7 +323,7 @@ record::Result<engine::Recognition> read_detected(Page& page, const Route& route
     pixSetYRes(page.original.get(), page.original_yres);
   }
   engine::PageHints hints;
-  hints.layout = engine::Layout::automatic;
+  hints.layout = route.rows ? engine::Layout::sparse : engine::Layout::automatic;
   hints.lines =
       route.reader == Reader::tesseract ? engine::LineReader::tesseract : engine::LineReader::own;
   auto read = engine.recognize(image, cancel, hints);

@@ -61,19 +61,22 @@ Route choose_route(const preprocess::Page& page, const RoutingRules& rules) {
     return cjk || (scene && rules.lang == "eng") ? Reader::ppocr : Reader::tesseract;
   };
   const auto& analysis = page.analysis;
+  // Chinese and Japanese pages of running text read column by column; everything else the
+  // detector reads (forms, receipts, photos) row by row.
+  const bool rows = !cjk || (analysis && analysis->sparse);
   if (rules.mode == EngineMode::dnn) {
     const bool scene = analysis && analysis->kind == preprocess::Kind::photo;
-    return Route{LayoutPath::dnn, reader_for(scene)};
+    return Route{LayoutPath::dnn, reader_for(scene), rows};
   }
   // auto: without a classification (--preprocess none) the page is read as Tesseract would.
   if (!analysis || analysis->blank) return tesseract;
   const auto& a = *analysis;
-  if (cjk) return Route{LayoutPath::dnn, reader_for(false)};
-  if (a.kind == preprocess::Kind::photo) return Route{LayoutPath::dnn, reader_for(true)};
+  if (cjk) return Route{LayoutPath::dnn, reader_for(false), rows};
+  if (a.kind == preprocess::Kind::photo) return Route{LayoutPath::dnn, reader_for(true), rows};
   if (a.line) return tesseract;
-  if (a.sparse) return Route{LayoutPath::dnn, reader_for(false)};
+  if (a.sparse) return Route{LayoutPath::dnn, reader_for(false), rows};
   if (a.kind == preprocess::Kind::grey && a.line_fill < kShortLines)
-    return Route{LayoutPath::dnn, reader_for(false)};
+    return Route{LayoutPath::dnn, reader_for(false), rows};
   return tesseract;
 }
 

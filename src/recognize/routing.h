@@ -28,6 +28,9 @@ enum class Reader {
 struct Route {
   LayoutPath layout = LayoutPath::tesseract;
   Reader reader = Reader::tesseract;
+  // Detected lines are read row by row across the page (forms, receipts, photos), rather than
+  // column by column (pages of running text).
+  bool rows = false;
 };
 
 // --engine

@@ -126,6 +126,19 @@ TEST(Routing, WithoutTheDetectorEveryPageKeepsTesseract) {
   EXPECT_EQ(choose_route(classified(photo), rules).layout, LayoutPath::tesseract);
 }
 
+// Forms, receipts and photos are read row by row; Chinese pages of running text by column.
+TEST(Routing, OnlyChinesePagesOfRunningTextAreReadByColumns) {
+  Analysis form = document();
+  form.kind = Kind::grey;
+  form.sparse = true;
+  EXPECT_TRUE(choose_route(classified(form), automatic()).rows);
+  Analysis photo = document();
+  photo.kind = Kind::photo;
+  EXPECT_TRUE(choose_route(classified(photo), automatic()).rows);
+  EXPECT_FALSE(choose_route(classified(document()), automatic("chi_sim")).rows);
+  EXPECT_TRUE(choose_route(classified(form), automatic("chi_sim")).rows);
+}
+
 TEST(Routing, TheRecordNamesThePath) {
   record::EngineUsed used = engine_used(Route{});
   EXPECT_EQ(used.layout, "tesseract");
