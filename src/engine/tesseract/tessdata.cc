@@ -1,22 +1,15 @@
 #include "engine/tesseract/tessdata.h"
 
-#include <sys/stat.h>
-
 #include <cstdlib>
 #include <sstream>
+
+#include "util/file_kind.h"
 
 namespace ocrbatch::engine::tesseract {
 namespace {
 
-bool is_dir(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-bool is_file(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
-}
+using util::is_directory;
+using util::is_regular_file;
 
 }  // namespace
 
@@ -37,15 +30,15 @@ std::string resolve_tessdata(const std::string& tessdata_dir) {
 
 void check_languages(const BackendOptions& options) {
   const std::string dir = resolve_tessdata(options.tesseract.tessdata_dir);
-  if (!options.tesseract.tessdata_dir.empty() && !is_dir(dir))
+  if (!options.tesseract.tessdata_dir.empty() && !is_directory(dir))
     throw SetupError("tessdata folder '" + dir + "' does not exist (from --tessdata-dir)");
-  if (options.tesseract.tessdata_dir.empty() && !dir.empty() && !is_dir(dir))
+  if (options.tesseract.tessdata_dir.empty() && !dir.empty() && !is_directory(dir))
     throw SetupError("tessdata folder '" + dir + "' does not exist (from TESSDATA_PREFIX)");
   const auto langs = split_langs(options.lang);
   if (langs.empty()) throw SetupError("no language given (-l)");
   if (dir.empty()) return;  // Tesseract's built-in path: the engine's Init reports problems
   for (const auto& lang : langs) {
-    if (!is_file(dir + "/" + lang + ".traineddata"))
+    if (!is_regular_file(dir + "/" + lang + ".traineddata"))
       throw SetupError("language '" + lang + "' not found: no " + dir + "/" + lang +
                        ".traineddata (install tesseract-ocr-" + lang +
                        " or point --tessdata-dir at a folder that has it)");
