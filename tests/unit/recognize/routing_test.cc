@@ -47,6 +47,7 @@ TEST(Routing, ADocumentScanKeepsTesseractsLayout) {
 TEST(Routing, APhotoGoesToTheDetectorAndEnglishSceneTextToPpocr) {
   Analysis photo = document();
   photo.kind = Kind::photo;
+  photo.line_fill = 0.1;
   Route route = choose_route(classified(photo), automatic());
   EXPECT_EQ(route.layout, LayoutPath::dnn);
   EXPECT_EQ(route.reader, Reader::ppocr);
@@ -54,6 +55,18 @@ TEST(Routing, APhotoGoesToTheDetectorAndEnglishSceneTextToPpocr) {
   route = choose_route(classified(photo), automatic("deu"));
   EXPECT_EQ(route.layout, LayoutPath::dnn);
   EXPECT_EQ(route.reader, Reader::tesseract);
+}
+
+// An unevenly lit page of running text is a document, not a scene: Tesseract's preparation reads
+// it far better. A photo where no text could be measured is treated as a scene.
+TEST(Routing, APhotographedPageOfRunningTextKeepsTesseract) {
+  Analysis page = document();
+  page.kind = Kind::photo;
+  page.line_fill = 0.7;
+  EXPECT_EQ(choose_route(classified(page), automatic()).layout, LayoutPath::tesseract);
+  page.text_height = 0;
+  page.line_fill = 1;
+  EXPECT_EQ(choose_route(classified(page), automatic()).layout, LayoutPath::dnn);
 }
 
 TEST(Routing, SparsePagesAndGreyPagesOfShortLinesGoToTheDetectorReadByTesseract) {
@@ -105,6 +118,7 @@ TEST(Routing, ForcedEnginesAndReadersWin) {
   rules.mode = EngineMode::tesseract;
   Analysis photo = document();
   photo.kind = Kind::photo;
+  photo.line_fill = 0.1;
   EXPECT_EQ(choose_route(classified(photo), rules).layout, LayoutPath::tesseract);
   rules.mode = EngineMode::dnn;
   Route route = choose_route(classified(document()), rules);
@@ -123,6 +137,7 @@ TEST(Routing, WithoutTheDetectorEveryPageKeepsTesseract) {
   rules.detector_ready = false;
   Analysis photo = document();
   photo.kind = Kind::photo;
+  photo.line_fill = 0.1;
   EXPECT_EQ(choose_route(classified(photo), rules).layout, LayoutPath::tesseract);
 }
 
@@ -134,6 +149,7 @@ TEST(Routing, OnlyChinesePagesOfRunningTextAreReadByColumns) {
   EXPECT_TRUE(choose_route(classified(form), automatic()).rows);
   Analysis photo = document();
   photo.kind = Kind::photo;
+  photo.line_fill = 0.1;
   EXPECT_TRUE(choose_route(classified(photo), automatic()).rows);
   EXPECT_FALSE(choose_route(classified(document()), automatic("chi_sim")).rows);
   EXPECT_TRUE(choose_route(classified(form), automatic("chi_sim")).rows);
