@@ -9,8 +9,29 @@ namespace ocrbatch::engine::dnn {
 namespace {
 
 constexpr float kMaxSide = 32767;
+// The least turn at a corner, as twice a triangle's area: half a pixel square.
+constexpr double kMinTurn = 1;
 
 float distance(Point2 a, Point2 b) { return std::hypot(a.x - b.x, a.y - b.y); }
+
+// Twice the signed area of the triangle a, b, c: how far the path turns at b.
+double turn(Point2 a, Point2 b, Point2 c) {
+  return (static_cast<double>(b.x) - a.x) * (static_cast<double>(c.y) - b.y) -
+         (static_cast<double>(b.y) - a.y) * (static_cast<double>(c.x) - b.x);
+}
+
+// Only a convex quad is the image of a rectangle under a homography that stays finite on it:
+// with three corners on one line there is no such map, and a crossed or dented quad would be
+// sampled through infinity. Either winding is convex (counter-clockwise crops mirrored).
+bool convex(const Quad& quad) {
+  int left = 0, right = 0;
+  for (int i = 0; i < 4; ++i) {
+    const double t = turn(quad.p[(i + 3) % 4], quad.p[i], quad.p[(i + 1) % 4]);
+    if (t >= kMinTurn) ++left;
+    if (t <= -kMinTurn) ++right;
+  }
+  return left == 4 || right == 4;
+}
 
 Homography from_mat(const cv::Mat& m) {
   Homography h;
@@ -47,12 +68,15 @@ CropParams tesseract_crop_params() {
 
 Crop crop_quad(const cv::Mat& source, const Quad& quad, const CropParams& params) {
   Crop crop;
+  for (const Point2& p : quad.p) {
+    if (!std::isfinite(p.x) || !std::isfinite(p.y)) return crop;
+  }
   const float long_width = std::max(distance(quad.p[0], quad.p[1]), distance(quad.p[3], quad.p[2]));
   const float long_height =
       std::max(distance(quad.p[0], quad.p[3]), distance(quad.p[1], quad.p[2]));
-  // NaN fails both tests; a side over kMaxSide is no text line and would not fit an int.
+  // A side over kMaxSide is no text line and would not fit an int.
   if (source.empty() || !(long_width >= 1 && long_width <= kMaxSide) ||
-      !(long_height >= 1 && long_height <= kMaxSide)) {
+      !(long_height >= 1 && long_height <= kMaxSide) || !convex(quad)) {
     return crop;
   }
   const int width = static_cast<int>(long_width);
