@@ -41,10 +41,12 @@ namespace dnn = ocrbatch::engine::dnn;
 namespace image = ocrbatch::image;
 
 constexpr int kDetSide = 256;
-constexpr uint64_t kMaxPixels = 1ull << 20;
+constexpr uint64_t kMaxPixels = 1ull << 18;
 // Crops above this many pixels are legitimate but slow (a side may be 32767 px): not made.
-constexpr double kMaxCropPixels = 4e6;
-constexpr size_t kMaxQuads = 16;
+constexpr double kMaxCropPixels = 5e5;
+constexpr size_t kMaxQuads = 8;
+// Boxes of one map or image that are cropped (all are checked).
+constexpr size_t kMaxCroppedBoxes = 32;
 
 #define CHECK(condition)                                                                    \
   do {                                                                                      \
@@ -243,9 +245,9 @@ void run_image(std::string_view bytes, image::Format format) {
       static_cast<float>(map.scale_x), static_cast<float>(map.scale_y), 0, 0, bgr.cols, bgr.rows};
   const auto boxes = dnn::db_boxes(map.prob.data(), map.width, map.height, to_source);
   check_boxes(boxes, to_source, {});
-  for (const dnn::TextBox& box : boxes) {
-    crop_all(bgr, box.quad);
-    crop_all(mat, box.quad);
+  for (size_t i = 0; i < std::min(boxes.size(), kMaxCroppedBoxes); ++i) {
+    crop_all(bgr, boxes[i].quad);
+    crop_all(mat, boxes[i].quad);
   }
 }
 
@@ -267,8 +269,8 @@ void run_map(Reader& in) {
   to_source.scale_y = 0.25f + in.u8() / 16.0f;
   to_source.offset_x = static_cast<int8_t>(in.u8());
   to_source.offset_y = static_cast<int8_t>(in.u8());
-  to_source.width = 1 + in.u16() % 1024;
-  to_source.height = 1 + in.u16() % 1024;
+  to_source.width = 1 + in.u16() % 512;
+  to_source.height = 1 + in.u16() % 512;
 
   std::vector<float> map;
   const size_t values = raw ? in.left() / 4 : in.left();
@@ -289,7 +291,9 @@ void run_map(Reader& in) {
   check_boxes(boxes, to_source, params);
   if (boxes.empty()) return;
   const cv::Mat source = page(to_source.width, to_source.height, 3, flags);
-  for (const dnn::TextBox& box : boxes) crop_all(source, box.quad);
+  for (size_t i = 0; i < std::min(boxes.size(), kMaxCroppedBoxes); ++i) {
+    crop_all(source, boxes[i].quad);
+  }
 }
 
 // Layout: [0] mode, [1] page width - 1, [2] page height - 1, [3] flags (bits 0-1: channels

@@ -540,7 +540,7 @@ def dnn_inputs(imgs):
     out["line_long.png"] = encode(text_page(1400, 40, ["A long line " * 10], size=24), "PNG")
     out["line_tall.png"] = encode(text_page(1400, 40, ["A tall line " * 10], size=24,
                                             angle=90), "PNG")
-    out["page_big.jpg"] = encode(text_page(1000, 700, ["Big page"] * 12, size=36), "JPEG")
+    out["page_big.jpg"] = encode(text_page(600, 420, ["Big page"] * 8, size=32), "JPEG")
     out["one_pixel.png"] = encode(Image.new("L", (1, 1), 0), "PNG")
     out["thin_row.png"] = encode(Image.new("L", (900, 1), 0), "PNG")
     out["thin_column.png"] = encode(Image.new("L", (1, 900), 0), "PNG")
