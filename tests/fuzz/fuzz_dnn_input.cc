@@ -201,6 +201,7 @@ void check_boxes(const std::vector<dnn::TextBox>& boxes, const dnn::MapToSource&
   for (size_t i = 0; i < boxes.size(); ++i) {
     const dnn::TextBox& box = boxes[i];
     CHECK(box.score >= params.box_threshold);
+    CHECK(dnn::is_convex(box.quad));  // or no crop could be cut from it
     for (const dnn::Point2& p : box.quad.p) {
       CHECK(finite(p));
       CHECK(p.x >= 0 && p.x <= to_source.width && p.y >= 0 && p.y <= to_source.height);

@@ -103,6 +103,15 @@ std::vector<TextBox> db_boxes(const float* map_data, int width, int height,
       p.y = std::clamp(p.y * to_source.scale_y + to_source.offset_y, 0.0f,
                        static_cast<float>(to_source.height));
     }
+    // Clamped corner by corner, a tilted box running off the source (into the padding, say)
+    // can become a triangle or a dented quad, which no crop can be cut from: keep its part on
+    // the source, axis-aligned, or drop it when nothing of it is left there.
+    if (!is_convex(quad)) {
+      const RectF on = bounds(quad);
+      if (!(on.width() >= 1 && on.height() >= 1)) continue;
+      quad = Quad{
+          {Point2{on.x0, on.y0}, Point2{on.x1, on.y0}, Point2{on.x1, on.y1}, Point2{on.x0, on.y1}}};
+    }
     boxes.push_back({quad, score});
   }
   std::stable_sort(boxes.begin(), boxes.end(), [](const TextBox& a, const TextBox& b) {

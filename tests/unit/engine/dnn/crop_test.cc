@@ -148,6 +148,33 @@ TEST(Crop, QuadNoRectangleMapsOntoGivesEmptyCrop) {
   EXPECT_FALSE(crop_quad(source, mirrored).image.empty());
 }
 
+// Opposite sides on lines that meet at the origin (here the page's top and left edges):
+// getPerspectiveTransform found no map and the crop was one source pixel smeared, with a
+// to_source of NaN (found by fuzz_dnn_input:
+// regressions/dnn_input/quad-opposite-sides-meet-at-the-origin.bin).
+TEST(Crop, QuadWhoseOppositeSidesMeetAtTheOriginCrops) {
+  const cv::Mat source = pattern(200, 520);
+  const Quad quad{{Point2{75.25f, 0}, Point2{192, 0}, Point2{0, 512.25f}, Point2{0, 75.25f}}};
+  CropParams params;
+  params.rotate_aspect = 0;
+  const Crop crop = crop_quad(source, quad, params);
+  ASSERT_FALSE(crop.image.empty());
+  const Point2 corners[4] = {
+      {0, 0},
+      {static_cast<float>(crop.image.cols), 0},
+      {static_cast<float>(crop.image.cols), static_cast<float>(crop.image.rows)},
+      {0, static_cast<float>(crop.image.rows)}};
+  for (int i = 0; i < 4; ++i) {
+    const Point2 back = crop.to_source.apply(corners[i]);
+    EXPECT_NEAR(back.x, quad.p[i].x, 0.05) << "corner " << i;
+    EXPECT_NEAR(back.y, quad.p[i].y, 0.05) << "corner " << i;
+  }
+  // The pixels come from along the quad, not all from one corner of the page.
+  double lowest = 0, highest = 0;
+  cv::minMaxLoc(crop.image, &lowest, &highest);
+  EXPECT_GT(highest - lowest, 100);
+}
+
 TEST(Crop, QuadsPartlyOutsideThePageStillCrop) {
   cv::RNG rng(3);
   cv::Mat source(80, 120, CV_8UC3, cv::Scalar(200, 200, 200));
