@@ -161,6 +161,34 @@ TEST(DbPostprocess, TiltedLinesRunningOffThePageGiveConvexBoxes) {
   EXPECT_GT(seen, 100u);
 }
 
+// Small diamonds (45 degree boxes) shrunk to about a pixel square on the source. The bounds
+// that replace a box that is not convex measured a pixel in float and less in double, so a box
+// no crop can be cut from was kept (found by fuzz_dnn_input:
+// regressions/dnn_input/map-diamond-a-pixel-square-on-the-source.bin).
+TEST(DbPostprocess, PixelSizedBoxesAreConvexOrDropped) {
+  DbParams params;
+  params.box_threshold = 0;
+  params.unclip_ratio = 0;
+  params.min_side = 0;
+  size_t seen = 0;
+  for (int x = 0; x <= 24; ++x) {
+    for (int y = 1; y <= 12; ++y) {
+      cv::Mat map = cv::Mat::zeros(16, 32, CV_32F);
+      const std::vector<cv::Point> diamond = {{x, y + 1},     {x + 1, y},     {x + 3, y},
+                                              {x + 4, y + 1}, {x + 3, y + 2}, {x + 1, y + 2}};
+      cv::fillConvexPoly(map, diamond, cv::Scalar(0.9));
+      for (const float scale : {0.25f, 0.3125f, 0.375f, 0.5f}) {
+        const MapToSource to_source{scale, scale, 0, 0, 100, 100};
+        for (const TextBox& box : boxes_of(map, to_source, params)) {
+          ++seen;
+          EXPECT_TRUE(is_convex(box.quad)) << "at " << x << "," << y << " scale " << scale;
+        }
+      }
+    }
+  }
+  EXPECT_GT(seen, 100u);
+}
+
 TEST(DbPostprocess, EmptyMapGivesNothing) {
   cv::Mat map = cv::Mat::zeros(32, 32, CV_32F);
   EXPECT_TRUE(boxes_of(map, same_size(map)).empty());
