@@ -1,8 +1,9 @@
 // libFuzzer target: what the DNN engine makes of an input image, and its geometry on its own.
 //   image: decode -> pix_to_bgr -> DetNet -> db_boxes -> crop_quad (default and Tesseract
-//          params) for every box -> grey_pix_from_mat
-//   other bytes, first byte even: a probability map -> db_boxes -> crop_quad for every box
+//          params) for the boxes -> grey_pix_from_mat
+//   other bytes, first byte even: a probability map -> db_boxes -> crop_quad for the boxes
 //   other bytes, first byte odd: quads (odd, degenerate, huge, NaN) -> crop_quad on a page
+// Every box is checked; the first kMaxCroppedBoxes are cropped.
 // Built as a real fuzzer with -DOCRBATCH_FUZZ=ON (clang), and as a replay driver (replay_main.cc)
 // with any compiler, as the other targets are.
 //
