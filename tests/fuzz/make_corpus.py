@@ -3,8 +3,9 @@
 
     tests/fuzz/make_corpus.py OUTDIR
 
-creates OUTDIR/decode (images: valid, truncated, empty, lying headers) and OUTDIR/archive
-(zip, tar, compressed tars: valid, truncated, hostile entries). Everything is generated, so
+creates OUTDIR/decode (images: valid, truncated, empty, lying headers), OUTDIR/archive
+(zip, tar, compressed tars: valid, truncated, hostile entries) and OUTDIR/dnn_input (text
+images for the detector, the decode seeds, and fuzz_dnn_input.cc's map and quad programs). Everything is generated, so
 nothing binary is committed and the output is the same on every run (fixed timestamps).
 Needs Debian's python3 (PIL); the pyenv python3 on PATH has no PIL.
 """
@@ -21,7 +22,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 DATE = (2020, 1, 1, 0, 0, 0)
 
@@ -465,20 +466,157 @@ def archives(imgs):
     return out
 
 
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+
+def text_page(w, h, lines, size=20, fg=0, bg=255, angle=0, at=(6, 4), mode="L"):
+    """Dark text on paper: what the detector finds boxes in. angle turns the whole page."""
+    font = ImageFont.truetype(FONT, size)
+    im = Image.new("L", (w, h), bg)
+    d = ImageDraw.Draw(im)
+    x, y = at
+    for line in lines:
+        d.text((x, y), line, fill=fg, font=font)
+        y += int(size * 1.4)
+    if angle:
+        im = im.rotate(angle, expand=True, fillcolor=bg)
+    return im.convert(mode) if mode != "L" else im
+
+
+def map_program(width, rows, flags=0, params=b"", scale=(16, 16), offset=(0, 0),
+                source=(256, 128)):
+    """fuzz_dnn_input's map layout: mode 0, width - 1, flags, params, scale, offset, size."""
+    head = bytes([0, width - 1, flags]) + params + bytes(scale)
+    head += struct.pack("<bbHH", offset[0], offset[1], source[0] - 1, source[1] - 1)
+    if flags & 1:
+        return head + b"".join(struct.pack("<%df" % width, *row) for row in rows)
+    return head + b"".join(bytes(row) for row in rows)
+
+
+def blob_rows(width, height, boxes, value=240, special=None):
+    """A map of 0..250 codes: `value` inside each (x0, y0, x1, y1), 0 outside."""
+    rows = [[0] * width for _ in range(height)]
+    for x0, y0, x1, y1 in boxes:
+        for y in range(y0, y1):
+            for x in range(x0, x1):
+                rows[y][x] = value
+    if special:
+        for x, y, code in special:
+            rows[y][x] = code
+    return rows
+
+
+def quad_program(page_w, page_h, quads, flags=1, params=b""):
+    """fuzz_dnn_input's quad layout: mode 1, page size - 1, flags, params, corners."""
+    out = bytes([1, page_w - 1, page_h - 1, flags]) + params
+    for quad in quads:
+        for x, y in quad:
+            out += struct.pack("<ff", x, y) if flags & 4 else struct.pack(
+                "<hh", int(round(x * 4)), int(round(y * 4)))
+    return out
+
+
+def dnn_inputs(imgs):
+    out = {}
+    words = ["Office closed", "on Friday 12"]
+    page_l = text_page(256, 96, words)
+    out["text_grey.png"] = encode(page_l, "PNG")
+    out["text_rgb.jpg"] = encode(text_page(256, 96, words, mode="RGB"), "JPEG", quality=80)
+    out["text_1bit.png"] = encode(page_l.point(lambda v: 255 if v > 128 else 0).convert("1"), "PNG")
+    out["text_palette.gif"] = encode(text_page(256, 96, words, mode="P"), "GIF")
+    out["text_rgba.png"] = encode(text_page(256, 96, words, mode="RGBA"), "PNG")
+    out["text_16bit.png"] = encode(page_l.convert("I").point(lambda v: v * 256), "PNG")
+    out["text.tif"] = encode(page_l, "TIFF", compression="tiff_lzw")
+    out["text.bmp"] = encode(page_l.convert("RGB"), "BMP")
+    out["text.webp"] = encode(page_l.convert("RGB"), "WEBP", lossless=True)
+    out["text_inverted.png"] = encode(text_page(256, 96, words, fg=255, bg=0), "PNG")
+    out["text_tilted_15.png"] = encode(text_page(256, 96, words, angle=15), "PNG")
+    out["text_vertical.png"] = encode(text_page(256, 64, ["Vertical text"], angle=90), "PNG")
+    out["text_touching_edges.png"] = encode(text_page(180, 40, ["EDGE TEXT"], size=30,
+                                                      at=(-4, -6)), "PNG")
+    out["text_tilted_at_corner.png"] = encode(text_page(200, 60, ["CORNER"], size=36,
+                                                        at=(-10, -12), angle=25), "PNG")
+    # Sizes the input sizing must round: larger than the net's side, thin, tiny, odd.
+    out["line_long.png"] = encode(text_page(1400, 40, ["A long line " * 10], size=24), "PNG")
+    out["line_tall.png"] = encode(text_page(1400, 40, ["A tall line " * 10], size=24,
+                                            angle=90), "PNG")
+    out["page_big.jpg"] = encode(text_page(600, 420, ["Big page"] * 8, size=32), "JPEG")
+    out["one_pixel.png"] = encode(Image.new("L", (1, 1), 0), "PNG")
+    out["thin_row.png"] = encode(Image.new("L", (900, 1), 0), "PNG")
+    out["thin_column.png"] = encode(Image.new("L", (1, 900), 0), "PNG")
+    out["odd_33x31.png"] = encode(text_page(33, 31, ["ab"], size=14, at=(1, 1)), "PNG")
+    out["odd_47x16.png"] = encode(text_page(47, 16, ["word"], size=12, at=(1, 0)), "PNG")
+    noise = Image.frombytes("L", (160, 120), bytes((i * 7919 + (i >> 5) * 104729) % 251
+                                                   for i in range(160 * 120)))
+    out["noise.png"] = encode(noise, "PNG")
+    for name, data in imgs.items():
+        out["decode_" + name] = data
+
+    # Probability maps (fuzz_dnn_input.cc, run_map).
+    out["map_two_lines.bin"] = map_program(64, blob_rows(64, 32, [(4, 4, 50, 10),
+                                                                  (8, 18, 60, 26)]))
+    out["map_nan_inside.bin"] = map_program(48, blob_rows(48, 24, [(4, 4, 40, 14)],
+                                                          special=[(10, 8, 251), (20, 9, 252)]))
+    out["map_specials.bin"] = map_program(16, [[251, 252, 253, 254, 255] * 3 + [0]] * 16)
+    out["map_full.bin"] = map_program(32, blob_rows(32, 32, [(0, 0, 32, 32)]))
+    out["map_at_edges_offset.bin"] = map_program(40, blob_rows(40, 30, [(0, 0, 40, 6),
+                                                                        (30, 10, 40, 30)]),
+                                                 offset=(-16, -16), source=(100, 60))
+    out["map_own_params.bin"] = map_program(40, blob_rows(40, 20, [(2, 2, 38, 8)], value=120),
+                                            flags=2, params=bytes([60, 100, 255, 0]))
+    out["map_raw_floats.bin"] = map_program(
+        8, [[0.0, 0.9, 0.9, 0.9, float("nan"), 0.9, 1e38, 0.0]] * 8, flags=1)
+    out["map_one_row.bin"] = map_program(200, blob_rows(200, 1, [(0, 0, 200, 1)]))
+
+    # Quads (run_quads): on the page, rotated, tall, past the page, degenerate, huge, NaN.
+    nan, inf = float("nan"), float("inf")
+    out["quads_on_page.bin"] = quad_program(120, 80, [
+        [(10, 10), (90, 10), (90, 30), (10, 30)],
+        [(20, 40), (100, 30), (104, 50), (24, 60)],
+        [(0, 0), (120, 0), (120, 80), (0, 80)],
+        [(50, 5), (60, 5), (60, 75), (50, 75)],
+        [(5, 5), (6, 5), (6, 6), (5, 6)],
+        [(10, 70), (110, 70), (110, 71), (10, 71)]])
+    out["quads_off_page.bin"] = quad_program(60, 40, [
+        [(-50, -20), (200, -10), (210, 90), (-40, 100)],
+        [(-1000, 5), (-900, 5), (-900, 20), (-1000, 20)]], flags=3)
+    out["quads_degenerate.bin"] = quad_program(100, 60, [
+        [(0, 0), (10, 0), (20, 0), (30, 0)],
+        [(10, 10), (40, 10), (40, 10), (10, 10)],
+        [(10, 10), (10, 10), (10, 10), (10, 10)],
+        [(0, 0), (50, 0), (50, 30), (50, 30)],
+        [(0, 0), (50, 30), (50, 0), (0, 30)]])
+    out["quads_raw_floats.bin"] = quad_program(100, 60, [
+        [(10, 10), (60, 10), (nan, 30), (10, 30)],
+        [(10, 10), (inf, 10), (60, 30), (10, 30)],
+        [(1e30, 1e30), (1e30 + 10, 1e30), (1e30 + 10, 1e30 + 10), (1e30, 1e30 + 10)],
+        [(0, 0), (30000, 0), (30000, 2), (0, 2)],
+        [(0, 0), (40000, 0), (40000, 20), (0, 20)],
+        [(1e-30, 0), (2, 1e-38), (2, 2), (0, 2)]], flags=1 | 4)
+    out["quads_own_params.bin"] = quad_program(90, 50, [
+        [(5, 5), (80, 5), (80, 20), (5, 20)],
+        [(40, 2), (50, 2), (50, 48), (40, 48)]], flags=2 | 8, params=bytes([32, 64, 32, 1]))
+    out["quads_no_rotation.bin"] = quad_program(90, 50, [
+        [(40, 2), (50, 2), (50, 48), (40, 48)]], flags=8, params=bytes([255, 0, 0, 0]))
+    return out
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: make_corpus.py OUTDIR")
     root = Path(sys.argv[1])
     imgs = images()
-    for kind, files in (("decode", imgs), ("archive", archives(imgs))):
+    for kind, files in (("decode", imgs), ("archive", archives(imgs)),
+                        ("dnn_input", dnn_inputs(imgs))):
         d = root / kind
         if d.exists():
             shutil.rmtree(d)
         d.mkdir(parents=True)
         for name, data in sorted(files.items()):
             (d / name).write_bytes(data)
-    print("make_corpus: %d decode and %d archive seeds in %s" % (
-        len(list((root / "decode").iterdir())), len(list((root / "archive").iterdir())), root))
+    print("make_corpus: %d decode, %d archive and %d dnn_input seeds in %s" % (
+        len(list((root / "decode").iterdir())), len(list((root / "archive").iterdir())),
+        len(list((root / "dnn_input").iterdir())), root))
 
 
 if __name__ == "__main__":

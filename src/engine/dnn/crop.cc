@@ -9,7 +9,6 @@ namespace ocrbatch::engine::dnn {
 namespace {
 
 constexpr float kMaxSide = 32767;
-
 float distance(Point2 a, Point2 b) { return std::hypot(a.x - b.x, a.y - b.y); }
 
 Homography from_mat(const cv::Mat& m) {
@@ -47,32 +46,44 @@ CropParams tesseract_crop_params() {
 
 Crop crop_quad(const cv::Mat& source, const Quad& quad, const CropParams& params) {
   Crop crop;
+  for (const Point2& p : quad.p) {
+    if (!std::isfinite(p.x) || !std::isfinite(p.y)) return crop;
+  }
   const float long_width = std::max(distance(quad.p[0], quad.p[1]), distance(quad.p[3], quad.p[2]));
   const float long_height =
       std::max(distance(quad.p[0], quad.p[3]), distance(quad.p[1], quad.p[2]));
-  // NaN fails both tests; a side over kMaxSide is no text line and would not fit an int.
+  // A side over kMaxSide is no text line and would not fit an int. A quad that is not convex
+  // has no homography from a rectangle that stays finite on it: three corners on one line give
+  // none, and a crossed or dented quad would be sampled through infinity.
   if (source.empty() || !(long_width >= 1 && long_width <= kMaxSide) ||
-      !(long_height >= 1 && long_height <= kMaxSide)) {
+      !(long_height >= 1 && long_height <= kMaxSide) || !is_convex(quad)) {
     return crop;
   }
   const int width = static_cast<int>(long_width);
   const int height = static_cast<int>(long_height);
 
-  const cv::Point2f from[4] = {{quad.p[0].x, quad.p[0].y},
-                               {quad.p[1].x, quad.p[1].y},
-                               {quad.p[2].x, quad.p[2].y},
-                               {quad.p[3].x, quad.p[3].y}};
+  // getPerspectiveTransform fixes the map's last entry to 1, which fails (a zero matrix) when
+  // the origin lies on the line the quad's homography sends to infinity: say, when two opposite
+  // sides run along the page's top and left edges. The quad's centre never does (that line
+  // misses a convex quad), so the corners are taken relative to it.
+  const float cx = (quad.p[0].x + quad.p[1].x + quad.p[2].x + quad.p[3].x) / 4;
+  const float cy = (quad.p[0].y + quad.p[1].y + quad.p[2].y + quad.p[3].y) / 4;
+  const cv::Point2f from[4] = {{quad.p[0].x - cx, quad.p[0].y - cy},
+                               {quad.p[1].x - cx, quad.p[1].y - cy},
+                               {quad.p[2].x - cx, quad.p[2].y - cy},
+                               {quad.p[3].x - cx, quad.p[3].y - cy}};
   const cv::Point2f to[4] = {{0, 0},
                              {static_cast<float>(width), 0},
                              {static_cast<float>(width), static_cast<float>(height)},
                              {0, static_cast<float>(height)}};
-  const cv::Mat warp = cv::getPerspectiveTransform(from, to);
+  const cv::Matx33d centred(1, 0, -cx, 0, 1, -cy, 0, 0, 1);
+  const cv::Mat warp = cv::getPerspectiveTransform(from, to) * cv::Mat(centred);
+  cv::Mat inverse;
+  if (cv::invert(warp, inverse) == 0) return crop;
   cv::Mat image;
   // Cubic, and edges replicated rather than black: what PP-OCR's recogniser was trained on.
   cv::warpPerspective(source, image, warp, cv::Size(width, height), cv::INTER_CUBIC,
                       cv::BORDER_REPLICATE);
-  cv::Mat inverse;
-  cv::invert(warp, inverse);
   Homography to_source = from_mat(inverse);
 
   if (params.grey && image.channels() != 1) {

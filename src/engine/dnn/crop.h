@@ -31,7 +31,8 @@ struct Crop {
 };
 
 // The quad warped to an upright rectangle as wide and high as its longer opposite sides.
-// Empty image when the quad has no area, a side over 32767 px or a corner not a number.
+// Empty image when the quad is not convex (no area, three corners on one line, crossed or
+// dented), has a side under 1 or over 32767 px, or a corner not a finite number.
 Crop crop_quad(const cv::Mat& source, const Quad& quad, const CropParams& params = {});
 
 }  // namespace ocrbatch::engine::dnn

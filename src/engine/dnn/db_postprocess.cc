@@ -103,6 +103,16 @@ std::vector<TextBox> db_boxes(const float* map_data, int width, int height,
       p.y = std::clamp(p.y * to_source.scale_y + to_source.offset_y, 0.0f,
                        static_cast<float>(to_source.height));
     }
+    // Clamped corner by corner, a tilted box running off the source (into the padding, say)
+    // can become a triangle or a dented quad, and a small one shrunk by the scale may turn
+    // by less than is_convex asks: no crop can be cut from those. Keep the box's bounds, or
+    // drop it when they are under a pixel square too (measured as is_convex does).
+    if (!is_convex(quad)) {
+      const RectF on = bounds(quad);
+      quad = Quad{
+          {Point2{on.x0, on.y0}, Point2{on.x1, on.y0}, Point2{on.x1, on.y1}, Point2{on.x0, on.y1}}};
+      if (!is_convex(quad)) continue;
+    }
     boxes.push_back({quad, score});
   }
   std::stable_sort(boxes.begin(), boxes.end(), [](const TextBox& a, const TextBox& b) {

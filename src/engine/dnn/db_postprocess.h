@@ -19,7 +19,9 @@ struct DbParams {
 };
 
 // How map pixels lie on the source image: source = map * scale + offset (the offset undoes
-// padding added before the resize), then clipped to [0, width] x [0, height].
+// padding added before the resize), then clipped to [0, width] x [0, height]. A box that
+// clipping would leave not convex becomes the axis-aligned bounds of its clipped corners, or
+// is dropped when those are under a pixel square (geometry.h's is_convex).
 struct MapToSource {
   float scale_x = 1, scale_y = 1;
   float offset_x = 0, offset_y = 0;

@@ -8,6 +8,12 @@ namespace {
 
 float distance(Point2 a, Point2 b) { return std::hypot(a.x - b.x, a.y - b.y); }
 
+// Twice the signed area of the triangle a, b, c: how far the path turns at b.
+double turn(Point2 a, Point2 b, Point2 c) {
+  return (static_cast<double>(b.x) - a.x) * (static_cast<double>(c.y) - b.y) -
+         (static_cast<double>(b.y) - a.y) * (static_cast<double>(c.x) - b.x);
+}
+
 }  // namespace
 
 RectF bounds(const Quad& quad) {
@@ -27,6 +33,17 @@ float quad_width(const Quad& quad) {
 
 float quad_height(const Quad& quad) {
   return (distance(quad.p[0], quad.p[3]) + distance(quad.p[1], quad.p[2])) / 2;
+}
+
+bool is_convex(const Quad& quad) {
+  constexpr double kMinTurn = 1;
+  int left = 0, right = 0;
+  for (int i = 0; i < 4; ++i) {
+    const double t = turn(quad.p[(i + 3) % 4], quad.p[i], quad.p[(i + 1) % 4]);
+    if (t >= kMinTurn) ++left;
+    if (t <= -kMinTurn) ++right;
+  }
+  return left == 4 || right == 4;
 }
 
 Point2 Homography::apply(Point2 point) const {

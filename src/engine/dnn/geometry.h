@@ -29,6 +29,12 @@ RectF bounds(const Quad& quad);
 float quad_width(const Quad& quad);
 float quad_height(const Quad& quad);
 
+// Whether the quad is convex, in either winding, with every corner turning by at least half a
+// pixel square (twice the triangle's area >= 1): only such a quad is the image of a rectangle
+// under a homography that stays finite on it. False for three corners on one line (or two
+// equal), a crossed or a dented quad, and any corner not a number.
+bool is_convex(const Quad& quad);
+
 // A projective map of the plane, row-major 3x3; points are (x, y, 1).
 struct Homography {
   std::array<double, 9> m{1, 0, 0, 0, 1, 0, 0, 0, 1};

@@ -115,6 +115,66 @@ TEST(Crop, BrokenQuadGivesEmptyCrop) {
   EXPECT_TRUE(crop_quad(source, axis_quad(10, 10, 1e12f, 30)).image.empty());
 }
 
+// std::max drops a NaN in its second argument, so one broken corner used to pass the side check
+// (fuzz_dnn_input checks it: regressions/dnn_input/quad-one-corner-nan.bin).
+TEST(Crop, NotANumberInAnyOneCornerGivesEmptyCrop) {
+  cv::Mat source(50, 50, CV_8UC1, cv::Scalar(255));
+  for (int corner = 0; corner < 4; ++corner) {
+    for (int axis = 0; axis < 2; ++axis) {
+      Quad quad = axis_quad(10, 10, 40, 30);
+      (axis == 0 ? quad.p[corner].x : quad.p[corner].y) = NAN;
+      EXPECT_TRUE(crop_quad(source, quad).image.empty()) << "corner " << corner << " axis " << axis;
+    }
+  }
+}
+
+// No homography that stays finite on a rectangle maps it onto these: their "crop" used to be a
+// smear of one source pixel with a to_source of NaN, or pixels sampled through infinity
+// (fuzz_dnn_input checks it: regressions/dnn_input/quad-collinear-corners.bin, quad-crossed.bin).
+TEST(Crop, QuadNoRectangleMapsOntoGivesEmptyCrop) {
+  cv::Mat source(60, 100, CV_8UC1, cv::Scalar(255));
+  const Quad on_a_line{{Point2{0, 0}, Point2{10, 0}, Point2{20, 0}, Point2{30, 0}}};
+  const Quad three_on_a_line{{Point2{0, 0}, Point2{25, 0}, Point2{50, 0}, Point2{0, 30}}};
+  const Quad triangle{{Point2{0, 0}, Point2{50, 0}, Point2{50, 30}, Point2{50, 30}}};
+  const Quad crossed{{Point2{10, 10}, Point2{60, 40}, Point2{60, 10}, Point2{10, 40}}};
+  const Quad dented{{Point2{10, 10}, Point2{60, 10}, Point2{30, 20}, Point2{10, 40}}};
+  for (const Quad& quad : {on_a_line, three_on_a_line, triangle, crossed, dented}) {
+    EXPECT_TRUE(crop_quad(source, quad).image.empty());
+    EXPECT_TRUE(crop_quad(source, quad, tesseract_crop_params()).image.empty());
+  }
+  // Both windings of a convex quad still crop (counter-clockwise gives the mirror image).
+  const Quad mirrored{{Point2{10, 10}, Point2{10, 40}, Point2{60, 40}, Point2{60, 10}}};
+  EXPECT_FALSE(crop_quad(source, axis_quad(10, 10, 60, 40)).image.empty());
+  EXPECT_FALSE(crop_quad(source, mirrored).image.empty());
+}
+
+// Opposite sides on lines that meet at the origin (here the page's top and left edges):
+// getPerspectiveTransform found no map and the crop was one source pixel smeared, with a
+// to_source of NaN (found by fuzz_dnn_input:
+// regressions/dnn_input/quad-opposite-sides-meet-at-the-origin.bin).
+TEST(Crop, QuadWhoseOppositeSidesMeetAtTheOriginCrops) {
+  const cv::Mat source = pattern(200, 520);
+  const Quad quad{{Point2{75.25f, 0}, Point2{192, 0}, Point2{0, 512.25f}, Point2{0, 75.25f}}};
+  CropParams params;
+  params.rotate_aspect = 0;
+  const Crop crop = crop_quad(source, quad, params);
+  ASSERT_FALSE(crop.image.empty());
+  const Point2 corners[4] = {
+      {0, 0},
+      {static_cast<float>(crop.image.cols), 0},
+      {static_cast<float>(crop.image.cols), static_cast<float>(crop.image.rows)},
+      {0, static_cast<float>(crop.image.rows)}};
+  for (int i = 0; i < 4; ++i) {
+    const Point2 back = crop.to_source.apply(corners[i]);
+    EXPECT_NEAR(back.x, quad.p[i].x, 0.05) << "corner " << i;
+    EXPECT_NEAR(back.y, quad.p[i].y, 0.05) << "corner " << i;
+  }
+  // The pixels come from along the quad, not all from one corner of the page.
+  double lowest = 0, highest = 0;
+  cv::minMaxLoc(crop.image, &lowest, &highest);
+  EXPECT_GT(highest - lowest, 100);
+}
+
 TEST(Crop, QuadsPartlyOutsideThePageStillCrop) {
   cv::RNG rng(3);
   cv::Mat source(80, 120, CV_8UC3, cv::Scalar(200, 200, 200));

@@ -131,6 +131,64 @@ TEST(DbPostprocess, NoiseMapsGiveBoxesInsideTheSource) {
   }
 }
 
+// Tilted lines that run off the page at its corners. Clamping each corner of such a box onto
+// the page used to leave a triangle or a dented quad, which crop_quad cannot cut out
+// (fuzz_dnn_input checks it: regressions/dnn_input/map-tilted-line-off-the-corner.bin).
+TEST(DbPostprocess, TiltedLinesRunningOffThePageGiveConvexBoxes) {
+  size_t seen = 0;
+  for (const cv::Point2f centre : {cv::Point2f{6, 94}, cv::Point2f{194, 6}, cv::Point2f{4, 4},
+                                   cv::Point2f{196, 96}, cv::Point2f{2, 50}}) {
+    for (float angle = -80; angle <= 80; angle += 10) {
+      cv::Mat map = cv::Mat::zeros(100, 200, CV_32F);
+      cv::Point2f corners[4];
+      cv::RotatedRect(centre, {90, 16}, angle).points(corners);
+      std::vector<cv::Point> polygon(corners, corners + 4);
+      cv::fillConvexPoly(map, polygon, cv::Scalar(0.9));
+      for (const MapToSource& to_source : {same_size(map), MapToSource{1, 1, -16, -16, 168, 68}}) {
+        for (const TextBox& box : boxes_of(map, to_source)) {
+          ++seen;
+          EXPECT_TRUE(is_convex(box.quad))
+              << "centre " << centre << " angle " << angle << " offset " << to_source.offset_x;
+          const RectF on = bounds(box.quad);
+          EXPECT_GE(on.x0, 0);
+          EXPECT_LE(on.x1, to_source.width);
+          EXPECT_GE(on.y0, 0);
+          EXPECT_LE(on.y1, to_source.height);
+        }
+      }
+    }
+  }
+  EXPECT_GT(seen, 100u);
+}
+
+// Small diamonds (45 degree boxes) shrunk to about a pixel square on the source. The bounds
+// that replace a box that is not convex measured a pixel in float and less in double, so a box
+// no crop can be cut from was kept (found by fuzz_dnn_input:
+// regressions/dnn_input/map-diamond-a-pixel-square-on-the-source.bin).
+TEST(DbPostprocess, PixelSizedBoxesAreConvexOrDropped) {
+  DbParams params;
+  params.box_threshold = 0;
+  params.unclip_ratio = 0;
+  params.min_side = 0;
+  size_t seen = 0;
+  for (int x = 0; x <= 24; ++x) {
+    for (int y = 1; y <= 12; ++y) {
+      cv::Mat map = cv::Mat::zeros(16, 32, CV_32F);
+      const std::vector<cv::Point> diamond = {{x, y + 1},     {x + 1, y},     {x + 3, y},
+                                              {x + 4, y + 1}, {x + 3, y + 2}, {x + 1, y + 2}};
+      cv::fillConvexPoly(map, diamond, cv::Scalar(0.9));
+      for (const float scale : {0.25f, 0.3125f, 0.375f, 0.5f}) {
+        const MapToSource to_source{scale, scale, 0, 0, 100, 100};
+        for (const TextBox& box : boxes_of(map, to_source, params)) {
+          ++seen;
+          EXPECT_TRUE(is_convex(box.quad)) << "at " << x << "," << y << " scale " << scale;
+        }
+      }
+    }
+  }
+  EXPECT_GT(seen, 100u);
+}
+
 TEST(DbPostprocess, EmptyMapGivesNothing) {
   cv::Mat map = cv::Mat::zeros(32, 32, CV_32F);
   EXPECT_TRUE(boxes_of(map, same_size(map)).empty());
