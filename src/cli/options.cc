@@ -59,9 +59,9 @@ struct RawOptions {
 const char* const kFooter =
     R"(Output (stdout unless -o): JSON Lines, one object per line with a "type":
   page     {"type":"page","source"[,"source_bytes"],"page","pages","width",
-            "height","dpi","lang","confidence","word_count","duration_ms","kind",
-            "blank","rotation"[,"skew"][,"scale"][,"psm"],"text","preprocess"
-            [,"lines"|"words"]}
+            "height","dpi","lang","engine":{"layout","recognizer"},"confidence",
+            "word_count","duration_ms","kind","blank","rotation"[,"skew"][,"scale"]
+            [,"psm"],"text","preprocess"[,"lines"|"words"]}
            (kind..psm and preprocess are absent with --preprocess none)
   error    {"type":"error","source"[,"source_bytes"][,"page"],
             "error":{"code","message"}}
