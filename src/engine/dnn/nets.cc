@@ -60,29 +60,6 @@ int scaled_width_at_line_height(cv::Size line, int max_width) {
 
 void set_intra_op_threads(int threads) { g_intra_op_threads.store(threads); }
 
-cv::Mat pix_to_bgr(Pix* image) {
-  if (image == nullptr) throw std::invalid_argument("pix_to_bgr: no image");
-  Pix* rgb = pixConvertTo32(image);
-  if (rgb == nullptr) throw std::runtime_error("pix_to_bgr: cannot convert to 32 bpp");
-  const int w = static_cast<int>(pixGetWidth(rgb));
-  const int h = static_cast<int>(pixGetHeight(rgb));
-  const int wpl = pixGetWpl(rgb);
-  const l_uint32* data = pixGetData(rgb);
-  cv::Mat bgr(h, w, CV_8UC3);
-  for (int y = 0; y < h; ++y) {
-    const l_uint32* line = data + static_cast<size_t>(y) * wpl;
-    auto* out = bgr.ptr<uint8_t>(y);
-    for (int x = 0; x < w; ++x) {
-      const l_uint32 px = line[x];  // red in the high byte, whatever the byte order
-      out[3 * x + 0] = static_cast<uint8_t>((px >> L_BLUE_SHIFT) & 0xff);
-      out[3 * x + 1] = static_cast<uint8_t>((px >> L_GREEN_SHIFT) & 0xff);
-      out[3 * x + 2] = static_cast<uint8_t>((px >> L_RED_SHIFT) & 0xff);
-    }
-  }
-  pixDestroy(&rgb);
-  return bgr;
-}
-
 cv::Size det_input_size(cv::Size image, int max_side) {
   const int longest = std::max(image.width, image.height);
   const double ratio = longest > max_side ? static_cast<double>(max_side) / longest : 1.0;

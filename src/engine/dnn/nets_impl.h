@@ -8,11 +8,9 @@
 #include <string>
 
 #include "engine/dnn/nets.h"
+#include "engine/dnn/pix_mat.h"
 
 namespace ocrbatch::engine::dnn {
-
-// An 8-bit BGR copy of any Leptonica image.
-cv::Mat pix_to_bgr(Pix* image);
 
 // The detector's input size for an image: longest side at most max_side (never enlarged), each
 // side rounded to the nearest multiple of 32 and at least 32, as PaddleOCR's DetResizeForTest.

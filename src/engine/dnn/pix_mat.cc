@@ -3,6 +3,7 @@
 #include <leptonica/allheaders.h>
 
 #include <opencv2/imgproc.hpp>
+#include <stdexcept>
 
 namespace ocrbatch::engine::dnn {
 namespace {
@@ -66,6 +67,13 @@ cv::Mat mat_from_pix(const Pix* source) {
   if (converted_depth == 8) return grey_from_8bpp(converted.get());
   image::PixPtr eight(pixConvertTo8(converted.get(), 0));
   return eight ? grey_from_8bpp(eight.get()) : cv::Mat();
+}
+
+cv::Mat pix_to_bgr(Pix* image) {
+  if (image == nullptr) throw std::invalid_argument("pix_to_bgr: no image");
+  const image::PixPtr rgb(pixConvertTo32(image));
+  if (!rgb) throw std::runtime_error("pix_to_bgr: cannot convert to 32 bpp");
+  return bgr_from_32bpp(rgb.get());
 }
 
 image::PixPtr grey_pix_from_mat(const cv::Mat& mat) {
