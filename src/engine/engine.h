@@ -55,6 +55,9 @@ struct PageHints {
   int dpi = 0;         // effective resolution of the image given; 0: what the image header says
   int timeout_ms = 0;  // time limit for this call; 0: the engine's own (BackendOptions::timeout_s)
   LineReader lines = LineReader::own;  // for engines that detect lines themselves
+  // For engines that detect lines: the script may be set in vertical lines, so tall lines are
+  // text, not a page lying turned by 90 degrees.
+  bool vertical_text = false;
 };
 
 // Polled by the engine while it works; true asks it to give up on the current page.

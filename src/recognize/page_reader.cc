@@ -326,6 +326,7 @@ record::Result<engine::Recognition> read_detected(Page& page, const Route& route
   hints.layout = route.rows ? engine::Layout::sparse : engine::Layout::automatic;
   hints.lines =
       route.reader == Reader::tesseract ? engine::LineReader::tesseract : engine::LineReader::own;
+  hints.vertical_text = route.vertical_text;
   auto read = engine.recognize(image, cancel, hints);
   if (read) page.done.rotation = read->rotation;
   return read;

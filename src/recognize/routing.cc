@@ -72,12 +72,12 @@ Route choose_route(const preprocess::Page& page, const RoutingRules& rules) {
   const bool rows = !cjk || (analysis && analysis->sparse);
   if (rules.mode == EngineMode::dnn) {
     const bool scene = analysis && analysis->kind == preprocess::Kind::photo;
-    return Route{LayoutPath::dnn, reader_for(scene), rows};
+    return Route{LayoutPath::dnn, reader_for(scene), rows, cjk};
   }
   // auto: without a classification (--preprocess none) the page is read as Tesseract would.
   if (!analysis || analysis->blank) return tesseract;
   const auto& a = *analysis;
-  if (cjk) return Route{LayoutPath::dnn, reader_for(false), rows};
+  if (cjk) return Route{LayoutPath::dnn, reader_for(false), rows, cjk};
   if (a.kind == preprocess::Kind::photo && (a.line_fill < kSceneFill || a.text_height <= 0))
     return Route{LayoutPath::dnn, reader_for(true), rows};
   if (a.line) return tesseract;

@@ -11,7 +11,7 @@ namespace ocrbatch::recognize {
 
 // Part of the ledger's settings fingerprint: raise it whenever the rules of choose_route, or
 // what the detector path does with a page, change.
-constexpr int kRoutingVersion = 1;
+constexpr int kRoutingVersion = 2;
 
 // Who finds the lines and blocks of a page.
 enum class LayoutPath {
@@ -31,6 +31,9 @@ struct Route {
   // Detected lines are read row by row across the page (forms, receipts, photos), rather than
   // column by column (pages of running text).
   bool rows = false;
+  // The script may be set in vertical lines (Chinese, Japanese): a tall detected line is text,
+  // not a sign that the page lies turned by 90 degrees.
+  bool vertical_text = false;
 };
 
 // --engine

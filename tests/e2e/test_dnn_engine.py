@@ -116,6 +116,64 @@ def test_detail_line_gives_a_line_per_detected_row(tmp_path):
         assert 0 <= line["confidence"] <= 100
 
 
+ROWS = [("Invoice", "40417"), ("Customer", "Harbour Timber"), ("Street", "Quay Lane"),
+        ("City", "Portsmouth"), ("Total", "1280.50"), ("Paid", "Tuesday")]
+
+
+def sideways_form(path, turn):
+    """Label and value rows, as on a form, turned by `turn` degrees counter-clockwise (PIL's
+    sense). Returns each word and its box on the turned image."""
+    font = ImageFont.truetype(BOLD, 26)
+    w, h = 900, 620
+    img = Image.new("L", (w, h), 245)
+    d = ImageDraw.Draw(img)
+    boxes = {}
+    for i, (label, value) in enumerate(ROWS):
+        y = 50 + i * 90
+        for x, text in ((60, label + ":"), (420, value)):
+            d.text((x, y), text, font=font, fill=20)
+            for word in text.rstrip(":").split():
+                left = x + d.textlength(text[: text.index(word)], font=font)
+                boxes[word] = (left, y, left + d.textlength(word, font=font), y + 30)
+    turned = img.rotate(turn, expand=True)
+    turned.save(path)
+
+    def turn_box(box):
+        x0, y0, x1, y1 = box
+        if turn == 90:  # (x, y) -> (y, w - x)
+            return (y0, w - x1, y1 - y0, x1 - x0)
+        return (h - y1, x0, y1 - y0, x1 - x0)  # 270: (x, y) -> (h - y, x)
+
+    return {word: turn_box(box) for word, box in boxes.items()}
+
+
+def test_a_page_turned_by_a_quarter_reads_upright_with_its_boxes_on_the_page(tmp_path):
+    # Each detected line is tall on such a page: read one by one, sideways, they give nothing.
+    for turn, rotation in ((90, 90), (270, 270)):
+        image = tmp_path / f"form-{turn}.png"
+        boxes = sideways_form(image, turn)
+        result = run([image, "-q", "--engine", "dnn", "--recognizer", "tesseract",
+                      "--detail", "word"])
+        assert result.returncode == 0, result.err
+        page = result.pages[0]
+        assert page["rotation"] == rotation, page
+        lines = [line for line in page["text"].splitlines() if line.strip()]
+        expected = [f"{label}: {value}" for label, value in ROWS]
+        assert lines == expected, (turn, page["text"])
+        hits = 0
+        for word in page["words"]:
+            box = boxes.get(word["text"].rstrip(":"))
+            if not box:
+                continue
+            x, y, w, h = box
+            bx, by, bw, bh = word["bbox"]
+            assert bh > bw, (turn, word, box)  # a sideways word is tall on the page
+            cx, cy = bx + bw / 2, by + bh / 2
+            assert x - 4 <= cx <= x + w + 4 and y - 4 <= cy <= y + h + 4, (turn, word, box)
+            hits += 1
+        assert hits >= 10, (turn, page["words"])
+
+
 def test_a_chinese_line_reads_right_with_chi_sim(tmp_path):
     text = "我们今天在北京开会讨论新的计划"
     image = tmp_path / "line.png"

@@ -24,4 +24,17 @@ DirectionVote vote_direction(const std::vector<LineDirection>& lines,
   return vote;
 }
 
+bool direction_settled(const std::vector<LineDirection>& done,
+                       const std::vector<float>& remaining_weights,
+                       const DirectionVoteParams& params) {
+  if (vote_direction(done, params).lines < params.min_confident_lines) return false;
+  if (remaining_weights.empty()) return true;
+  std::vector<LineDirection> low = done, high = done;
+  for (float weight : remaining_weights) {
+    low.push_back({0.0f, weight});
+    high.push_back({1.0f, weight});
+  }
+  return vote_direction(low, params).turned == vote_direction(high, params).turned;
+}
+
 }  // namespace ocrbatch::engine::dnn

@@ -31,4 +31,13 @@ struct DirectionVote {
 DirectionVote vote_direction(const std::vector<LineDirection>& lines,
                              const DirectionVoteParams& params = {});
 
+// Whether the lines not yet classified (their weights) can still change the vote of `done`:
+// they cannot when the vote comes out the same with all of them at p180 0 and all at 1, as
+// the vote only grows with each line's p180. Classifying the page's lines can stop there.
+// Never settled before `done` has min_confident_lines lines that count, so a line the
+// classifier gives no number for cannot lower the votes needed afterwards.
+bool direction_settled(const std::vector<LineDirection>& done,
+                       const std::vector<float>& remaining_weights,
+                       const DirectionVoteParams& params = {});
+
 }  // namespace ocrbatch::engine::dnn

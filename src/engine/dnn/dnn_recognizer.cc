@@ -107,6 +107,33 @@ Quad turned_half(const Quad& quad, int width, int height) {
   return out;
 }
 
+// A page lying on its side has nearly all its text, by length, in tall lines; an upright
+// form or photo has a vertical label or sign at most.
+constexpr float kQuarterTurnShare = 0.6f;
+
+bool lies_turned_by_quarter(const std::vector<TextBox>& boxes) {
+  const float tall_aspect = CropParams{}.rotate_aspect;
+  double tall = 0, all = 0;
+  for (const auto& box : boxes) {
+    const float w = quad_width(box.quad), h = quad_height(box.quad);
+    const double length = std::max(w, h);
+    all += length;
+    if (h >= tall_aspect * w) tall += length;
+  }
+  return all > 0 && tall > kQuarterTurnShare * all;
+}
+
+// The quad on the page turned by 90 degrees clockwise (a source of `height` rows), corners
+// starting again at the turned text's top-left.
+Quad turned_quarter(const Quad& quad, int height) {
+  Quad out;
+  for (int i = 0; i < 4; ++i) {
+    const Point2& p = quad.p[(i + 3) % 4];
+    out.p[i] = {height - 1.0f - p.y, p.x};
+  }
+  return out;
+}
+
 struct LineText {
   std::string text;
   double confidence = 0;  // 0..100
@@ -182,16 +209,28 @@ record::Result<Recognition> DnnRecognizer::recognize(Pix* image, const CancelChe
     if (cancelled()) return record::Error{ErrorCode::ocr_failed, "recognition cancelled"};
     if (out_of_time()) return timeout_error();
 
+    // A page lying on its side is read turned upright by 90 degrees clockwise (the direction
+    // vote then tells 90 from 270), so that its lines run across and its rows read in order.
+    const bool quarter = !hints.vertical_text && lies_turned_by_quarter(boxes);
+    cv::Mat frame = bgr;  // the page as its lines are cut from
+    Homography frame_to_source;
+    if (quarter) {
+      cv::rotate(bgr, frame, cv::ROTATE_90_CLOCKWISE);
+      frame_to_source.m = {0, 1, 0, -1, 0, height - 1.0, 0, 0, 1};
+    }
+
     // Plain crops, upright as detected: what the classifier and PP-OCR's recogniser read.
     std::vector<Crop> crops;
-    std::vector<Quad> source_quads;
+    std::vector<Quad> frame_quads;
     for (const auto& box : boxes) {
-      Crop crop = crop_quad(bgr, box.quad);
+      const Quad quad = quarter ? turned_quarter(box.quad, height) : box.quad;
+      Crop crop = crop_quad(frame, quad);
       if (crop.image.empty() || crop.image.rows < 2 || crop.image.cols < 2) continue;
+      crop.to_source = crop.to_source.then(frame_to_source);
       crops.push_back(std::move(crop));
-      source_quads.push_back(box.quad);
+      frame_quads.push_back(quad);
     }
-    std::vector<Quad> quads = source_quads;  // as the text reads: turned with the page
+    std::vector<Quad> quads = frame_quads;  // as the text reads: turned with the page
 
     Recognition result;
     // Upside down: the lines' own vote, as OSD is far costlier and unreliable on sparse text.
@@ -203,16 +242,21 @@ record::Result<Recognition> DnnRecognizer::recognize(Pix* image, const CancelChe
                 [&](size_t a, size_t b) { return crops[a].image.cols > crops[b].image.cols; });
       if (order.size() > kDirectionLines) order.resize(kDirectionLines);
       std::vector<LineDirection> votes;
-      for (size_t i : order)
-        votes.push_back(
-            {nets_->cls.impl().run(crops[i].image), static_cast<float>(crops[i].image.cols)});
+      std::vector<float> remaining;
+      for (auto it = order.rbegin(); it != order.rend(); ++it)
+        remaining.push_back(static_cast<float>(crops[*it].image.cols));
+      for (size_t i : order) {
+        votes.push_back({nets_->cls.impl().run(crops[i].image), remaining.back()});
+        remaining.pop_back();
+        if (direction_settled(votes, remaining)) break;
+      }
       turned = vote_direction(votes).turned;
     }
     if (turned) {
       for (auto& crop : crops) turn_half(crop);
-      for (auto& quad : quads) quad = turned_half(quad, width, height);
-      result.rotation = 180;
+      for (auto& quad : quads) quad = turned_half(quad, frame.cols, frame.rows);
     }
+    result.rotation = (quarter ? 90 : 0) + (turned ? 180 : 0);
 
     std::vector<LineText> lines(crops.size());
     for (size_t i = 0; i < crops.size(); ++i) {
@@ -223,8 +267,9 @@ record::Result<Recognition> DnnRecognizer::recognize(Pix* image, const CancelChe
       if (tesseract_lines) {
         // Tesseract reads a grey crop with a paper border, enlarged when small: cut again
         // from the page for it, turned as the page is.
-        Crop prepared = crop_quad(bgr, source_quads[i], tesseract_crop_params());
+        Crop prepared = crop_quad(frame, frame_quads[i], tesseract_crop_params());
         if (prepared.image.empty()) continue;
+        prepared.to_source = prepared.to_source.then(frame_to_source);
         if (turned) turn_half(prepared);
         PageHints line_hints;
         line_hints.layout = Layout::single_line;

@@ -7,6 +7,9 @@
 namespace ocrbatch::engine::dnn {
 namespace {
 
+// Boxes shorter than this many text heights count as level.
+constexpr float kMinSlopedLength = 3;
+
 struct Item {  // a box, a line or a block: what the grouping compares
   RectF rect;
   float height = 1;
@@ -24,8 +27,11 @@ Item box_item(const Quad& quad) {
   }
   const float dx = (quad.p[1].x - quad.p[0].x) + (quad.p[2].x - quad.p[3].x);
   const float dy = (quad.p[1].y - quad.p[0].y) + (quad.p[2].y - quad.p[3].y);
-  // A vertical box's slope means nothing for rows; treat it as level.
-  item.slope = std::abs(dx) > std::abs(dy) ? dy / dx : 0;
+  // A vertical box's slope means nothing for rows, and a short box's (a word or a label
+  // hardly longer than high) is mostly its descenders and accents: followed across a wide gap
+  // it misses the rest of its row. Both count as level.
+  const bool long_enough = quad_width(quad) >= kMinSlopedLength * item.height;
+  item.slope = long_enough && std::abs(dx) > std::abs(dy) ? dy / dx : 0;
   return item;
 }
 

@@ -63,5 +63,44 @@ TEST(DirectionVote, EmptyAndInvalidLinesDoNotCount) {
   EXPECT_FALSE(vote.turned);
 }
 
+std::vector<float> weights(size_t n, float weight = 100) { return std::vector<float>(n, weight); }
+
+TEST(DirectionVote, LongUprightLinesSettleAnUprightPageBeforeTheShortOnes) {
+  // Four long upright lines outweigh any answer from the six short ones.
+  const std::vector<LineDirection> done{{0.02f, 400}, {0.05f, 380}, {0.01f, 350}, {0.03f, 300}};
+  EXPECT_TRUE(direction_settled(done, weights(6, 50)));
+  // With as many equal lines still to come, they could still carry the mean over 0.5.
+  EXPECT_FALSE(direction_settled(lines({0.02f, 0.05f, 0.01f}), weights(4)));
+}
+
+TEST(DirectionVote, ATurnedPageIsSettledOnlyWhenTheRestCannotOutweighIt) {
+  const auto done = lines({0.97f, 0.99f, 0.95f, 0.98f, 0.96f});
+  EXPECT_TRUE(direction_settled(done, weights(3)));
+  EXPECT_FALSE(direction_settled(done, weights(6)));
+}
+
+TEST(DirectionVote, SettledAgreesWithTheWholeVote) {
+  // Every prefix that is settled gives the vote of all the lines, whatever the rest say.
+  const std::vector<std::vector<float>> pages{
+      {0.02f, 0.9f, 0.1f, 0.97f, 0.99f, 0.95f, 0.2f, 0.98f},
+      {0.99f, 0.98f, 0.97f, 0.1f, 0.05f, 0.96f, 0.92f, 0.9f},
+      {0.6f, 0.7f, 0.65f, 0.8f, 0.95f, 0.99f, 0.97f, 0.1f}};
+  for (const auto& p : pages) {
+    const auto all = lines(p);
+    const bool whole = vote_direction(all).turned;
+    for (size_t k = 0; k <= all.size(); ++k) {
+      const std::vector<LineDirection> done(all.begin(), all.begin() + k);
+      if (direction_settled(done, weights(all.size() - k)))
+        EXPECT_EQ(vote_direction(done).turned, whole) << "after " << k << " lines";
+    }
+  }
+}
+
+TEST(DirectionVote, NeverSettledBeforeEnoughLinesCount) {
+  EXPECT_FALSE(direction_settled({}, weights(2)));
+  EXPECT_FALSE(direction_settled({{NAN, 100}, {0.01f, 1000}}, weights(1, 1)));
+  EXPECT_TRUE(direction_settled(lines({0.01f, 0.02f, 0.01f}), {}));
+}
+
 }  // namespace
 }  // namespace ocrbatch::engine::dnn

@@ -89,6 +89,21 @@ TEST(ReadingOrder, SkewedLinesKeepTheirOwnRows) {
   EXPECT_EQ(blocks[0].lines[2].boxes, (std::vector<int>{5, 4}));
 }
 
+TEST(ReadingOrder, AShortLabelsTiltDoesNotSendItsRowAstray) {
+  // A form read by whole rows: the label "City:" is a box little longer than high, which DB
+  // gives a 5-degree tilt (a descender), and its value lies 300 px to the right on the same
+  // row. Followed along that tilt, the row would pass 29 px below the value.
+  ReadingOrderParams rows;
+  rows.line_gap = 1000;
+  const std::vector<Quad> quads = {skewed(20, 100, 75, 30, 5), box(400, 102, 570, 130),
+                                   box(20, 190, 200, 220)};
+  const auto blocks = reading_order(quads, rows);
+  std::vector<std::vector<int>> lines;
+  for (const auto& block : blocks)
+    for (const auto& line : block.lines) lines.push_back(line.boxes);
+  EXPECT_EQ(lines, (std::vector<std::vector<int>>{{0, 1}, {2}}));
+}
+
 TEST(ReadingOrder, ParagraphsSeparatedByAGapAreBlocks) {
   const std::vector<Quad> quads = {box(50, 100, 500, 120), box(50, 125, 500, 145),
                                    box(50, 300, 500, 320)};
