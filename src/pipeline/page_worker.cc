@@ -1,5 +1,6 @@
 #include "pipeline/page_worker.h"
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <utility>
@@ -64,6 +65,42 @@ std::optional<Outcome> PageWorker::process(Job& job, const engine::CancelCheck& 
   }
 }
 
+void PageWorker::read_again_detected(preprocess::Page& page, const recognize::Route& retry,
+                                     std::chrono::steady_clock::time_point page_start,
+                                     recognize::Route& route,
+                                     record::Result<engine::Recognition>& recognised,
+                                     const engine::CancelCheck& cancel) {
+  const auto start = std::chrono::steady_clock::now();
+  // The page's time limit covers both readings.
+  const int limit_ms = engine_->timeout_ms();
+  const auto spent_ms = std::chrono::duration<double, std::milli>(start - page_start).count();
+  if (limit_ms > 0 && spent_ms >= limit_ms) return;
+  const int remaining_ms = limit_ms > 0 ? std::max(1, limit_ms - static_cast<int>(spent_ms)) : 0;
+  if (!detector_) detector_ = routing_.make_detector();
+  const int rotation = page.done.rotation;
+  auto again = recognize::read_page(page, retry, chain_, *detector_, cancel, remaining_ms);
+  record::StepReport report;
+  report.step = "detector";
+  report.values.emplace_back("words", again ? again->words : 0);
+  if (!again || again->words == 0) {
+    // Nothing more found: Tesseract's empty reading stands, as it was.
+    page.done.rotation = rotation;
+    report.notes.emplace_back("result", again ? "found no text either" : again.error().message);
+  } else {
+    // The text now comes from the decoded image, as on the detector's route.
+    report.applied = true;
+    report.notes.emplace_back("result", "Tesseract's layout found no text; read by the detector");
+    page.done.skew.reset();
+    page.done.scale.reset();
+    page.done.psm = 0;
+    route = retry;
+    recognised = std::move(again);
+  }
+  report.ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  page.done.steps.push_back(std::move(report));
+}
+
 std::optional<Outcome> PageWorker::read_page(Job& job, const engine::CancelCheck& cancel) {
   const auto failed = [&](record::Error error) { return failure(job, std::move(error)); };
   const auto start = std::chrono::steady_clock::now();
@@ -73,7 +110,7 @@ std::optional<Outcome> PageWorker::read_page(Job& job, const engine::CancelCheck
   job.bytes.reset();  // the encoded copy is no longer needed by this job
   preprocess::Page prepared = preprocess::make_page(std::move(decoded.value()));
   chain_.classify(prepared);
-  const recognize::Route route = recognize::choose_route(prepared, routing_.rules);
+  recognize::Route route = recognize::choose_route(prepared, routing_.rules);
   engine::Recognizer* reader = engine_.get();
   if (route.layout == recognize::LayoutPath::dnn) {
     // The detector reads the decoded page: the steps prepare pages for Tesseract only.
@@ -85,6 +122,11 @@ std::optional<Outcome> PageWorker::read_page(Job& job, const engine::CancelCheck
   auto recognised = recognize::read_page(prepared, route, chain_, *reader, cancel);
   if (cancel && cancel()) return std::nullopt;
   if (!recognised) return failed(recognised.error());
+  if (route.layout == recognize::LayoutPath::tesseract) {
+    if (auto retry = recognize::retry_route(prepared, routing_.rules, recognised->words))
+      read_again_detected(prepared, *retry, start, route, recognised, cancel);
+    if (cancel && cancel()) return std::nullopt;
+  }
 
   PageResult page;
   page.source = std::move(job.source);

@@ -4,6 +4,7 @@
 // first job, so a small batch with a large -j loads only the engines it needs) and its
 // preprocessing chain. Unit-testable with a fake engine.
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -43,6 +44,12 @@ class PageWorker {
 
  private:
   std::optional<Outcome> read_page(Job& job, const engine::CancelCheck& cancel);
+  // Under auto, a page Tesseract's layout read nothing from is read by the detector; what it
+  // finds replaces the empty reading, and the route with it.
+  void read_again_detected(preprocess::Page& page, const recognize::Route& retry,
+                           std::chrono::steady_clock::time_point page_start,
+                           recognize::Route& route, record::Result<engine::Recognition>& recognised,
+                           const engine::CancelCheck& cancel);
   std::optional<record::Error> check_size(const Job& job) const;
 
   engine::RecognizerFactory make_engine_;

@@ -316,17 +316,21 @@ record::Result<engine::Recognition> read_with_its_layout(Page& page, Chain& chai
 // take information from them. Its boxes are therefore in source pixels already.
 record::Result<engine::Recognition> read_detected(Page& page, const Route& route,
                                                   engine::Recognizer& engine,
-                                                  const engine::CancelCheck& cancel) {
+                                                  const engine::CancelCheck& cancel,
+                                                  int timeout_ms) {
   Pix* image = page.original ? page.original.get() : page.pix.get();
   if (page.original) {
     pixSetXRes(page.original.get(), page.original_xres);
     pixSetYRes(page.original.get(), page.original_yres);
   }
   engine::PageHints hints;
-  hints.layout = route.rows ? engine::Layout::sparse : engine::Layout::automatic;
+  hints.layout = route.whole_line ? engine::Layout::single_line
+                 : route.rows     ? engine::Layout::sparse
+                                  : engine::Layout::automatic;
   hints.lines =
       route.reader == Reader::tesseract ? engine::LineReader::tesseract : engine::LineReader::own;
   hints.vertical_text = route.vertical_text;
+  hints.timeout_ms = timeout_ms;
   auto read = engine.recognize(image, cancel, hints);
   if (read) page.done.rotation = read->rotation;
   return read;
@@ -336,12 +340,12 @@ record::Result<engine::Recognition> read_detected(Page& page, const Route& route
 
 record::Result<engine::Recognition> read_page(Page& page, const Route& route, Chain& chain,
                                               engine::Recognizer& recognizer,
-                                              const engine::CancelCheck& cancel) {
+                                              const engine::CancelCheck& cancel, int timeout_ms) {
   switch (route.layout) {
     case LayoutPath::tesseract:
       return read_with_its_layout(page, chain, recognizer, cancel);
     case LayoutPath::dnn:
-      return read_detected(page, route, recognizer, cancel);
+      return read_detected(page, route, recognizer, cancel, timeout_ms);
   }
   return record::Error{record::ErrorCode::ocr_failed, "no engine path for this page"};
 }

@@ -2,6 +2,7 @@
 // Which engine path reads a page: whose layout analysis finds the text, and whose recogniser
 // reads it, chosen per page from what preprocessing learnt about it.
 
+#include <optional>
 #include <string>
 
 #include "preprocess/page.h"
@@ -34,6 +35,8 @@ struct Route {
   // The script may be set in vertical lines (Chinese, Japanese): a tall detected line is text,
   // not a sign that the page lies turned by 90 degrees.
   bool vertical_text = false;
+  // The image is one line of text, read whole by PP-OCR's recogniser without detection.
+  bool whole_line = false;
 };
 
 // --engine
@@ -57,6 +60,13 @@ bool wants_ppocr(const std::string& lang);
 // (ENGINES): documents keep Tesseract's layout; photos, sparse pages (forms, scattered text),
 // grey pages of short lines (receipts) and Chinese or Japanese go to the detector.
 Route choose_route(const preprocess::Page& page, const RoutingRules& rules);
+
+// Under --engine auto, a camera or grey page that Tesseract's layout read no word from (a
+// scene whose signs fill much of the picture, a word cut from a photo) is read again by the
+// detector, along the route this gives; nullopt when it is not to be (another engine mode,
+// no detector, a bilevel scan, a blank page, or words were read).
+std::optional<Route> retry_route(const preprocess::Page& page, const RoutingRules& rules,
+                                 int words_read);
 
 // What the record says of a route: "engine":{"layout":"tesseract","recognizer":"tesseract"}.
 record::EngineUsed engine_used(const Route& route);

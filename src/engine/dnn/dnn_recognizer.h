@@ -29,7 +29,9 @@ class DnnRecognizer final : public Recognizer {
  public:
   // Detected lines are read by PP-OCR's recogniser, or, when a call's hints ask for
   // LineReader::tesseract, by a recogniser from `make_line_reader` (made on first use, called
-  // with Layout::single_line). Throws SetupError when the nets cannot be loaded.
+  // with Layout::single_line). A call whose hints say Layout::single_line, read by PP-OCR,
+  // reads the whole image as one line, with no detection. Throws SetupError when the nets
+  // cannot be loaded.
   DnnRecognizer(DnnSettings settings, RecognizerFactory make_line_reader);
   ~DnnRecognizer() override;
   DnnRecognizer(const DnnRecognizer&) = delete;

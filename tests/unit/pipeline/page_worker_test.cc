@@ -1,6 +1,7 @@
 #include "pipeline/page_worker.h"
 
 #include <gtest/gtest.h>
+#include <leptonica/allheaders.h>
 
 #include <atomic>
 #include <new>
@@ -138,6 +139,117 @@ TEST(PageWorker, BuildsItsEngineOnceAndReportsASetupFailure) {
       []() -> std::unique_ptr<engine::Recognizer> { throw engine::SetupError("no eng"); },
       preprocess::Chain(), {});
   EXPECT_THROW(broken.ensure_engine(), engine::SetupError);
+}
+
+// Reads `text` with `words` words from any image, and counts its calls.
+class ScriptedEngine : public engine::Recognizer {
+ public:
+  ScriptedEngine(std::string text, int words, int* calls)
+      : text_(std::move(text)), words_(words), calls_(calls) {}
+  record::Result<engine::Recognition> recognize(Pix*, const engine::CancelCheck&,
+                                                const engine::PageHints&) override {
+    ++*calls_;
+    engine::Recognition out;
+    out.text = text_;
+    out.words = words_;
+    out.confidence = words_ > 0 ? 80 : 0;
+    return out;
+  }
+  const std::string& lang() const override { return lang_; }
+
+ private:
+  std::string text_;
+  int words_;
+  int* calls_;
+  std::string lang_ = "eng";
+};
+
+// letter.png with its ink and paper turned to two greys: classified "grey", with text.
+std::string grey_letter() {
+  image::PixPtr letter = test::load_sample("letter.png");
+  image::PixPtr grey(pixConvertTo8(letter.get(), 0));
+  const int w = pixGetWidth(grey.get()), h = pixGetHeight(grey.get());
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w; ++x) {
+      l_uint32 v = 0;
+      pixGetPixel(grey.get(), x, y, &v);
+      pixSetPixel(grey.get(), x, y, 70 + v * 110 / 255);
+    }
+  }
+  l_uint8* data = nullptr;
+  size_t size = 0;
+  pixWriteMemPng(&data, &size, grey.get(), 0);
+  std::string bytes(reinterpret_cast<const char*>(data), size);
+  lept_free(data);
+  return bytes;
+}
+
+struct RetryCase {
+  int tesseract_words;
+  int detector_words;
+  int tesseract_calls = 0, detector_calls = 0;
+  PageResult page;
+};
+
+void run_retry_case(RetryCase& c, recognize::EngineMode mode = recognize::EngineMode::automatic) {
+  PageRouting routing;
+  routing.rules.mode = mode;
+  routing.rules.detector_ready = true;
+  routing.make_detector = [&c] {
+    return std::make_unique<ScriptedEngine>("SALE 70", c.detector_words, &c.detector_calls);
+  };
+  PageWorker worker(
+      [&c] {
+        return std::make_unique<ScriptedEngine>(c.tesseract_words > 0 ? "read" : "",
+                                                c.tesseract_words, &c.tesseract_calls);
+      },
+      preprocess::Chain("deskew", nullptr, engine::Limits{}), {}, routing);
+  worker.ensure_engine();
+  Job job = job_for(grey_letter(), image::Format::png);
+  const auto outcome = worker.process(job, nullptr);
+  ASSERT_TRUE(outcome);
+  c.page = std::get<PageResult>(outcome->record);
+}
+
+const record::StepReport* step_named(const PageResult& page, const std::string& name) {
+  for (const auto& step : page.preprocess.steps)
+    if (step.step == name) return &step;
+  return nullptr;
+}
+
+TEST(PageWorker, AGreyPageTesseractReadsNothingFromIsReadByTheDetector) {
+  RetryCase c{0, 2};
+  run_retry_case(c);
+  EXPECT_EQ(c.page.preprocess.kind, "grey");
+  EXPECT_EQ(c.page.text, "SALE 70");
+  EXPECT_EQ(c.page.engine.layout, "dnn");
+  EXPECT_EQ(c.page.engine.recognizer, "ppocr");
+  const auto* step = step_named(c.page, "detector");
+  ASSERT_NE(step, nullptr);
+  EXPECT_TRUE(step->applied);
+  EXPECT_EQ(c.detector_calls, 1);
+}
+
+TEST(PageWorker, TheEmptyReadingStandsWhenTheDetectorFindsNothingEither) {
+  RetryCase c{0, 0};
+  run_retry_case(c);
+  EXPECT_EQ(c.page.text, "");
+  EXPECT_EQ(c.page.engine.layout, "tesseract");
+  const auto* step = step_named(c.page, "detector");
+  ASSERT_NE(step, nullptr);
+  EXPECT_FALSE(step->applied);
+}
+
+TEST(PageWorker, NoSecondReadingWhenTesseractFoundWordsOrTheEngineIsForced) {
+  RetryCase read{3, 2};
+  run_retry_case(read);
+  EXPECT_EQ(read.page.text, "read");
+  EXPECT_EQ(read.detector_calls, 0);
+  EXPECT_EQ(step_named(read.page, "detector"), nullptr);
+  RetryCase forced{0, 2};
+  run_retry_case(forced, recognize::EngineMode::tesseract);
+  EXPECT_EQ(forced.page.engine.layout, "tesseract");
+  EXPECT_EQ(forced.detector_calls, 0);
 }
 
 }  // namespace

@@ -173,5 +173,57 @@ TEST(Routing, TheDocumentSamplesKeepTesseract) {
   }
 }
 
+TEST(Routing, AGreyOrCameraImageWithNoTextToMeasureGoesToTheDetectorWithPpocr) {
+  // A word cut from a photo: too few characters to measure a text height.
+  Analysis word = document();
+  word.kind = Kind::grey;
+  word.text_height = 0;
+  word.line_fill = 1;
+  Route route = choose_route(classified(word), automatic());
+  EXPECT_EQ(route.layout, LayoutPath::dnn);
+  EXPECT_EQ(route.reader, Reader::ppocr);
+  // A bilevel scan with no text height measured is a document line: Tesseract's.
+  word.kind = Kind::bilevel;
+  EXPECT_EQ(choose_route(classified(word), automatic()).layout, LayoutPath::tesseract);
+}
+
+TEST(Routing, ACameraOrGreyPageReadEmptyIsRetriedOnTheDetectorUnderAutoOnly) {
+  Analysis photo = document();
+  photo.kind = Kind::photo;
+  photo.line_fill = 0.4;  // over the scene fill: Tesseract's first
+  ASSERT_EQ(choose_route(classified(photo), automatic()).layout, LayoutPath::tesseract);
+  auto retry = retry_route(classified(photo), automatic(), 0);
+  ASSERT_TRUE(retry);
+  EXPECT_EQ(retry->layout, LayoutPath::dnn);
+  EXPECT_EQ(retry->reader, Reader::ppocr);
+  EXPECT_TRUE(retry->rows);
+  EXPECT_FALSE(retry_route(classified(photo), automatic(), 3)) << "words were read";
+  RoutingRules forced = automatic();
+  forced.mode = EngineMode::tesseract;
+  EXPECT_FALSE(retry_route(classified(photo), forced, 0));
+  RoutingRules no_models = automatic();
+  no_models.detector_ready = false;
+  EXPECT_FALSE(retry_route(classified(photo), no_models, 0));
+  EXPECT_FALSE(retry_route(classified(document()), automatic(), 0)) << "a bilevel scan";
+  Analysis blank = photo;
+  blank.blank = true;
+  EXPECT_FALSE(retry_route(classified(blank), automatic(), 0));
+  EXPECT_FALSE(retry_route(preprocess::Page{}, automatic(), 0)) << "--preprocess none";
+}
+
+TEST(Routing, AChineseLineImageIsReadWholeByPpocr) {
+  Analysis line = document();
+  line.line = true;
+  Route route = choose_route(classified(line), automatic("chi_sim"));
+  EXPECT_EQ(route.layout, LayoutPath::dnn);
+  EXPECT_TRUE(route.whole_line);
+  EXPECT_TRUE(route.vertical_text);
+  // A page is detected; a line read by Tesseract is detected too (its crops get a border).
+  EXPECT_FALSE(choose_route(classified(document()), automatic("chi_sim")).whole_line);
+  RoutingRules tesseract_lines = automatic("chi_sim");
+  tesseract_lines.reader = ReaderChoice::tesseract;
+  EXPECT_FALSE(choose_route(classified(line), tesseract_lines).whole_line);
+}
+
 }  // namespace
 }  // namespace ocrbatch::recognize
