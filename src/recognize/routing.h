@@ -12,7 +12,7 @@ namespace ocrbatch::recognize {
 
 // Part of the ledger's settings fingerprint: raise it whenever the rules of choose_route, or
 // what the detector path does with a page, change.
-constexpr int kRoutingVersion = 2;
+constexpr int kRoutingVersion = 3;
 
 // Who finds the lines and blocks of a page.
 enum class LayoutPath {
