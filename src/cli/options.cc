@@ -7,9 +7,12 @@
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <map>
 #include <thread>
+#include <variant>
 
 #include "cli/config_file.h"
+#include "cli/shard.h"
 #include "engine/tesseract/tesseract_recognizer.h"
 #include "output/sink.h"
 #include "preprocess/chain.h"
@@ -54,6 +57,8 @@ struct RawOptions {
   std::string recognizer = "auto";
   std::string models_dir;
   std::string device = "cpu";
+  std::string shard;
+  std::string shard_count;
 };
 
 const char* const kFooter =
@@ -99,8 +104,23 @@ record::Detail parse_detail(const std::string& value) {
   return record::Detail::none;
 }
 
+std::optional<input::Shard> shard_from(const RawOptions& raw) {
+  if (raw.shard.empty()) {
+    if (!raw.shard_count.empty()) throw UsageError("--shard-count is only for --shard k8s");
+    return std::nullopt;
+  }
+  std::map<std::string, std::string> env;
+  for (const char* name : kShardVariables)
+    if (const char* value = std::getenv(name); value != nullptr && *value != '\0')
+      env[name] = value;
+  auto parsed = parse_shard(raw.shard, raw.shard_count, env);
+  if (auto* error = std::get_if<std::string>(&parsed)) throw UsageError(*error);
+  return std::get<input::Shard>(parsed);
+}
+
 RunConfig validate(const RawOptions& raw) {
   RunConfig config;
+  config.shard = shard_from(raw);
   config.inputs = raw.inputs;
   config.files_from = raw.files_from;
   config.list_separator = raw.null_separated ? '\0' : '\n';
@@ -423,6 +443,16 @@ ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
   app.add_option("--max-pages", raw.max_pages, "Refuse files with more pages (default 10000)")
       ->type_name("N")
       ->check(CLI::Range(1, 1 << 24).description(""))
+      ->group(kInput);
+  app.add_option("--shard", raw.shard,
+                 "Process only shard I of N (0-based) of the inputs, by a stable hash of each "
+                 "input's path; slurm or k8s take I and N from the job array's environment")
+      ->type_name("I/N|slurm|k8s")
+      ->group(kInput);
+  app.add_option("--shard-count", raw.shard_count,
+                 "With --shard k8s: the number of shards, the Job's completions (default: "
+                 "$OCRBATCH_SHARD_COUNT)")
+      ->type_name("N")
       ->group(kInput);
 
   const char* kOutput = "Output";
