@@ -136,9 +136,19 @@ RunConfig validate(const RawOptions& raw) {
   config.max_pixels = raw.max_pixels;
   config.max_pages = raw.max_pages;
   config.max_archive_bytes = raw.max_archive_mb << 20;
-  config.metrics_file = raw.metrics_file;
-  config.log_file = raw.log_file;
-  config.ledger = raw.ledger;
+  // One name per shard, so shards on several machines never share a file: "%s" is the index.
+  const auto per_shard = [&](const std::string& value, const char* option) {
+    std::string path;
+    if (!expand_shard_name(value, config.shard ? &*config.shard : nullptr, path))
+      throw UsageError(std::string(option) + " '" + value +
+                       "': %s stands for the shard index, but --shard is not given (write %% "
+                       "for a literal %)");
+    return path;
+  };
+  config.output = per_shard(config.output, "--output");
+  config.metrics_file = per_shard(raw.metrics_file, "--metrics-file");
+  config.log_file = per_shard(raw.log_file, "--log-file");
+  config.ledger = per_shard(raw.ledger, "--ledger");
   config.emit_all = raw.emit == "all";
   config.retry_errors = raw.retry_errors;
   config.wait_lock = raw.wait_lock;
@@ -446,7 +456,8 @@ ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
       ->group(kInput);
   app.add_option("--shard", raw.shard,
                  "Process only shard I of N (0-based) of the inputs, by a stable hash of each "
-                 "input's path; slurm or k8s take I and N from the job array's environment")
+                 "input's path; slurm or k8s take I and N from the job array's environment. %s "
+                 "in -o, --ledger, --log-file and --metrics-file is the shard index")
       ->type_name("I/N|slurm|k8s")
       ->group(kInput);
   app.add_option("--shard-count", raw.shard_count,

@@ -177,3 +177,31 @@ def test_shard_k8s_without_a_count_says_where_to_give_it(tmp_path):
     r = orun(["--shard", "k8s", str(tmp_path)], env=no_shard_env(JOB_COMPLETION_INDEX="0"))
     assert r.returncode == 2, r.describe()
     assert "--shard-count" in r.err and "OCRBATCH_SHARD_COUNT" in r.err, r.err
+
+
+def test_percent_s_names_each_shards_files(inbox, tmp_path):
+    state = tmp_path / "state"
+    state.mkdir()
+    for i in range(2):
+        r = orun(FAST + ["--shard", f"{i}/2", "-o", "state/out-%s.jsonl", "--ledger",
+                         "state/ledger-%s.db", "--log-file", "state/log-%s.txt",
+                         "--metrics-file", "state/m-%s.prom", "inbox"],
+                 cwd=tmp_path, env=no_shard_env(), timeout=120)
+        assert r.returncode == 0, r.describe()
+    for i in range(2):
+        for name in (f"out-{i}.jsonl", f"ledger-{i}.db", f"log-{i}.txt", f"m-{i}.prom"):
+            assert (state / name).is_file(), sorted(p.name for p in state.iterdir())
+    assert not any("%" in p.name for p in state.iterdir())
+    outputs = [parse_jsonl((state / f"out-{i}.jsonl").read_text()) for i in range(2)]
+    plain = orun(FAST + ["inbox"], cwd=tmp_path, env=no_shard_env(), timeout=120)
+    assert comparable(outputs[0] + outputs[1]) == comparable(plain.records)
+
+
+def test_percent_s_without_shard_is_a_usage_error_and_double_percent_is_one(inbox, tmp_path):
+    r = orun(["--ledger", "l-%s.db", "inbox"], cwd=tmp_path, env=no_shard_env())
+    assert r.returncode == 2, r.describe()
+    assert "--ledger 'l-%s.db'" in r.err and "--shard" in r.err, r.err
+    assert not list(tmp_path.glob("l-*"))
+    r = orun(FAST + ["-o", "100%%.jsonl", "inbox/a/a00.png"], cwd=tmp_path, env=no_shard_env())
+    assert r.returncode == 0, r.describe()
+    assert (tmp_path / "100%.jsonl").is_file()
