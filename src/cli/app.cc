@@ -127,6 +127,7 @@ pipeline::DiscoverFn make_discovery(const RunConfig& config, std::function<bool(
     options.archive.max_total_bytes = config.max_archive_bytes;
     options.stopped = stopped;
     options.files_reached = reached;
+    options.shard = config.shard;
     input::Discovery discovery(options, sink);
     for (const auto& path : config.inputs) {
       const bool go_on =
@@ -141,6 +142,8 @@ pipeline::DiscoverFn make_discovery(const RunConfig& config, std::function<bool(
     const int fd = ::open(config.files_from.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
       const int err = errno;
+      // Reported once across the shards, as a plain run reports it once.
+      if (config.shard && !config.shard->owns(config.files_from)) return;
       sink(input::InputItem::make_error(config.files_from, input::error_code_for_errno(err),
                                         std::string("cannot open list: ") + std::strerror(err)));
       return;
@@ -325,8 +328,9 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
   std::thread counter;
   if (reporter.shows_progress()) {
     counter = std::thread([&] {
-      counted = input::count_files(config.inputs, config.hidden,
-                                   [&runner] { return runner.cancelled(); });
+      counted = input::count_files(
+          config.inputs, config.hidden, [&runner] { return runner.cancelled(); },
+          config.shard ? &*config.shard : nullptr);
       counting_done = true;
     });
   }
