@@ -23,6 +23,7 @@
 #include "cli/input_list.h"
 #include "cli/options.h"
 #include "cli/path_guard.h"
+#include "cli/summary_command.h"
 #include "engine/backends.h"
 #include "engine/dnn/dnn_backend.h"
 #include "engine/dnn/model_files.h"
@@ -465,6 +466,8 @@ int main(int argc, char** argv) {
   // into the UTF-8 our records promise; in the default "C" locale it gives up on them.
   if (std::setlocale(LC_CTYPE, "C.UTF-8") == nullptr) std::setlocale(LC_CTYPE, "");
   std::ios::sync_with_stdio(false);
+  // A subcommand, not a path: a folder called "summary" is named as ./summary.
+  if (argc > 1 && std::strcmp(argv[1], "summary") == 0) return summary_main(argc - 1, argv + 1);
   RunConfig config;
   try {
     if (parse(argc, argv, config) == ParseOutcome::exit_ok) return kExitSuccess;
