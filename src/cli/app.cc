@@ -23,6 +23,7 @@
 #include "cli/input_list.h"
 #include "cli/options.h"
 #include "cli/path_guard.h"
+#include "cli/summary_command.h"
 #include "engine/backends.h"
 #include "engine/dnn/dnn_backend.h"
 #include "engine/dnn/model_files.h"
@@ -38,6 +39,7 @@
 #include "util/process.h"
 #include "util/signals.h"
 #include "util/utf8.h"
+#include "util/uuid.h"
 
 namespace ocrbatch::cli {
 namespace {
@@ -282,6 +284,11 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
   output::SinkOptions sink_options;
   sink_options.detail = config.detail;
   sink_options.csv_safe = config.csv_safe;
+  sink_options.run_id = config.run_id;
+  if (config.shard) {
+    sink_options.shard_index = config.shard->index;
+    sink_options.shard_count = config.shard->count;
+  }
   auto sink = output::make_sink(config.format, out, sink_options);
 
   progress::LinePrinter printer(diag, file ? -1 : STDOUT_FILENO);
@@ -459,6 +466,8 @@ int main(int argc, char** argv) {
   // into the UTF-8 our records promise; in the default "C" locale it gives up on them.
   if (std::setlocale(LC_CTYPE, "C.UTF-8") == nullptr) std::setlocale(LC_CTYPE, "");
   std::ios::sync_with_stdio(false);
+  // A subcommand, not a path: a folder called "summary" is named as ./summary.
+  if (argc > 1 && std::strcmp(argv[1], "summary") == 0) return summary_main(argc - 1, argv + 1);
   RunConfig config;
   try {
     if (parse(argc, argv, config) == ParseOutcome::exit_ok) return kExitSuccess;
@@ -473,12 +482,17 @@ int main(int argc, char** argv) {
   }
   std::FILE* diag = util::take_stderr_from_libraries();
   if (config.list) return list_inputs(config, diag);
+  config.run_id = util::random_uuid();
   std::optional<progress::LogFile> log;
   Outcome outcome;
   std::string fatal;
   try {
     if (!config.log_file.empty()) {
-      log.emplace(config.log_file);
+      std::string tag = "run_id=" + config.run_id;
+      if (config.shard)
+        tag += " shard=" + std::to_string(config.shard->index) + "/" +
+               std::to_string(config.shard->count);
+      log.emplace(config.log_file, tag);
       log->info("start: ocrbatch " + version_text().substr(9) + ", jobs " +
                 std::to_string(config.jobs) + ", lang " + config.engine.lang);
     }

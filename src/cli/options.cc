@@ -63,18 +63,21 @@ struct RawOptions {
 
 const char* const kFooter =
     R"(Output (stdout unless -o): JSON Lines, one object per line with a "type":
-  page     {"type":"page","source"[,"source_bytes"],"page","pages","width",
-            "height","dpi","lang","engine":{"layout","recognizer"},"confidence",
-            "word_count","duration_ms","kind","blank","rotation"[,"skew"][,"scale"]
-            [,"psm"],"text","preprocess"[,"lines"|"words"]}
+  page     {"type":"page","run_id"[,"shard"],"source"[,"source_bytes"],"page",
+            "pages","width","height","dpi","lang","engine":{"layout","recognizer"},
+            "confidence","word_count","duration_ms","kind","blank","rotation"
+            [,"skew"][,"scale"][,"psm"],"text","preprocess"[,"lines"|"words"]}
            (kind..psm and preprocess are absent with --preprocess none)
-  error    {"type":"error","source"[,"source_bytes"][,"page"],
+  error    {"type":"error","run_id"[,"shard"],"source"[,"source_bytes"][,"page"],
             "error":{"code","message"}}
            codes: not_found permission_denied read_failed unsupported_format
                   decode_failed archive_corrupt too_large timeout ocr_failed
-  summary  {"type":"summary","pages","errors","errors_by_code","skipped",
-            "skipped_by_kind","cached","interrupted","elapsed_s","pages_per_second"}
+  summary  {"type":"summary","run_id"[,"shard"],"pages","errors","errors_by_code",
+            "skipped","skipped_by_kind","cached","interrupted","elapsed_s",
+            "pages_per_second"}
            (always last); skip kinds: pdf other archive_name special link
+  run_id is the run's UUID, also in every --log-file line; shard (with --shard)
+  is its index, in the summary {"index","count"}.
   source is valid UTF-8; source_bytes, only for a name that is not, holds its
   exact bytes in base64 (in CSV the last column, empty for other names).
 

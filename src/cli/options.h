@@ -45,6 +45,7 @@ struct RunConfig {
   std::string models_dir;  // --models-dir; "": OCRBATCH_MODELS, then the installed folder
   engine::BackendOptions engine;
   std::optional<input::Shard> shard;  // --shard: only this shard's inputs
+  std::string run_id;                 // made at start: in every JSON record and log line
 };
 
 // Thrown for a bad command line; main prints it with a hint and exits 2.
