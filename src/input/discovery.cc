@@ -122,6 +122,9 @@ bool Discovery::add_file(const std::string& path, bool named, int dir_fd, const 
   const int raw = ::openat(dir_fd, name.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (raw < 0) {
     const int err = errno;
+    // Removed since the walk read its folder: as a walk reports a link to nothing.
+    if (!named && err == ENOENT)
+      return sink_(InputItem::make_skipped(path, record::SkipKind::link));
     if (err == ENXIO) {  // a Unix socket: it cannot be opened as a file at all
       if (!named) return sink_(InputItem::make_skipped(path, record::SkipKind::special));
       return sink_(
