@@ -23,6 +23,7 @@
 #include "cli/input_list.h"
 #include "cli/options.h"
 #include "cli/path_guard.h"
+#include "cli/summary_command.h"
 #include "engine/backends.h"
 #include "engine/dnn/dnn_backend.h"
 #include "engine/dnn/model_files.h"
@@ -38,6 +39,7 @@
 #include "util/process.h"
 #include "util/signals.h"
 #include "util/utf8.h"
+#include "util/uuid.h"
 
 namespace ocrbatch::cli {
 namespace {
@@ -127,6 +129,7 @@ pipeline::DiscoverFn make_discovery(const RunConfig& config, std::function<bool(
     options.archive.max_total_bytes = config.max_archive_bytes;
     options.stopped = stopped;
     options.files_reached = reached;
+    options.shard = config.shard;
     input::Discovery discovery(options, sink);
     for (const auto& path : config.inputs) {
       const bool go_on =
@@ -141,6 +144,8 @@ pipeline::DiscoverFn make_discovery(const RunConfig& config, std::function<bool(
     const int fd = ::open(config.files_from.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
       const int err = errno;
+      // Reported once across the shards, as a plain run reports it once.
+      if (config.shard && !config.shard->owns(config.files_from)) return;
       sink(input::InputItem::make_error(config.files_from, input::error_code_for_errno(err),
                                         std::string("cannot open list: ") + std::strerror(err)));
       return;
@@ -279,6 +284,11 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
   output::SinkOptions sink_options;
   sink_options.detail = config.detail;
   sink_options.csv_safe = config.csv_safe;
+  sink_options.run_id = config.run_id;
+  if (config.shard) {
+    sink_options.shard_index = config.shard->index;
+    sink_options.shard_count = config.shard->count;
+  }
   auto sink = output::make_sink(config.format, out, sink_options);
 
   progress::LinePrinter printer(diag, file ? -1 : STDOUT_FILENO);
@@ -325,8 +335,9 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
   std::thread counter;
   if (reporter.shows_progress()) {
     counter = std::thread([&] {
-      counted = input::count_files(config.inputs, config.hidden,
-                                   [&runner] { return runner.cancelled(); });
+      counted = input::count_files(
+          config.inputs, config.hidden, [&runner] { return runner.cancelled(); },
+          config.shard ? &*config.shard : nullptr);
       counting_done = true;
     });
   }
@@ -455,6 +466,8 @@ int main(int argc, char** argv) {
   // into the UTF-8 our records promise; in the default "C" locale it gives up on them.
   if (std::setlocale(LC_CTYPE, "C.UTF-8") == nullptr) std::setlocale(LC_CTYPE, "");
   std::ios::sync_with_stdio(false);
+  // A subcommand, not a path: a folder called "summary" is named as ./summary.
+  if (argc > 1 && std::strcmp(argv[1], "summary") == 0) return summary_main(argc - 1, argv + 1);
   RunConfig config;
   try {
     if (parse(argc, argv, config) == ParseOutcome::exit_ok) return kExitSuccess;
@@ -469,12 +482,17 @@ int main(int argc, char** argv) {
   }
   std::FILE* diag = util::take_stderr_from_libraries();
   if (config.list) return list_inputs(config, diag);
+  config.run_id = util::random_uuid();
   std::optional<progress::LogFile> log;
   Outcome outcome;
   std::string fatal;
   try {
     if (!config.log_file.empty()) {
-      log.emplace(config.log_file);
+      std::string tag = "run_id=" + config.run_id;
+      if (config.shard)
+        tag += " shard=" + std::to_string(config.shard->index) + "/" +
+               std::to_string(config.shard->count);
+      log.emplace(config.log_file, tag);
       log->info("start: ocrbatch " + version_text().substr(9) + ", jobs " +
                 std::to_string(config.jobs) + ", lang " + config.engine.lang);
     }

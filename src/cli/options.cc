@@ -7,9 +7,12 @@
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <map>
 #include <thread>
+#include <variant>
 
 #include "cli/config_file.h"
+#include "cli/shard.h"
 #include "engine/tesseract/tesseract_recognizer.h"
 #include "output/sink.h"
 #include "preprocess/chain.h"
@@ -54,22 +57,27 @@ struct RawOptions {
   std::string recognizer = "auto";
   std::string models_dir;
   std::string device = "cpu";
+  std::string shard;
+  std::string shard_count;
 };
 
 const char* const kFooter =
     R"(Output (stdout unless -o): JSON Lines, one object per line with a "type":
-  page     {"type":"page","source"[,"source_bytes"],"page","pages","width",
-            "height","dpi","lang","engine":{"layout","recognizer"},"confidence",
-            "word_count","duration_ms","kind","blank","rotation"[,"skew"][,"scale"]
-            [,"psm"],"text","preprocess"[,"lines"|"words"]}
+  page     {"type":"page","run_id"[,"shard"],"source"[,"source_bytes"],"page",
+            "pages","width","height","dpi","lang","engine":{"layout","recognizer"},
+            "confidence","word_count","duration_ms","kind","blank","rotation"
+            [,"skew"][,"scale"][,"psm"],"text","preprocess"[,"lines"|"words"]}
            (kind..psm and preprocess are absent with --preprocess none)
-  error    {"type":"error","source"[,"source_bytes"][,"page"],
+  error    {"type":"error","run_id"[,"shard"],"source"[,"source_bytes"][,"page"],
             "error":{"code","message"}}
            codes: not_found permission_denied read_failed unsupported_format
                   decode_failed archive_corrupt too_large timeout ocr_failed
-  summary  {"type":"summary","pages","errors","errors_by_code","skipped",
-            "skipped_by_kind","cached","interrupted","elapsed_s","pages_per_second"}
+  summary  {"type":"summary","run_id"[,"shard"],"pages","errors","errors_by_code",
+            "skipped","skipped_by_kind","cached","interrupted","elapsed_s",
+            "pages_per_second"}
            (always last); skip kinds: pdf other archive_name special link
+  run_id is the run's UUID, also in every --log-file line; shard (with --shard)
+  is its index, in the summary {"index","count"}.
   source is valid UTF-8; source_bytes, only for a name that is not, holds its
   exact bytes in base64 (in CSV the last column, empty for other names).
 
@@ -99,8 +107,23 @@ record::Detail parse_detail(const std::string& value) {
   return record::Detail::none;
 }
 
+std::optional<input::Shard> shard_from(const RawOptions& raw) {
+  if (raw.shard.empty()) {
+    if (!raw.shard_count.empty()) throw UsageError("--shard-count is only for --shard k8s");
+    return std::nullopt;
+  }
+  std::map<std::string, std::string> env;
+  for (const char* name : kShardVariables)
+    if (const char* value = std::getenv(name); value != nullptr && *value != '\0')
+      env[name] = value;
+  auto parsed = parse_shard(raw.shard, raw.shard_count, env);
+  if (auto* error = std::get_if<std::string>(&parsed)) throw UsageError(*error);
+  return std::get<input::Shard>(parsed);
+}
+
 RunConfig validate(const RawOptions& raw) {
   RunConfig config;
+  config.shard = shard_from(raw);
   config.inputs = raw.inputs;
   config.files_from = raw.files_from;
   config.list_separator = raw.null_separated ? '\0' : '\n';
@@ -116,9 +139,19 @@ RunConfig validate(const RawOptions& raw) {
   config.max_pixels = raw.max_pixels;
   config.max_pages = raw.max_pages;
   config.max_archive_bytes = raw.max_archive_mb << 20;
-  config.metrics_file = raw.metrics_file;
-  config.log_file = raw.log_file;
-  config.ledger = raw.ledger;
+  // One name per shard, so shards on several machines never share a file: "%s" is the index.
+  const auto per_shard = [&](const std::string& value, const char* option) {
+    std::string path;
+    if (!expand_shard_name(value, config.shard ? &*config.shard : nullptr, path))
+      throw UsageError(std::string(option) + " '" + value +
+                       "': %s stands for the shard index, but --shard is not given (write %% "
+                       "for a literal %)");
+    return path;
+  };
+  config.output = per_shard(config.output, "--output");
+  config.metrics_file = per_shard(raw.metrics_file, "--metrics-file");
+  config.log_file = per_shard(raw.log_file, "--log-file");
+  config.ledger = per_shard(raw.ledger, "--ledger");
   config.emit_all = raw.emit == "all";
   config.retry_errors = raw.retry_errors;
   config.wait_lock = raw.wait_lock;
@@ -423,6 +456,17 @@ ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
   app.add_option("--max-pages", raw.max_pages, "Refuse files with more pages (default 10000)")
       ->type_name("N")
       ->check(CLI::Range(1, 1 << 24).description(""))
+      ->group(kInput);
+  app.add_option("--shard", raw.shard,
+                 "Process only shard I of N (0-based) of the inputs, by a stable hash of each "
+                 "input's path; slurm or k8s take I and N from the job array's environment. %s "
+                 "in -o, --ledger, --log-file and --metrics-file is the shard index")
+      ->type_name("I/N|slurm|k8s")
+      ->group(kInput);
+  app.add_option("--shard-count", raw.shard_count,
+                 "With --shard k8s: the number of shards, the Job's completions (default: "
+                 "$OCRBATCH_SHARD_COUNT)")
+      ->type_name("N")
       ->group(kInput);
 
   const char* kOutput = "Output";

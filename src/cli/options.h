@@ -2,11 +2,13 @@
 // Command-line parsing in two stages: CLI11 fills raw options, then validate() checks them
 // and produces the RunConfig the rest of the program is built from.
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "engine/backends.h"
+#include "input/shard.h"
 #include "recognize/routing.h"
 #include "record/record.h"
 
@@ -42,6 +44,8 @@ struct RunConfig {
   recognize::ReaderChoice reader = recognize::ReaderChoice::automatic;   // --recognizer
   std::string models_dir;  // --models-dir; "": OCRBATCH_MODELS, then the installed folder
   engine::BackendOptions engine;
+  std::optional<input::Shard> shard;  // --shard: only this shard's inputs
+  std::string run_id;                 // made at start: in every JSON record and log line
 };
 
 // Thrown for a bad command line; main prints it with a hint and exits 2.

@@ -61,9 +61,12 @@ Discovery::Discovery(DiscoveryOptions options, ItemSink sink)
     : options_(std::move(options)), sink_(std::move(sink)) {}
 
 bool Discovery::add_path(const std::string& path) {
+  // Every shard stats a named path (a folder is walked by all of them), but only its owner
+  // reads it or reports it missing.
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     const int err = errno;
+    if (!mine(path)) return true;
     if (err == ENOENT || err == ENOTDIR) {
       if (const auto added = add_written_name(path)) return *added;
     }
@@ -72,6 +75,7 @@ bool Discovery::add_path(const std::string& path) {
                                        errno_message("cannot access", err)));
   }
   if (S_ISDIR(st.st_mode)) return walk_folder(path);
+  if (!mine(path)) return true;
   return add_file(path, /*named=*/true, AT_FDCWD, path);
 }
 
@@ -118,6 +122,9 @@ bool Discovery::add_file(const std::string& path, bool named, int dir_fd, const 
   const int raw = ::openat(dir_fd, name.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (raw < 0) {
     const int err = errno;
+    // Removed since the walk read its folder: as a walk reports a link to nothing.
+    if (!named && err == ENOENT)
+      return sink_(InputItem::make_skipped(path, record::SkipKind::link));
     if (err == ENXIO) {  // a Unix socket: it cannot be opened as a file at all
       if (!named) return sink_(InputItem::make_skipped(path, record::SkipKind::special));
       return sink_(
@@ -166,6 +173,8 @@ const OutputFile* Discovery::output_file(const struct stat& st) const {
 }
 
 bool Discovery::add_stream(int fd, const std::string& display_name) {
+  // A stream can be read only once: it is shard 0's.
+  if (options_.shard && options_.shard->index != 0) return true;
   const Reached guard(this);
   struct stat st {};
   if (::fstat(fd, &st) == 0)
@@ -228,17 +237,25 @@ bool Discovery::read_opened(int fd, const std::string& name, bool named,
   return sink_(std::move(item));
 }
 
+std::string shard_key_in_walk(const std::string& root, const std::string& path) {
+  if (path.size() <= root.size()) return path;  // the named folder itself
+  return path.substr(root.back() == '/' ? root.size() : root.size() + 1);
+}
+
 bool Discovery::walk_folder(const std::string& dir) {
   WalkVisitor visit;
-  visit.file = [this](const std::string& path, int dir_fd, const std::string& name) {
+  visit.file = [this, &dir](const std::string& path, int dir_fd, const std::string& name) {
+    if (!mine(shard_key_in_walk(dir, path))) return true;
     return add_file(path, /*named=*/false, dir_fd, name);
   };
-  visit.folder_error = [this](const std::string& path, int err) {
+  visit.folder_error = [this, &dir](const std::string& path, int err) {
+    if (!mine(shard_key_in_walk(dir, path))) return true;
     reached();
     return sink_(InputItem::make_error(path, error_code_for_errno(err),
                                        errno_message("cannot open folder", err)));
   };
-  visit.dangling = [this](const std::string& path) {
+  visit.dangling = [this, &dir](const std::string& path) {
+    if (!mine(shard_key_in_walk(dir, path))) return true;
     // A dangling symlink, or an entry removed while we walk: nothing to read.
     reached();
     return sink_(InputItem::make_skipped(path, record::SkipKind::link));
@@ -251,18 +268,24 @@ void Discovery::reached() {
 }
 
 uint64_t count_files(const std::vector<std::string>& paths, bool hidden,
-                     const std::function<bool()>& stopped) {
+                     const std::function<bool()>& stopped, const Shard* shard) {
   uint64_t count = 0;
+  const auto mine = [shard](const std::string& key) { return !shard || shard->owns(key); };
+  const std::string* root = nullptr;
+  const auto one_more = [&](const std::string& path) {
+    if (mine(shard_key_in_walk(*root, path))) ++count;
+    return !(stopped && stopped());
+  };
   WalkVisitor visit;
-  const auto one_more = [&] { return ++count, !(stopped && stopped()); };
-  visit.file = [&](const std::string&, int, const std::string&) { return one_more(); };
-  visit.folder_error = [&](const std::string&, int) { return one_more(); };
-  visit.dangling = [&](const std::string&) { return one_more(); };
+  visit.file = [&](const std::string& path, int, const std::string&) { return one_more(path); };
+  visit.folder_error = [&](const std::string& path, int) { return one_more(path); };
+  visit.dangling = [&](const std::string& path) { return one_more(path); };
   for (const auto& path : paths) {
     struct stat st {};
     if (path != "-" && ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+      root = &path;
       if (!walk(path, hidden, visit)) break;
-    } else {
+    } else if (path == "-" ? !shard || shard->index == 0 : mine(path)) {
       ++count;
     }
   }
@@ -280,6 +303,7 @@ bool Discovery::add_list(int fd, char separator, const std::string& list_name) {
   if (reader.stopped()) return false;
   if (reader.at_end()) return true;
   const int err = errno;
+  if (!mine(list_name)) return true;  // one report across the shards, as in a plain run
   return sink_(InputItem::make_error(list_name, error_code_for_errno(err),
                                      errno_message("cannot read list", err)));
 }

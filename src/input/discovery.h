@@ -13,6 +13,7 @@
 
 #include "input/archive_reader.h"
 #include "input/input_item.h"
+#include "input/shard.h"
 
 namespace ocrbatch::input {
 
@@ -35,6 +36,9 @@ struct DiscoveryOptions {
   std::vector<OutputFile> outputs;
   std::optional<OutputFile> stdout_file;
   std::function<void(const OutputFile&)> output_met;
+  // Only the inputs of this shard give items; the others are passed over before they are
+  // opened (folders are walked by every shard). Keys: see shard_key_in_walk and add_path.
+  std::optional<Shard> shard;
 };
 
 // Part of a named input, picked by a name such as records give: "scan.tif#3" (page 3),
@@ -69,6 +73,7 @@ class Discovery {
   bool add_file(const std::string& path, bool named, int dir_fd, const std::string& name,
                 const Pick& pick = {});
   bool walk_folder(const std::string& dir);
+  bool mine(const std::string& key) const { return !options_.shard || options_.shard->owns(key); }
   void reached();
   struct Reached {
     explicit Reached(Discovery* d) : discovery(d) {}
@@ -89,8 +94,13 @@ class Discovery {
 
 // Counts the paths discovery of `paths` would reach, without reading any file: a cheap
 // pre-pass that gives progress a total long before discovery reaches the end.
+// With `shard`, only the paths that shard's discovery reaches.
 uint64_t count_files(const std::vector<std::string>& paths, bool hidden,
-                     const std::function<bool()>& stopped);
+                     const std::function<bool()>& stopped, const Shard* shard = nullptr);
+
+// What a file met at `path` in the walk of the named folder `root` is sharded by: its path
+// below that folder, so the folder can be named in any way ("inbox", "./inbox/").
+std::string shard_key_in_walk(const std::string& root, const std::string& path);
 
 // Maps an errno from open/stat/read to the error code users see.
 record::ErrorCode error_code_for_errno(int err);

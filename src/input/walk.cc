@@ -44,26 +44,30 @@ bool walk_dir(int fd, const std::string& dir, bool hidden, const WalkVisitor& vi
     ::close(fd);
     return visit.folder_error(dir, err);
   }
-  std::vector<std::string> names;
+  // The entry's type as readdir gives it: a regular file or a folder needs no stat here (a
+  // walk of 200,000 files is then mostly readdir); links and unknown types are looked up.
+  std::vector<std::pair<std::string, unsigned char>> entries;
   while (const dirent* entry = ::readdir(handle)) {
-    const std::string name = entry->d_name;
+    std::string name = entry->d_name;
     if (name == "." || name == "..") continue;
     if (!hidden && name[0] == '.') continue;
-    names.push_back(name);
+    entries.emplace_back(std::move(name), entry->d_type);
   }
-  std::sort(names.begin(), names.end());
+  std::sort(entries.begin(), entries.end());
 
   const int here = ::dirfd(handle);
   bool keep_going = true;
-  for (const auto& name : names) {
+  for (const auto& [name, type] : entries) {
     const std::string path = join(dir, name);
     struct stat entry_st {};
-    if (::fstatat(here, name.c_str(), &entry_st, 0) != 0) {
+    if (type == DT_REG) {
+      keep_going = visit.file(path, here, name);
+    } else if (type != DT_DIR && ::fstatat(here, name.c_str(), &entry_st, 0) != 0) {
       // Gone, or a link to nothing (or to a link loop); any other failure is the file's to
       // report when it is opened.
       keep_going =
           errno == ENOENT || errno == ELOOP ? visit.dangling(path) : visit.file(path, here, name);
-    } else if (S_ISDIR(entry_st.st_mode)) {
+    } else if (type == DT_DIR || S_ISDIR(entry_st.st_mode)) {
       const int child = ::openat(here, name.c_str(), kDirFlags);
       keep_going = child < 0 ? visit.folder_error(path, errno)
                              : walk_dir(child, path, hidden, visit, visited);

@@ -127,6 +127,22 @@ ordered_json to_json(const record::RunStats& stats) {
                       {"pages_per_second", round_to(stats.pages_per_second(), 100)}};
 }
 
+ordered_json with_run(const ordered_json& record, const SinkOptions& options) {
+  if (options.run_id.empty() && options.shard_count == 0) return record;
+  ordered_json out = ordered_json::object();
+  for (auto it = record.begin(); it != record.end(); ++it) {
+    out[it.key()] = it.value();
+    if (it.key() != "type") continue;
+    if (!options.run_id.empty()) out["run_id"] = options.run_id;
+    if (options.shard_count == 0) continue;
+    if (it.value() == "summary")
+      out["shard"] = ordered_json{{"index", options.shard_index}, {"count", options.shard_count}};
+    else
+      out["shard"] = options.shard_index;
+  }
+  return out;
+}
+
 namespace {
 
 std::vector<record::TextItem> items_from_json(const nlohmann::json& array) {

@@ -12,6 +12,10 @@ namespace ocrbatch::output {
 nlohmann::ordered_json to_json(const record::Record& record, record::Detail detail);
 nlohmann::ordered_json to_json(const record::RunStats& stats);
 
+// `record` (a to_json result) with the run's id and shard from `options` right after "type":
+// `"shard":I` in page and error records, `"shard":{"index":I,"count":N}` in the summary.
+nlohmann::ordered_json with_run(const nlohmann::ordered_json& record, const SinkOptions& options);
+
 // The inverse of to_json for page and error records, exact names included: lets the ledger
 // keep records as JSON and replay them through any sink. Throws nlohmann::json::exception on
 // malformed input.

@@ -9,9 +9,11 @@ class JsonlSink : public Sink {
  public:
   JsonlSink(std::ostream& out, const SinkOptions& options) : out_(out), options_(options) {}
   void write(const record::Record& rec) override {
-    out_ << dump(to_json(rec, options_.detail)) << '\n';
+    out_ << dump(with_run(to_json(rec, options_.detail), options_)) << '\n';
   }
-  void end_run(const record::RunStats& stats) override { out_ << dump(to_json(stats)) << '\n'; }
+  void end_run(const record::RunStats& stats) override {
+    out_ << dump(with_run(to_json(stats), options_)) << '\n';
+  }
 
  private:
   std::ostream& out_;
@@ -25,10 +27,10 @@ class JsonSink : public Sink {
   JsonSink(std::ostream& out, const SinkOptions& options) : out_(out), options_(options) {}
   void begin_run() override { out_ << "[\n"; }
   void write(const record::Record& rec) override {
-    out_ << "  " << dump(to_json(rec, options_.detail)) << ",\n";
+    out_ << "  " << dump(with_run(to_json(rec, options_.detail), options_)) << ",\n";
   }
   void end_run(const record::RunStats& stats) override {
-    out_ << "  " << dump(to_json(stats)) << "\n]\n";
+    out_ << "  " << dump(with_run(to_json(stats), options_)) << "\n]\n";
   }
 
  private:

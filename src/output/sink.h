@@ -1,6 +1,7 @@
 #pragma once
 // Result sinks: each writes one output format to a std::ostream from plain record values.
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <ostream>
@@ -16,6 +17,11 @@ struct SinkOptions {
   // CSV: text a spreadsheet would take for a formula (= + - @, tab, CR first) gets a leading
   // apostrophe. For files meant to be opened in one; data read by programs stays exact.
   bool csv_safe = false;
+  // JSON records carry these after "type", so records of a sharded night can be joined with
+  // its logs: the run's id (empty: none), and the shard when the run is one (count 0: not).
+  std::string run_id = "";
+  uint32_t shard_index = 0;
+  uint32_t shard_count = 0;
 };
 
 class Sink {

@@ -6,12 +6,14 @@
 namespace ocrbatch::progress {
 
 // An append-only log for unattended runs: one line per event, each with a UTC timestamp
-// and a level, e.g. "2026-11-22T02:30:00Z ERROR scan.png: decode_failed: ...". Lines are
+// and a level, e.g. "2026-11-22T02:30:00Z ERROR run_id=... scan.png: decode_failed: ...". Lines are
 // written whole with O_APPEND, so logrotate's copytruncate and several writers are safe.
 // Control characters in messages are escaped (util::printable), so an event is one line.
 class LogFile {
  public:
-  explicit LogFile(const std::string& path);  // throws std::runtime_error
+  // `tag`, such as "run_id=... shard=1/4", follows the level on every line, so the lines of
+  // one run (and shard) can be picked out of a log several runs append to.
+  explicit LogFile(const std::string& path, std::string tag = "");  // throws std::runtime_error
   ~LogFile();
   LogFile(const LogFile&) = delete;
   LogFile& operator=(const LogFile&) = delete;
@@ -22,6 +24,7 @@ class LogFile {
 
  private:
   int fd_ = -1;
+  std::string tag_;
 };
 
 }  // namespace ocrbatch::progress

@@ -22,6 +22,10 @@ std::string content_hash(std::string_view bytes) {
   return hex(XXH3_128bits(bytes.data(), bytes.size()));
 }
 
+uint64_t key_hash64(std::string_view key) {
+  return XXH3_64bits_withSeed(key.data(), key.size(), 0);
+}
+
 std::string file_hash(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return {};

@@ -32,6 +32,16 @@ ERROR_CODES = {"not_found", "permission_denied", "read_failed", "unsupported_for
                "decode_failed", "archive_corrupt", "too_large", "timeout", "ocr_failed"}
 # Fields that legitimately differ from run to run.
 TIMING_KEYS = {"duration_ms", "elapsed_s", "pages_per_second"}
+# Right after "type" in every JSON record: the run's id, and the shard with --shard.
+RUN_KEYS = ["run_id", "shard"]
+
+
+def without_run_keys(rec):
+    """The record's keys, checking that run_id (and shard, if any) come right after type."""
+    keys = list(rec)
+    assert keys[1] == "run_id", f"run_id is not second: {keys}"
+    head = 3 if keys[2:3] == ["shard"] else 2
+    return keys[:1] + keys[head:]
 
 
 @dataclass
@@ -114,7 +124,7 @@ def run(args, *, input=None, cwd=None, timeout=60, env=None):
 
 def strip_timing(record):
     """A record without the fields that change between runs (step times included)."""
-    out = {k: v for k, v in record.items() if k not in TIMING_KEYS}
+    out = {k: v for k, v in record.items() if k not in TIMING_KEYS and k not in RUN_KEYS}
     if "preprocess" in out:
         out["preprocess"] = [{k: v for k, v in s.items() if k != "ms"} for s in out["preprocess"]]
     return out
@@ -123,7 +133,7 @@ def strip_timing(record):
 def check_page_keys(rec):
     """True when a page record's keys follow the contract's order: the base keys, the
     preprocessing summary when preprocessing ran, text, the step list, then lines or words."""
-    keys = [k for k in rec if k not in ("lines", "words")]
+    keys = [k for k in without_run_keys(rec) if k not in ("lines", "words")]
     if "source_bytes" in rec:  # only for a name that is not UTF-8, right after source
         if keys[2] != "source_bytes":
             return False
@@ -173,14 +183,14 @@ def assert_page_record(rec, *, source=None, page=None, pages=None):
 def assert_error_record(rec, source, code):
     assert rec["type"] == "error", rec
     assert rec["source"] == source, rec
-    assert set(rec.keys()) <= {"type", "source", "page", "error"}, rec
+    assert set(without_run_keys(rec)) <= {"type", "source", "page", "error"}, rec
     assert set(rec["error"].keys()) == {"code", "message"}, rec
     assert rec["error"]["code"] == code, rec
     assert isinstance(rec["error"]["message"], str) and rec["error"]["message"], rec
 
 
 def assert_summary(summary, *, pages, errors, errors_by_code=None, skipped=None, interrupted=False):
-    assert list(summary.keys()) == SUMMARY_KEYS, f"summary keys: {list(summary)}"
+    assert without_run_keys(summary) == SUMMARY_KEYS, f"summary keys: {list(summary)}"
     assert summary["pages"] == pages, summary
     assert summary["errors"] == errors, summary
     if errors_by_code is not None:

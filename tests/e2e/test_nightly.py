@@ -15,7 +15,9 @@ from nightly_helpers import (kill_quietly, orun, parse_prometheus, popen, temp_f
 
 ERROR_CODES = ["not_found", "permission_denied", "read_failed", "unsupported_format",
                "decode_failed", "archive_corrupt", "too_large", "timeout", "ocr_failed"]
-LOG_LINE = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ) (INFO|ERROR|FATAL) (.+)$")
+# Timestamp, level, the run's id (and shard, with --shard), message.
+LOG_LINE = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ) (INFO|ERROR|FATAL) "
+                      r"run_id=[0-9a-f-]{36}(?: shard=\d+/\d+)? (.+)$")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -245,7 +247,7 @@ def config_dir(tmp_path):
 
 def _start_line(folder):
     lines = (folder / "cfg.log").read_text().splitlines()
-    starts = [line for line in lines if " INFO start" in line]
+    starts = [line for line in lines if re.search(r" INFO run_id=\S+ start", line)]
     assert len(starts) == 1, lines
     return starts[0]
 

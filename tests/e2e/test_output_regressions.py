@@ -193,7 +193,7 @@ def test_non_utf8_name_is_one_valid_name_plus_exact_bytes_in_json_and_csv(tmp_pa
     page, error = j.pages[0], j.errors[0]
     assert page["source"] == shown
     assert base64.b64decode(page["source_bytes"]) == RAW_NAME
-    assert list(page)[:3] == ["type", "source", "source_bytes"]
+    assert list(page)[:4] == ["type", "run_id", "source", "source_bytes"]
     assert_page_record(page, source=shown)
     assert error["source"] == missing.decode("utf-8", "replace")
     assert base64.b64decode(error["source_bytes"]) == missing

@@ -110,7 +110,7 @@ def test_nightly_config_and_crontab_line_run(sandbox):
     assert (sandbox / "var/lib/ocrbatch/ledger.db").is_file()
     assert (sandbox / "var/lib/node_exporter/textfile/ocrbatch.prom").is_file()
     log = (sandbox / "var/log/ocrbatch/nightly.log").read_text()
-    assert log.count(" INFO start") == 2, log
+    assert len(re.findall(r" INFO run_id=\S+ start", log)) == 2, log
 
 
 def test_install_puts_ocrbatch_on_path_and_its_man_page_in_reach(tmp_path):

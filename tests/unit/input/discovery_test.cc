@@ -48,6 +48,21 @@ class DiscoveryTest : public ::testing::Test {
   std::string png = test::encoded_image(image::Format::png);
 };
 
+TEST_F(DiscoveryTest, AFileRemovedDuringTheWalkIsSkippedAsALink) {
+  dir.write("a.png", png);
+  dir.write("b.png", png);
+  std::vector<InputItem> items;
+  Discovery(DiscoveryOptions{}, [&](InputItem item) {
+    if (item.name == dir.file("a.png")) ::unlink(dir.file("b.png").c_str());
+    items.push_back(std::move(item));
+    return true;
+  }).add_path(dir.path());
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[1].name, dir.file("b.png"));
+  EXPECT_EQ(items[1].kind, InputItem::Kind::skipped);
+  EXPECT_EQ(items[1].skip, record::SkipKind::link);
+}
+
 TEST_F(DiscoveryTest, WalksFoldersRecursivelyInSortedOrder) {
   dir.write("b.png", png);
   dir.write("a/z.png", png);

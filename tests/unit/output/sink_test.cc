@@ -282,6 +282,41 @@ TEST(CsvSink, SafeModeNeutralisesTextASpreadsheetWouldRun) {
   EXPECT_EQ(csv_row(exact, 2).at("error_message"), "+gone");
 }
 
+TEST(JsonlSink, RunIdAndShardFollowTheTypeInEveryRecord) {
+  SinkOptions options;
+  options.run_id = "3f0c9a4e-5b1d-4c3e-9a8f-6d2e1b7c4a90";
+  std::ostringstream plain_out;
+  auto plain = make_sink("jsonl", plain_out, options);
+  plain->write(page("a.png", "x"));
+  plain->end_run(record::RunStats{});
+  EXPECT_EQ(
+      plain_out.str().rfind(
+          R"({"type":"page","run_id":"3f0c9a4e-5b1d-4c3e-9a8f-6d2e1b7c4a90","source":"a.png",)", 0),
+      0u)
+      << plain_out.str();
+  EXPECT_NE(plain_out.str().find(
+                R"({"type":"summary","run_id":"3f0c9a4e-5b1d-4c3e-9a8f-6d2e1b7c4a90","pages")"),
+            std::string::npos)
+      << plain_out.str();
+  options.shard_index = 2;
+  options.shard_count = 5;
+  std::ostringstream out;
+  auto sink = make_sink("json", out, options);
+  sink->begin_run();
+  sink->write(error("b.png"));
+  sink->end_run(record::RunStats{});
+  EXPECT_NE(
+      out.str().find(
+          R"({"type":"error","run_id":"3f0c9a4e-5b1d-4c3e-9a8f-6d2e1b7c4a90","shard":2,"source":"b.png")"),
+      std::string::npos)
+      << out.str();
+  EXPECT_NE(
+      out.str().find(
+          R"("run_id":"3f0c9a4e-5b1d-4c3e-9a8f-6d2e1b7c4a90","shard":{"index":2,"count":5},"pages":0)"),
+      std::string::npos)
+      << out.str();
+}
+
 TEST(TextSink, EndsEveryPageWithAFormFeedAndOmitsErrors) {
   EXPECT_EQ(render("text", {page("a", "one\n"), error("b"), page("c", "two\n")}), "one\n\ftwo\n\f");
 }

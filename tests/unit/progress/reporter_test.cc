@@ -63,5 +63,25 @@ TEST(LogFile, EscapesControlCharactersSoAnEventIsOneLine) {
   EXPECT_NE(line.find(" ERROR a\\x1b[31m\\nb.png: not_found: gone\n"), std::string::npos) << line;
 }
 
+TEST(LogFile, EveryLineCarriesTheRunsTagAfterTheLevel) {
+  char path[] = "/tmp/ocrbatch_log_test_XXXXXX";
+  const int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  ::close(fd);
+  {
+    LogFile log(path, "run_id=abc shard=1/4");
+    log.info("start");
+    log.error("x.png: not_found: gone");
+  }
+  std::ifstream in(path);
+  std::string first, second;
+  std::getline(in, first);
+  std::getline(in, second);
+  ::unlink(path);
+  EXPECT_NE(first.find("Z INFO run_id=abc shard=1/4 start"), std::string::npos) << first;
+  EXPECT_NE(second.find("Z ERROR run_id=abc shard=1/4 x.png: not_found"), std::string::npos)
+      << second;
+}
+
 }  // namespace
 }  // namespace ocrbatch::progress
