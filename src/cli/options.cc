@@ -68,7 +68,8 @@ const char* const kFooter =
            codes: not_found permission_denied read_failed unsupported_format
                   decode_failed archive_corrupt too_large timeout ocr_failed
   summary  {"type":"summary","pages","errors","errors_by_code","skipped",
-            "skipped_by_kind","cached","interrupted","elapsed_s","pages_per_second"}
+            "skipped_by_kind","cached","interrupted","elapsed_s","pages_per_second",
+            "page_seconds":{"count","p50","p95","p99","max"}}
            (always last); skip kinds: pdf other archive_name special link
   source is valid UTF-8; source_bytes, only for a name that is not, holds its
   exact bytes in base64 (in CSV the last column, empty for other names).
