@@ -154,6 +154,7 @@ pipeline::DiscoverFn make_discovery(const RunConfig& config, std::function<bool(
 struct Outcome {
   int exit_code = kExitFatal;
   record::RunStats stats;
+  record::RunActivity activity;
   bool metrics_file_is_input = false;  // discovery met it: writing it would replace an input
   std::optional<ledger::LedgerStats> ledger;
   int64_t last_success = 0;  // from the ledger; 0 if unknown
@@ -336,6 +337,7 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
       runner.run(make_discovery(
                      config, [&runner] { return runner.cancelled(); }, &reached, outputs),
                  writer);
+  outcome.activity = runner.snapshot().activity;
   if (counter.joinable()) {
     runner.cancel();  // the run is over: stops a count still walking a huge tree
     counter.join();
@@ -427,6 +429,8 @@ void write_metrics(const std::string& path, const Outcome& outcome, std::FILE* d
   output::MetricsContext context;
   context.now_s = std::time(nullptr);
   context.exit_code = outcome.exit_code;
+  context.last_run_s = context.now_s;
+  context.activity = outcome.activity;
   if (outcome.ledger) {
     context.ledger_rows = outcome.ledger->rows;
     context.ledger_bytes = outcome.ledger->bytes;

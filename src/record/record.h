@@ -160,6 +160,15 @@ struct DurationHistogram {
   double quantile(double q) const;
 };
 
+// What a run is doing at one moment, for the metrics written while it goes.
+struct RunActivity {
+  uint64_t queued = 0;     // page jobs waiting for a worker
+  uint64_t in_flight = 0;  // page jobs a worker has taken and not finished
+  uint64_t held = 0;       // finished records waiting for an earlier one, to keep input order
+  double started_s = 0;    // Unix time the run started; 0: it did not start
+  double last_page_s = 0;  // Unix time a worker last finished a page; 0: none yet
+};
+
 // Totals for the run, written as the last record.
 struct RunStats {
   uint64_t pages = 0;
