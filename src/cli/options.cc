@@ -43,6 +43,7 @@ struct RawOptions {
   int max_pages = 10000;
   uint64_t max_archive_mb = 16384;
   std::string metrics_file;
+  double metrics_interval_s = 15;
   std::string log_file;
   std::string ledger;
   std::string emit = "new";
@@ -118,6 +119,9 @@ RunConfig validate(const RawOptions& raw) {
   config.max_pages = raw.max_pages;
   config.max_archive_bytes = raw.max_archive_mb << 20;
   config.metrics_file = raw.metrics_file;
+  if (!(raw.metrics_interval_s >= 0 && raw.metrics_interval_s <= 86400))
+    throw UsageError("--metrics-interval must be a number of seconds from 0 to 86400");
+  config.metrics_interval_s = raw.metrics_interval_s;
   config.log_file = raw.log_file;
   config.ledger = raw.ledger;
   config.emit_all = raw.emit == "all";
@@ -213,6 +217,7 @@ const std::pair<const char*, const char*> kEnvironmentOptions[] = {
     {"OCRBATCH_PROGRESS", "--progress"},
     {"OCRBATCH_LEDGER", "--ledger"},
     {"OCRBATCH_MODELS", "--models-dir"},
+    {"OCRBATCH_METRICS_INTERVAL", "--metrics-interval"},
 };
 
 // Gives an option that the command line left unset a value from a lower layer (environment or
@@ -566,6 +571,12 @@ ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
                  "Write run metrics in Prometheus text format to FILE, atomically (for "
                  "node_exporter's textfile collector)")
       ->type_name("FILE")
+      ->group(kRun);
+  app.add_option("--metrics-interval", raw.metrics_interval_s,
+                 "With --metrics-file: also rewrite it every SECONDS while the run goes; 0: only "
+                 "at the end (default 15)")
+      ->type_name("SECONDS")
+      ->check(CLI::Range(0.0, 86400.0).description(""))
       ->group(kRun);
   std::string config_path;
   app.add_option("--config", config_path,

@@ -92,9 +92,10 @@ std::string prometheus_text(const record::RunStats& stats, const MetricsContext&
   w.gauge("ocrbatch_seconds_since_last_page",
           "Seconds from the last page a worker finished (or the run's start) to this write.",
           since > 0 ? std::max(0.0, static_cast<double>(c.now_s) - since) : 0.0);
-  if (c.exit_code) w.gauge("ocrbatch_exit_code", "Exit status of the last run.", *c.exit_code);
+  if (c.exit_code)
+    w.gauge("ocrbatch_exit_code", "Exit status of the last finished run.", *c.exit_code);
   if (c.last_run_s)
-    w.gauge("ocrbatch_last_run_timestamp_seconds", "Unix time the last run ended.",
+    w.gauge("ocrbatch_last_run_timestamp_seconds", "Unix time the last finished run ended.",
             static_cast<double>(*c.last_run_s));
   w.gauge("ocrbatch_last_success_timestamp_seconds",
           "Unix time of the last run in which every input succeeded (0: never).",
