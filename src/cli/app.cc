@@ -21,6 +21,7 @@
 #include "cli/exit_status.h"
 #include "cli/fingerprint.h"
 #include "cli/input_list.h"
+#include "cli/live_metrics.h"
 #include "cli/options.h"
 #include "cli/path_guard.h"
 #include "cli/summary_command.h"
@@ -159,7 +160,9 @@ pipeline::DiscoverFn make_discovery(const RunConfig& config, std::function<bool(
 struct Outcome {
   int exit_code = kExitFatal;
   record::RunStats stats;
-  bool metrics_file_is_input = false;  // discovery met it: writing it would replace an input
+  record::RunActivity activity;
+  // Discovery met it: writing it would replace an input. Set by the producer thread.
+  std::atomic<bool> metrics_file_is_input{false};
   std::optional<ledger::LedgerStats> ledger;
   int64_t last_success = 0;  // from the ledger; 0 if unknown
 };
@@ -195,6 +198,48 @@ struct StopTargets {
     file = f;
   }
 };
+
+// A regular file's text; "" for anything else, so a FIFO or a terminal is never read.
+std::string file_text(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return "";
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Only a regular file that holds metrics, or none yet, is rewritten while the run goes:
+// anything else may be an input reached through a list or a link, which discovery has yet to
+// meet (and then the final write leaves it alone); a FIFO's reader would get the texts run
+// together.
+bool may_rewrite_during_run(const std::string& path, const std::string& previous) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return errno == ENOENT;
+  return S_ISREG(st.st_mode) && (st.st_size == 0 || previous.rfind("# HELP ocrbatch_", 0) == 0);
+}
+
+// What the metrics written while the run goes say about earlier runs: the previous file's
+// exit code and end time, the last success, the ledger as it was at the start.
+output::MetricsContext live_metrics_context(const std::string& previous, ledger::Ledger* ledger) {
+  output::MetricsContext context;
+  context.last_success_s = output::last_success_from(previous);
+  if (const auto code = output::sample_from(previous, "ocrbatch_exit_code"))
+    context.exit_code = static_cast<int>(*code);
+  if (const auto when = output::sample_from(previous, "ocrbatch_last_run_timestamp_seconds"))
+    context.last_run_s = static_cast<int64_t>(*when);
+  if (ledger) {
+    try {
+      const auto stats = ledger->stats();
+      context.ledger_rows = stats.rows;
+      context.ledger_bytes = stats.bytes;
+      context.last_success_s = std::max(context.last_success_s, ledger->last_success());
+    } catch (const std::exception&) {
+    }
+  }
+  context.in_progress = true;
+  return context;
+}
 
 int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcome& outcome) {
   // First, before any other thread exists: the blocked-signal mask is inherited.
@@ -343,10 +388,28 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
   }
   Writer writer(*sink, out, reporter);
   sink->begin_run();
+  std::optional<LiveMetrics> live_metrics;
+  const std::string previous_metrics =
+      config.metrics_file.empty() ? "" : file_text(config.metrics_file);
+  if (!config.metrics_file.empty() && config.metrics_interval_s > 0 &&
+      may_rewrite_during_run(config.metrics_file, previous_metrics)) {
+    live_metrics.emplace(config.metrics_file, config.metrics_interval_s,
+                         [&runner, &outcome,
+                          context = live_metrics_context(previous_metrics, ledger.get())]() mutable
+                         -> std::optional<std::string> {
+                           if (outcome.metrics_file_is_input) return std::nullopt;
+                           const auto now = runner.snapshot();
+                           context.now_s = std::time(nullptr);
+                           context.activity = now.activity;
+                           return output::prometheus_text(now.stats, context);
+                         });
+  }
   const auto& stats = outcome.stats =
       runner.run(make_discovery(
                      config, [&runner] { return runner.cancelled(); }, &reached, outputs),
                  writer);
+  live_metrics.reset();  // the final write, after run(), must be the last
+  outcome.activity = runner.snapshot().activity;
   if (counter.joinable()) {
     runner.cancel();  // the run is over: stops a count still walking a huge tree
     counter.join();
@@ -438,15 +501,14 @@ void write_metrics(const std::string& path, const Outcome& outcome, std::FILE* d
   output::MetricsContext context;
   context.now_s = std::time(nullptr);
   context.exit_code = outcome.exit_code;
+  context.last_run_s = context.now_s;
+  context.activity = outcome.activity;
   if (outcome.ledger) {
     context.ledger_rows = outcome.ledger->rows;
     context.ledger_bytes = outcome.ledger->bytes;
   }
-  std::ifstream previous(path);
-  std::stringstream previous_text;
-  previous_text << previous.rdbuf();
   context.last_success_s =
-      std::max(outcome.last_success, output::last_success_from(previous_text.str()));
+      std::max(outcome.last_success, output::last_success_from(file_text(path)));
   if (outcome.exit_code == kExitSuccess) context.last_success_s = context.now_s;
   try {
     util::AtomicFile file(path);

@@ -46,6 +46,7 @@ struct RawOptions {
   int max_pages = 10000;
   uint64_t max_archive_mb = 16384;
   std::string metrics_file;
+  double metrics_interval_s = 15;
   std::string log_file;
   std::string ledger;
   std::string emit = "new";
@@ -74,7 +75,7 @@ const char* const kFooter =
                   decode_failed archive_corrupt too_large timeout ocr_failed
   summary  {"type":"summary","run_id"[,"shard"],"pages","errors","errors_by_code",
             "skipped","skipped_by_kind","cached","interrupted","elapsed_s",
-            "pages_per_second"}
+            "pages_per_second","page_seconds":{"count","p50","p95","p99","max"}}
            (always last); skip kinds: pdf other archive_name special link
   run_id is the run's UUID, also in every --log-file line; shard (with --shard)
   is its index, in the summary {"index","count"}.
@@ -150,6 +151,9 @@ RunConfig validate(const RawOptions& raw) {
   };
   config.output = per_shard(config.output, "--output");
   config.metrics_file = per_shard(raw.metrics_file, "--metrics-file");
+  if (!(raw.metrics_interval_s >= 0 && raw.metrics_interval_s <= 86400))
+    throw UsageError("--metrics-interval must be a number of seconds from 0 to 86400");
+  config.metrics_interval_s = raw.metrics_interval_s;
   config.log_file = per_shard(raw.log_file, "--log-file");
   config.ledger = per_shard(raw.ledger, "--ledger");
   config.emit_all = raw.emit == "all";
@@ -245,6 +249,7 @@ const std::pair<const char*, const char*> kEnvironmentOptions[] = {
     {"OCRBATCH_PROGRESS", "--progress"},
     {"OCRBATCH_LEDGER", "--ledger"},
     {"OCRBATCH_MODELS", "--models-dir"},
+    {"OCRBATCH_METRICS_INTERVAL", "--metrics-interval"},
 };
 
 // Gives an option that the command line left unset a value from a lower layer (environment or
@@ -609,6 +614,12 @@ ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
                  "Write run metrics in Prometheus text format to FILE, atomically (for "
                  "node_exporter's textfile collector)")
       ->type_name("FILE")
+      ->group(kRun);
+  app.add_option("--metrics-interval", raw.metrics_interval_s,
+                 "With --metrics-file: also rewrite it every SECONDS while the run goes; 0: only "
+                 "at the end (default 15)")
+      ->type_name("SECONDS")
+      ->check(CLI::Range(0.0, 86400.0).description(""))
       ->group(kRun);
   std::string config_path;
   app.add_option("--config", config_path,

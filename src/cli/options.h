@@ -33,6 +33,7 @@ struct RunConfig {
   int max_pages = 10000;
   uint64_t max_archive_bytes = 16ull << 30;
   std::string metrics_file;
+  double metrics_interval_s = 15;  // rewrite the metrics file this often during a run; 0: never
   std::string log_file;
   std::string ledger;  // "" no ledger
   bool emit_all = false;

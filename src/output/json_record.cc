@@ -110,6 +110,22 @@ ordered_json to_json(const record::Record& rec, record::Detail detail) {
   return j;
 }
 
+namespace {
+
+// Quantiles of the recognised pages' times; null when no page was recognised.
+ordered_json page_seconds_json(const record::DurationHistogram& h) {
+  const auto value = [&h](double seconds) {
+    return h.count == 0 ? ordered_json(nullptr) : ordered_json(round_to(seconds, 1000));
+  };
+  return ordered_json{{"count", h.count},
+                      {"p50", value(h.quantile(0.5))},
+                      {"p95", value(h.quantile(0.95))},
+                      {"p99", value(h.quantile(0.99))},
+                      {"max", value(h.max_s)}};
+}
+
+}  // namespace
+
 ordered_json to_json(const record::RunStats& stats) {
   ordered_json by_code = ordered_json::object();
   for (const auto& [code, n] : stats.errors_by_code) by_code[code] = n;
@@ -124,7 +140,8 @@ ordered_json to_json(const record::RunStats& stats) {
                       {"cached", stats.cached},
                       {"interrupted", stats.interrupted},
                       {"elapsed_s", round_to(stats.elapsed_s, 1000)},
-                      {"pages_per_second", round_to(stats.pages_per_second(), 100)}};
+                      {"pages_per_second", round_to(stats.pages_per_second(), 100)},
+                      {"page_seconds", page_seconds_json(stats.page_seconds)}};
 }
 
 ordered_json with_run(const ordered_json& record, const SinkOptions& options) {

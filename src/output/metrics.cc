@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <sstream>
 
 namespace ocrbatch::output {
@@ -72,9 +73,30 @@ std::string prometheus_text(const record::RunStats& stats, const MetricsContext&
           stats.pages_per_second());
   w.gauge("ocrbatch_run_interrupted", "1 if the last run was stopped by a signal.",
           stats.interrupted ? 1 : 0);
-  w.gauge("ocrbatch_exit_code", "Exit status of the last run.", c.exit_code);
-  w.gauge("ocrbatch_last_run_timestamp_seconds", "Unix time the last run ended.",
-          static_cast<double>(c.now_s));
+  w.gauge("ocrbatch_run_in_progress",
+          "1 while the run goes (the counts above are so far), 0 once it has ended.",
+          c.in_progress ? 1 : 0);
+  w.gauge("ocrbatch_queue_depth", "Page jobs waiting for a worker.",
+          static_cast<double>(c.activity.queued));
+  w.gauge("ocrbatch_pages_in_flight", "Pages a worker is decoding or recognising.",
+          static_cast<double>(c.activity.in_flight));
+  w.gauge("ocrbatch_records_held",
+          "Finished records held back until an earlier page is written (input order).",
+          static_cast<double>(c.activity.held));
+  w.gauge("ocrbatch_last_page_timestamp_seconds",
+          "Unix time a worker last finished a page in the last run (0: none).",
+          c.activity.last_page_s);
+  // From the last finished page, or from the start while none has finished: a stuck run
+  // shows this growing.
+  const double since = c.activity.last_page_s > 0 ? c.activity.last_page_s : c.activity.started_s;
+  w.gauge("ocrbatch_seconds_since_last_page",
+          "Seconds from the last page a worker finished (or the run's start) to this write.",
+          since > 0 ? std::max(0.0, static_cast<double>(c.now_s) - since) : 0.0);
+  if (c.exit_code)
+    w.gauge("ocrbatch_exit_code", "Exit status of the last finished run.", *c.exit_code);
+  if (c.last_run_s)
+    w.gauge("ocrbatch_last_run_timestamp_seconds", "Unix time the last finished run ended.",
+            static_cast<double>(*c.last_run_s));
   w.gauge("ocrbatch_last_success_timestamp_seconds",
           "Unix time of the last run in which every input succeeded (0: never).",
           static_cast<double>(c.last_success_s));
@@ -87,19 +109,24 @@ std::string prometheus_text(const record::RunStats& stats, const MetricsContext&
   return w.str();
 }
 
-int64_t last_success_from(const std::string& text) {
+std::optional<double> sample_from(const std::string& text, const std::string& name) {
   std::istringstream in(text);
-  const std::string key = "ocrbatch_last_success_timestamp_seconds ";
+  const std::string key = name + " ";
   for (std::string line; std::getline(in, line);) {
     if (line.rfind(key, 0) == 0) {
       try {
-        return static_cast<int64_t>(std::stod(line.substr(key.size())));
+        return std::stod(line.substr(key.size()));
       } catch (const std::exception&) {
-        return 0;
+        return std::nullopt;
       }
     }
   }
-  return 0;
+  return std::nullopt;
+}
+
+int64_t last_success_from(const std::string& text) {
+  const auto value = sample_from(text, "ocrbatch_last_success_timestamp_seconds");
+  return value ? static_cast<int64_t>(*value) : 0;
 }
 
 }  // namespace ocrbatch::output

@@ -1,5 +1,7 @@
 #include "pipeline/admission.h"
 
+#include <chrono>
+
 namespace ocrbatch::pipeline {
 
 Admission::Admission(size_t window, int workers, Stopped stopped)
@@ -18,6 +20,29 @@ void Admission::deliver(uint64_t seq, Outcome outcome) {
   std::lock_guard<std::mutex> lock(mutex_);
   results_.emplace_back(seq, std::move(outcome));
   changed_.notify_all();
+}
+
+std::optional<Job> Admission::next_job() {
+  auto job = jobs_.pop();
+  if (job) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++in_flight_;
+  }
+  return job;
+}
+
+void Admission::finish_job(uint64_t seq, Outcome outcome) {
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  std::lock_guard<std::mutex> lock(mutex_);
+  --in_flight_;
+  last_page_s_ = std::chrono::duration<double>(now).count();
+  results_.emplace_back(seq, std::move(outcome));
+  changed_.notify_all();
+}
+
+void Admission::drop_job() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  --in_flight_;
 }
 
 void Admission::count_skipped(record::SkipKind why) {
@@ -107,6 +132,15 @@ std::map<std::string, uint64_t> Admission::skipped_by_kind() {
 uint64_t Admission::cached() {
   std::lock_guard<std::mutex> lock(mutex_);
   return cached_;
+}
+
+Admission::Activity Admission::activity() {
+  Activity activity;
+  activity.queued = jobs_.size();
+  std::lock_guard<std::mutex> lock(mutex_);
+  activity.in_flight = in_flight_;
+  activity.last_page_s = last_page_s_;
+  return activity;
 }
 
 void Admission::close() {

@@ -34,8 +34,12 @@ class Admission {
   void count_cached();  // done and emitted by an earlier run: no record, no slot
   void producer_done();
 
-  // Worker side.
-  std::optional<Job> next_job() { return jobs_.pop(); }
+  // Worker side. A job taken by next_job() is on that worker until finish_job() or drop_job().
+  std::optional<Job> next_job();
+  // The record of the job admitted as `seq`.
+  void finish_job(uint64_t seq, Outcome outcome);
+  // A job given up without a record, because the run stopped.
+  void drop_job();
   void worker_done();
   // The first engine setup failure; rethrown by the runner once every thread has ended.
   void setup_failed(std::exception_ptr error);
@@ -67,6 +71,14 @@ class Admission {
   std::map<std::string, uint64_t> skipped_by_kind();
   uint64_t cached();
 
+  // Jobs queued and on workers, and when a worker last finished one; from any thread.
+  struct Activity {
+    uint64_t queued = 0;
+    uint64_t in_flight = 0;
+    double last_page_s = 0;  // Unix time; 0: none yet
+  };
+  Activity activity();
+
   // Wakes every waiter, after a stop.
   void close();
 
@@ -84,6 +96,8 @@ class Admission {
   uint64_t skipped_ = 0;
   std::map<std::string, uint64_t> skipped_by_kind_;
   uint64_t cached_ = 0;
+  uint64_t in_flight_ = 0;
+  double last_page_s_ = 0;
   std::exception_ptr setup_error_;
   std::string aborted_;
 };

@@ -35,14 +35,40 @@ void Runner::cancel() {
   if (admission_ != nullptr) admission_->close();
 }
 
+Runner::Snapshot Runner::snapshot() {
+  Snapshot now;
+  {
+    std::lock_guard<std::mutex> lock(live_mutex_);
+    now.stats = live_stats_;
+    now.activity = live_activity_;
+  }
+  std::lock_guard<std::mutex> lock(admission_mutex_);
+  if (admission_ == nullptr) return now;
+  const auto activity = admission_->activity();
+  now.activity.queued = activity.queued;
+  now.activity.in_flight = activity.in_flight;
+  now.activity.last_page_s = activity.last_page_s;
+  now.stats.skipped = admission_->skipped();
+  now.stats.skipped_by_kind = admission_->skipped_by_kind();
+  now.stats.cached += admission_->cached();
+  now.stats.elapsed_s = std::chrono::duration<double>(Clock::now() - started_).count();
+  return now;
+}
+
 record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler) {
-  const auto started = Clock::now();
   const auto stopped = [this] { return stop_.load(); };
   Admission admission(options_.window, options_.jobs, stopped);
   {
+    std::lock_guard<std::mutex> live(live_mutex_);
+    live_stats_ = {};
+    live_activity_ = {};
+    live_activity_.started_s =
+        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
     std::lock_guard<std::mutex> lock(admission_mutex_);
+    started_ = Clock::now();
     admission_ = &admission;
   }
+  const auto started = started_;
 
   // Producer: discovery, then one job per page. Nothing may escape the thread: a failure that
   // is nobody's input's fault (the ledger's disk is full) stops the run with its reason.
@@ -65,17 +91,24 @@ record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler)
       PageWorker worker(make_engine_, make_chain_ ? make_chain_() : preprocess::Chain(),
                         {options_.max_pixels, options_.engine_limits}, options_.routing);
       while (auto job = admission.next_job()) {
-        if (stopped()) break;
+        if (stopped()) {
+          admission.drop_job();
+          break;
+        }
         try {
           worker.ensure_engine();
         } catch (...) {
+          admission.drop_job();
           admission.setup_failed(std::current_exception());
           cancel();
           break;
         }
         auto outcome = worker.process(*job, stopped);
-        if (!outcome) break;  // abandoned mid-page by a stop
-        admission.deliver(job->seq, std::move(*outcome));
+        if (!outcome) {  // abandoned mid-page by a stop
+          admission.drop_job();
+          break;
+        }
+        admission.finish_job(job->seq, std::move(*outcome));
       }
       admission.worker_done();
     });
@@ -87,11 +120,6 @@ record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler)
   if (stopped()) cancel();
   producer.join();
   for (auto& worker : workers) worker.join();
-  {
-    std::lock_guard<std::mutex> lock(admission_mutex_);
-    admission_ = nullptr;
-  }
-  if (auto error = admission.setup_error()) std::rethrow_exception(error);
 
   stats.skipped = admission.skipped();
   stats.skipped_by_kind = admission.skipped_by_kind();
@@ -99,11 +127,20 @@ record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler)
   stats.aborted = admission.aborted();
   stats.interrupted = stop_.load() && !output_closed_;
   stats.elapsed_s = std::chrono::duration<double>(Clock::now() - started).count();
+  {
+    // In one step, so that snapshot() sees either the live counts or the final ones.
+    std::lock_guard<std::mutex> live(live_mutex_);
+    live_stats_ = stats;
+    live_activity_ = {0, 0, 0, live_activity_.started_s, admission.activity().last_page_s};
+    std::lock_guard<std::mutex> lock(admission_mutex_);
+    admission_ = nullptr;
+  }
+  if (auto error = admission.setup_error()) std::rethrow_exception(error);
   return stats;
 }
 
 record::RunStats Runner::write_records(Admission& admission, RecordHandler& handler) {
-  record::RunStats stats;
+  uint64_t pages = 0, errors = 0;
   ReorderBuffer<Outcome> reorder(options_.ordered);
   Progress progress;
   ResultCache* cache = options_.cache;
@@ -115,11 +152,18 @@ record::RunStats Runner::write_records(Admission& admission, RecordHandler& hand
         cancel();
       }
       if (output_closed_) continue;
-      if (outcome.from_cache) {
-        stats.count_replayed(outcome.record);
-        ++stats.cached;
-      } else {
-        stats.count(outcome.record);
+      {
+        // Counted where snapshot() reads, rather than copied there after each record: the
+        // copy would be several KiB a page.
+        std::lock_guard<std::mutex> live(live_mutex_);
+        if (outcome.from_cache) {
+          live_stats_.count_replayed(outcome.record);
+          ++live_stats_.cached;
+        } else {
+          live_stats_.count(outcome.record);
+        }
+        pages = live_stats_.pages;
+        errors = live_stats_.errors;
       }
       if (cache == nullptr || outcome.key.empty()) continue;
       try {
@@ -139,6 +183,10 @@ record::RunStats Runner::write_records(Admission& admission, RecordHandler& hand
     auto ready = batch.finished && stop_.load() ? reorder.take_all() : reorder.take_ready();
     write(ready);
     admission.release(ready.size());
+    {
+      std::lock_guard<std::mutex> live(live_mutex_);
+      live_activity_.held = reorder.size();
+    }
 
     progress.total = batch.admitted + batch.skipped + batch.cached;
     progress.total_known = batch.discovery_done;
@@ -151,15 +199,16 @@ record::RunStats Runner::write_records(Admission& admission, RecordHandler& hand
         progress.total_estimated = true;
       }
     }
-    progress.done = stats.pages + stats.errors + progress.skipped + progress.cached;
+    progress.done = pages + errors + progress.skipped + progress.cached;
     progress.total = std::max(progress.total, progress.done);
-    progress.pages = stats.pages;
-    progress.errors = stats.errors;
+    progress.pages = pages;
+    progress.errors = errors;
     handler.on_progress(progress);
     // Late arrivals after a stop (a worker finishing as we decided) still get written.
     if (batch.finished && !admission.has_results()) break;
   }
-  return stats;
+  std::lock_guard<std::mutex> live(live_mutex_);
+  return live_stats_;
 }
 
 }  // namespace ocrbatch::pipeline

@@ -5,6 +5,7 @@
 // Admission window bounds what is in flight.
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -83,6 +84,14 @@ class Runner {
   void cancel();
   bool cancelled() const { return stop_.load(); }
 
+  // The run so far: what has been written and what the threads are doing. Safe to call from
+  // any thread; after run() returns it holds the run's final counts.
+  struct Snapshot {
+    record::RunStats stats;
+    record::RunActivity activity;
+  };
+  Snapshot snapshot();
+
  private:
   // The writer loop, on the calling thread: takes what arrives, restores the order, writes,
   // tells the cache, reports progress. Returns when nothing more will arrive.
@@ -93,8 +102,12 @@ class Runner {
   ChainFactory make_chain_;
   std::atomic<bool> stop_{false};
   std::mutex admission_mutex_;
-  Admission* admission_ = nullptr;  // live only during run()
-  bool output_closed_ = false;      // the handler refused a record (closed pipe)
+  Admission* admission_ = nullptr;                 // live only during run()
+  bool output_closed_ = false;                     // the handler refused a record (closed pipe)
+  std::chrono::steady_clock::time_point started_;  // guarded by admission_mutex_
+  std::mutex live_mutex_;                          // guards the two below
+  record::RunStats live_stats_;                    // counted by the writer loop
+  record::RunActivity live_activity_;              // held, started_s; the rest when run() ends
 };
 
 }  // namespace ocrbatch::pipeline

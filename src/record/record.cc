@@ -1,5 +1,8 @@
 #include "record/record.h"
 
+#include <algorithm>
+#include <cmath>
+
 namespace ocrbatch::record {
 
 std::string_view to_string(ErrorCode code) {
@@ -42,12 +45,51 @@ std::string_view to_string(SkipKind kind) {
   return "other";
 }
 
+namespace {
+
+const double kGrowth =
+    (1 + DurationHistogram::kQuantileError) / (1 - DurationHistogram::kQuantileError);
+const double kLogGrowth = std::log(kGrowth);
+
+size_t fine_bucket(double seconds) {
+  if (!(seconds > DurationHistogram::kQuantileFloor)) return 0;
+  const double i = std::ceil(std::log(seconds / DurationHistogram::kQuantileFloor) / kLogGrowth);
+  return static_cast<size_t>(
+      std::min(i, static_cast<double>(DurationHistogram::kQuantileBuckets - 1)));
+}
+
+double fine_value(size_t bucket) {
+  if (bucket == 0) return DurationHistogram::kQuantileFloor;
+  return DurationHistogram::kQuantileFloor * std::pow(kGrowth, static_cast<double>(bucket)) * 2 /
+         (kGrowth + 1);
+}
+
+}  // namespace
+
 void DurationHistogram::add(double seconds) {
   size_t i = 0;
   while (i < kBuckets && seconds > kBounds[i]) ++i;
   ++counts[i];
+  ++fine[fine_bucket(seconds)];
+  max_s = count == 0 ? seconds : std::max(max_s, seconds);
+  min_s = count == 0 ? seconds : std::min(min_s, seconds);
   sum_s += seconds;
   ++count;
+}
+
+double DurationHistogram::quantile(double q) const {
+  if (count == 0) return 0;
+  // Less a little, so that 0.07 * 100 (7.000000000000001 in doubles) is rank 7, not 8.
+  const double wanted = std::ceil(std::clamp(q, 0.0, 1.0) * static_cast<double>(count) - 1e-9);
+  const uint64_t rank = std::max<uint64_t>(1, static_cast<uint64_t>(wanted));
+  uint64_t seen = 0;
+  for (size_t i = 0; i < kQuantileBuckets; ++i) {
+    seen += fine[i];
+    if (seen < rank) continue;
+    // The last bucket has no upper bound: the longest time is the best guess there.
+    return i + 1 == kQuantileBuckets ? max_s : std::clamp(fine_value(i), min_s, max_s);
+  }
+  return max_s;
 }
 
 void RunStats::tally(const Record& record) {

@@ -134,14 +134,39 @@ struct ErrorResult {
 
 using Record = std::variant<PageResult, ErrorResult>;
 
-// Page recognition times in Prometheus histogram buckets (seconds, cumulative on output).
+// Page recognition times: Prometheus histogram buckets (seconds, cumulative on output), and
+// log-spaced buckets for quantiles in a fixed 8 KiB, however many pages a run has.
 struct DurationHistogram {
   static constexpr double kBounds[] = {0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300};
   static constexpr size_t kBuckets = sizeof(kBounds) / sizeof(kBounds[0]);
   uint64_t counts[kBuckets + 1] = {};  // the last is +Inf
   double sum_s = 0;
   uint64_t count = 0;
+  double max_s = 0;
+  double min_s = 0;
+
+  // A quantile is within kQuantileError of the true one (relative) for times from
+  // kQuantileFloor to past a day; shorter times read as kQuantileFloor, longer ones as max_s.
+  // Bucket i > 0 holds (floor * g^(i-1), floor * g^i] with g = (1 + e) / (1 - e), and reads as its
+  // point that is e from both ends (DDSketch's buckets).
+  static constexpr double kQuantileError = 0.01;
+  static constexpr double kQuantileFloor = 1e-4;
+  static constexpr size_t kQuantileBuckets = 1040;  // floor * g^1039 is 1.1e5 s
+  uint64_t fine[kQuantileBuckets] = {};
+
   void add(double seconds);
+  // The time at rank ceil(q * count) of the sorted times (q in [0, 1]), within
+  // kQuantileError and never outside [min_s, max_s]. 0 when nothing was added.
+  double quantile(double q) const;
+};
+
+// What a run is doing at one moment, for the metrics written while it goes.
+struct RunActivity {
+  uint64_t queued = 0;     // page jobs waiting for a worker
+  uint64_t in_flight = 0;  // page jobs a worker has taken and not finished
+  uint64_t held = 0;       // finished records waiting for an earlier one, to keep input order
+  double started_s = 0;    // Unix time the run started; 0: it did not start
+  double last_page_s = 0;  // Unix time a worker last finished a page; 0: none yet
 };
 
 // Totals for the run, written as the last record.

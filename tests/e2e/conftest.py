@@ -27,11 +27,11 @@ TESSERACT_PATH = {"layout": "tesseract", "recognizer": "tesseract"}
 PREPROCESS_KEYS = ["kind", "blank", "rotation", "skew", "scale", "psm"]
 PREPROCESS_OPTIONAL = {"skew", "scale", "psm"}
 SUMMARY_KEYS = ["type", "pages", "errors", "errors_by_code", "skipped", "skipped_by_kind",
-                "cached", "interrupted", "elapsed_s", "pages_per_second"]
+                "cached", "interrupted", "elapsed_s", "pages_per_second", "page_seconds"]
 ERROR_CODES = {"not_found", "permission_denied", "read_failed", "unsupported_format",
                "decode_failed", "archive_corrupt", "too_large", "timeout", "ocr_failed"}
 # Fields that legitimately differ from run to run.
-TIMING_KEYS = {"duration_ms", "elapsed_s", "pages_per_second"}
+TIMING_KEYS = {"duration_ms", "elapsed_s", "pages_per_second", "page_seconds"}
 # Right after "type" in every JSON record: the run's id, and the shard with --shard.
 RUN_KEYS = ["run_id", "shard"]
 
@@ -201,6 +201,12 @@ def assert_summary(summary, *, pages, errors, errors_by_code=None, skipped=None,
     assert summary["interrupted"] is interrupted, summary
     assert isinstance(summary["elapsed_s"], (int, float)) and summary["elapsed_s"] >= 0
     assert isinstance(summary["pages_per_second"], (int, float)) and summary["pages_per_second"] >= 0
+    times = summary["page_seconds"]
+    assert list(times.keys()) == ["count", "p50", "p95", "p99", "max"], times
+    if times["count"] == 0:
+        assert times["p50"] is times["p95"] is times["p99"] is times["max"] is None, times
+    else:
+        assert 0 <= times["p50"] <= times["p95"] <= times["p99"] <= times["max"], times
 
 
 def stderr_error_line(result, source, code):

@@ -19,8 +19,9 @@ from conftest import BIN, SAMPLES, Result, run, without_run_keys
 
 # The summary as the binary writes it: "skipped_by_kind" after "skipped", then "cached".
 SUMMARY_KEYS = ["type", "pages", "errors", "errors_by_code", "skipped", "skipped_by_kind",
-                "cached", "interrupted", "elapsed_s", "pages_per_second"]
-ENV_VARS = ["OCRBATCH_LEDGER", "OCRBATCH_JOBS", "OCRBATCH_PROGRESS", "OCRBATCH_CONFIG"]
+                "cached", "interrupted", "elapsed_s", "pages_per_second", "page_seconds"]
+ENV_VARS = ["OCRBATCH_LEDGER", "OCRBATCH_JOBS", "OCRBATCH_PROGRESS", "OCRBATCH_CONFIG",
+            "OCRBATCH_METRICS_INTERVAL"]
 # Words rendered one per generated page: unique, so a record can be matched to its image.
 WORDS = ["harbour", "meadow", "copper", "lantern", "orchard", "violet", "marble", "falcon",
          "thunder", "pebble", "saddle", "glacier", "walnut", "canyon", "ember", "juniper"]

@@ -55,6 +55,64 @@ TEST(PrometheusText, HistogramBucketsAreCumulative) {
   EXPECT_NE(text.find("ocrbatch_page_duration_seconds_sum 3.05\n"), std::string::npos);
 }
 
+TEST(PrometheusText, WhileARunGoesItShowsQueueInFlightAndTheLastPage) {
+  MetricsContext context;
+  context.now_s = 1700000100;
+  context.in_progress = true;
+  context.activity.queued = 6;
+  context.activity.in_flight = 2;
+  context.activity.held = 3;
+  context.activity.started_s = 1700000000;
+  context.activity.last_page_s = 1700000040.5;
+  const auto text = prometheus_text(sample_stats(), context);
+  EXPECT_NE(text.find("# TYPE ocrbatch_run_in_progress gauge\nocrbatch_run_in_progress 1\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("ocrbatch_queue_depth 6\n"), std::string::npos);
+  EXPECT_NE(text.find("ocrbatch_pages_in_flight 2\n"), std::string::npos);
+  EXPECT_NE(text.find("ocrbatch_records_held 3\n"), std::string::npos);
+  EXPECT_NE(text.find("ocrbatch_last_page_timestamp_seconds 1700000040.5\n"), std::string::npos);
+  EXPECT_NE(text.find("ocrbatch_seconds_since_last_page 59.5\n"), std::string::npos);
+  // Pages so far, and no exit code or end time of a run that has not ended.
+  EXPECT_NE(text.find("ocrbatch_pages 2\n"), std::string::npos);
+  EXPECT_EQ(text.find("ocrbatch_exit_code"), std::string::npos);
+  EXPECT_EQ(text.find("ocrbatch_last_run_timestamp_seconds"), std::string::npos);
+}
+
+TEST(PrometheusText, BeforeTheFirstPageTheWaitCountsFromTheStart) {
+  MetricsContext context;
+  context.now_s = 1700000100;
+  context.in_progress = true;
+  context.activity.started_s = 1700000030;
+  const auto text = prometheus_text({}, context);
+  EXPECT_NE(text.find("ocrbatch_last_page_timestamp_seconds 0\n"), std::string::npos);
+  EXPECT_NE(text.find("ocrbatch_seconds_since_last_page 70\n"), std::string::npos);
+}
+
+TEST(PrometheusText, AfterTheRunItHasTheExitCodeAndNothingInProgress) {
+  MetricsContext context;
+  context.now_s = 1700000100;
+  context.exit_code = 1;
+  context.last_run_s = 1700000100;
+  const auto text = prometheus_text(sample_stats(), context);
+  EXPECT_NE(text.find("ocrbatch_run_in_progress 0\n"), std::string::npos);
+  EXPECT_NE(text.find("ocrbatch_queue_depth 0\n"), std::string::npos);
+  EXPECT_NE(text.find("ocrbatch_pages_in_flight 0\n"), std::string::npos);
+  EXPECT_NE(text.find("ocrbatch_exit_code 1\n"), std::string::npos);
+  EXPECT_NE(text.find("ocrbatch_last_run_timestamp_seconds 1700000100\n"), std::string::npos);
+}
+
+TEST(PrometheusText, EarlierValuesAreReadBackByName) {
+  MetricsContext context;
+  context.exit_code = 75;
+  context.last_run_s = 1700000200;
+  const auto text = prometheus_text({}, context);
+  EXPECT_EQ(sample_from(text, "ocrbatch_exit_code"), 75.0);
+  EXPECT_EQ(sample_from(text, "ocrbatch_last_run_timestamp_seconds"), 1700000200.0);
+  EXPECT_EQ(sample_from(text, "ocrbatch_exit"), std::nullopt);
+  EXPECT_EQ(sample_from("ocrbatch_exit_code x\n", "ocrbatch_exit_code"), std::nullopt);
+}
+
 TEST(PrometheusText, LastSuccessSurvivesARoundTrip) {
   MetricsContext context;
   context.last_success_s = 1700000123;

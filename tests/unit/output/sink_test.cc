@@ -109,13 +109,43 @@ TEST(SummaryRecord, CountsSkippedFilesByKindRightAfterSkipped) {
   const auto j = to_json(stats);
   std::vector<std::string> keys;
   for (const auto& [key, value] : j.items()) keys.push_back(key);
-  const std::vector<std::string> want{"type",      "pages",           "errors", "errors_by_code",
-                                      "skipped",   "skipped_by_kind", "cached", "interrupted",
-                                      "elapsed_s", "pages_per_second"};
+  const std::vector<std::string> want{
+      "type",   "pages",       "errors",    "errors_by_code",   "skipped",     "skipped_by_kind",
+      "cached", "interrupted", "elapsed_s", "pages_per_second", "page_seconds"};
   EXPECT_EQ(keys, want);
   EXPECT_EQ(j["skipped_by_kind"]["pdf"], 2);
   EXPECT_EQ(j["skipped_by_kind"]["other"], 1);
   EXPECT_TRUE(to_json(record::RunStats{})["skipped_by_kind"].is_object());
+}
+
+TEST(SummaryRecord, PageSecondsGiveQuantilesOfRecognisedPagesOnly) {
+  record::RunStats stats;
+  for (int i = 1; i <= 100; ++i) {
+    record::PageResult p;
+    p.duration_ms = 10.0 * i;  // 0.01 s .. 1 s
+    stats.count(p);
+  }
+  record::PageResult replayed;
+  replayed.duration_ms = 90000;
+  stats.count_replayed(replayed);
+  const auto j = to_json(stats)["page_seconds"];
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : j.items()) keys.push_back(key);
+  EXPECT_EQ(keys, (std::vector<std::string>{"count", "p50", "p95", "p99", "max"}));
+  EXPECT_EQ(j["count"], 100);
+  // Within 1%, then rounded to milliseconds.
+  EXPECT_NEAR(j["p50"].get<double>(), 0.5, 0.005 + 0.0005);
+  EXPECT_NEAR(j["p95"].get<double>(), 0.95, 0.0095 + 0.0005);
+  EXPECT_NEAR(j["p99"].get<double>(), 0.99, 0.0099 + 0.0005);
+  EXPECT_EQ(j["max"], 1.0);
+}
+
+TEST(SummaryRecord, PageSecondsAreNullWithoutRecognisedPages) {
+  const auto j = to_json(record::RunStats{})["page_seconds"];
+  EXPECT_EQ(j["count"], 0);
+  EXPECT_TRUE(j["p50"].is_null());
+  EXPECT_TRUE(j["p99"].is_null());
+  EXPECT_TRUE(j["max"].is_null());
 }
 
 TEST(JsonlSink, DetailAddsWordsOrLinesWithBoxes) {

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <thread>
 
 #include "fake_engine.h"
 #include "test_support.h"
@@ -282,6 +283,63 @@ TEST(Runner, KeepsAtMostAWindowOfPagesInFlight) {
   EXPECT_EQ(handler.records.size(), 60u);
   // Discovery can run at most `window` pages ahead of the writer (+1 for the one it holds).
   EXPECT_LE(worst, 5u);
+}
+
+TEST(Runner, SnapshotShowsTheQueueThePageInFlightAndThePagesSoFar) {
+  std::atomic<bool> open{false};
+  // The second page holds the only worker until the test opens the gate; the others are quick.
+  auto runner = make_runner(1, [&open](int width) {
+    while (width == 21 && !open) std::this_thread::sleep_for(milliseconds(1));
+    return milliseconds(0);
+  });
+  CollectingHandler handler;
+  record::RunStats stats;
+  std::thread run([&] { stats = runner.run(images(8), handler); });
+  // One page written, the next on the only worker, the window's other slots queued behind it.
+  Runner::Snapshot now;
+  for (int i = 0; i < 5000; ++i) {
+    now = runner.snapshot();
+    if (now.stats.pages == 1 && now.activity.in_flight == 1 && now.activity.queued == 3) break;
+    std::this_thread::sleep_for(milliseconds(1));
+  }
+  EXPECT_EQ(now.stats.pages, 1u);
+  EXPECT_EQ(now.activity.in_flight, 1u);
+  EXPECT_EQ(now.activity.queued, 3u);  // window 4: the page on the worker and 3 behind it
+  EXPECT_GT(now.activity.started_s, 1.7e9);
+  EXPECT_GT(now.activity.last_page_s, now.activity.started_s - 1);
+  EXPECT_EQ(now.stats.page_seconds.count, 1u);
+  open = true;
+  run.join();
+  now = runner.snapshot();
+  EXPECT_EQ(now.stats.pages, 8u);
+  EXPECT_EQ(now.stats.page_seconds.count, 8u);
+  EXPECT_EQ(now.activity.in_flight, 0u);
+  EXPECT_EQ(now.activity.queued, 0u);
+  EXPECT_EQ(now.activity.held, 0u);
+  EXPECT_EQ(stats.pages, 8u);
+}
+
+TEST(Runner, SnapshotCountsRecordsHeldForAnEarlierPage) {
+  std::atomic<bool> open{false};
+  // The first page is slow; on two workers the pages after it finish and wait for it.
+  auto runner = make_runner(2, [&open](int width) {
+    while (width == 20 && !open) std::this_thread::sleep_for(milliseconds(1));
+    return milliseconds(0);
+  });
+  CollectingHandler handler;
+  std::thread run([&] { runner.run(images(8), handler); });
+  Runner::Snapshot now;
+  for (int i = 0; i < 5000; ++i) {
+    now = runner.snapshot();
+    if (now.activity.held >= 1) break;
+    std::this_thread::sleep_for(milliseconds(1));
+  }
+  EXPECT_GE(now.activity.held, 1u);
+  EXPECT_EQ(now.stats.pages, 0u);
+  EXPECT_EQ(now.activity.in_flight, 1u);
+  open = true;
+  run.join();
+  EXPECT_EQ(handler.records.size(), 8u);
 }
 
 TEST(Runner, CancelWritesWhatFinishedAndMarksTheRunInterrupted) {
