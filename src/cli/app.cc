@@ -221,8 +221,15 @@ bool may_rewrite_during_run(const std::string& path, const std::string& previous
 
 // What the metrics written while the run goes say about earlier runs: the previous file's
 // exit code and end time, the last success, the ledger as it was at the start.
-output::MetricsContext live_metrics_context(const std::string& previous, ledger::Ledger* ledger) {
+void name_the_run(output::MetricsContext& context, const RunConfig& config) {
+  context.run_id = config.run_id;
+  if (config.shard) context.shard = std::make_pair(config.shard->index, config.shard->count);
+}
+
+output::MetricsContext live_metrics_context(const std::string& previous, ledger::Ledger* ledger,
+                                            const RunConfig& config) {
   output::MetricsContext context;
+  name_the_run(context, config);
   context.last_success_s = output::last_success_from(previous);
   if (const auto code = output::sample_from(previous, "ocrbatch_exit_code"))
     context.exit_code = static_cast<int>(*code);
@@ -340,6 +347,9 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
   progress::Reporter reporter(
       progress::resolve_progress_mode(config.progress, ::isatty(::fileno(diag)) != 0), config.quiet,
       printer, log);
+  if (config.shard)
+    reporter.set_shard(std::to_string(config.shard->index) + "/" +
+                       std::to_string(config.shard->count));
 
   // Progress totals: a pre-pass counts the files under the named paths (names only) while
   // discovery reads them; what is left to reach is the difference.
@@ -393,16 +403,17 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
       config.metrics_file.empty() ? "" : file_text(config.metrics_file);
   if (!config.metrics_file.empty() && config.metrics_interval_s > 0 &&
       may_rewrite_during_run(config.metrics_file, previous_metrics)) {
-    live_metrics.emplace(config.metrics_file, config.metrics_interval_s,
-                         [&runner, &outcome,
-                          context = live_metrics_context(previous_metrics, ledger.get())]() mutable
-                         -> std::optional<std::string> {
-                           if (outcome.metrics_file_is_input) return std::nullopt;
-                           const auto now = runner.snapshot();
-                           context.now_s = std::time(nullptr);
-                           context.activity = now.activity;
-                           return output::prometheus_text(now.stats, context);
-                         });
+    live_metrics.emplace(
+        config.metrics_file, config.metrics_interval_s,
+        [&runner, &outcome,
+         context = live_metrics_context(previous_metrics, ledger.get(),
+                                        config)]() mutable -> std::optional<std::string> {
+          if (outcome.metrics_file_is_input) return std::nullopt;
+          const auto now = runner.snapshot();
+          context.now_s = std::time(nullptr);
+          context.activity = now.activity;
+          return output::prometheus_text(now.stats, context);
+        });
   }
   const auto& stats = outcome.stats =
       runner.run(make_discovery(
@@ -497,8 +508,10 @@ int list_inputs(const RunConfig& config, std::FILE* diag) {
 
 // Rewrites the metrics file after every run, failed ones included, so monitoring sees a
 // fresh exit code and an ageing last-success time when runs stop succeeding.
-void write_metrics(const std::string& path, const Outcome& outcome, std::FILE* diag) {
+void write_metrics(const std::string& path, const Outcome& outcome, const RunConfig& config,
+                   std::FILE* diag) {
   output::MetricsContext context;
+  name_the_run(context, config);
   context.now_s = std::time(nullptr);
   context.exit_code = outcome.exit_code;
   context.last_run_s = context.now_s;
@@ -577,7 +590,7 @@ int main(int argc, char** argv) {
     std::fprintf(diag, "ocrbatch: --metrics-file '%s' was also reached as an input: not written\n",
                  util::printable(config.metrics_file).c_str());
   else if (!config.metrics_file.empty())
-    write_metrics(config.metrics_file, outcome, diag);
+    write_metrics(config.metrics_file, outcome, config, diag);
   return outcome.exit_code;
 }
 

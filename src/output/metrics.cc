@@ -73,6 +73,14 @@ std::string prometheus_text(const record::RunStats& stats, const MetricsContext&
           stats.pages_per_second());
   w.gauge("ocrbatch_run_interrupted", "1 if the last run was stopped by a signal.",
           stats.interrupted ? 1 : 0);
+  if (!c.run_id.empty()) {
+    // Joins the metrics with the records and log lines of the same run (and shard).
+    std::string labels = "run_id=\"" + c.run_id + "\"";
+    if (c.shard)
+      labels += fmt::format(",shard=\"{}\",shard_count=\"{}\"", c.shard->first, c.shard->second);
+    w.gauge("ocrbatch_run_info", "Always 1; its labels name the run (and the shard) it describes.",
+            1, labels);
+  }
   w.gauge("ocrbatch_run_in_progress",
           "1 while the run goes (the counts above are so far), 0 once it has ended.",
           c.in_progress ? 1 : 0);

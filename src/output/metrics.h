@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "record/record.h"
 
@@ -20,6 +21,9 @@ struct MetricsContext {
   std::optional<uint64_t> ledger_rows;
   std::optional<uint64_t> ledger_bytes;
   bool in_progress = false;  // the run is still going
+  // The run's id and shard, as in its records and log lines; empty and absent when unknown.
+  std::string run_id;
+  std::optional<std::pair<uint32_t, uint32_t>> shard;  // index, count
   record::RunActivity activity;
 };
 

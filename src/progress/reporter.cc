@@ -125,7 +125,7 @@ void Reporter::warn_if_nothing_found(const record::RunStats& stats) {
   // A warning, not an error: an empty inbox is a normal night, but a cron job pointed at the
   // wrong folder, or at PDFs, should say so in its mail and its log.
   if (!found_nothing(stats)) return;
-  const std::string warning = format_nothing_found(stats);
+  const std::string warning = format_nothing_found(stats, shard_);
   if (!quiet_) printer_.line("ocrbatch: " + warning);
   if (log_) log_->write("WARN", warning);
 }

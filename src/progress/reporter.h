@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <utility>
 
 #include "progress/log_file.h"
 #include "progress/status_format.h"
@@ -57,6 +58,8 @@ class Reporter {
   void finish(const record::RunStats& stats);
   // Says on stderr (unless quiet) and in the log that the run found nothing to do.
   void warn_if_nothing_found(const record::RunStats& stats);
+  // With --shard: which share of the inputs the run looks at ("1/4"), for that warning.
+  void set_shard(std::string shard) { shard_ = std::move(shard); }
   // What to show for these counts: an estimated total never shrinks from one call to the
   // next (the counts it is made of arrive at slightly different moments); an exact one is
   // shown as it is.
@@ -67,6 +70,7 @@ class Reporter {
   bool quiet_;
   LinePrinter& printer_;
   LogFile* log_;
+  std::string shard_;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
   std::chrono::steady_clock::time_point last_draw_{};
   bool redraw_now_ = false;

@@ -91,9 +91,10 @@ bool found_nothing(const record::RunStats& st) {
   return st.pages == 0 && st.errors == 0 && st.cached == 0 && !st.interrupted && st.aborted.empty();
 }
 
-std::string format_nothing_found(const record::RunStats& st) {
+std::string format_nothing_found(const record::RunStats& st, const std::string& shard) {
   const std::string kinds = format_skipped_kinds(st);
-  std::string line = "no images found in the named paths";
+  std::string line = shard.empty() ? "no images found in the named paths"
+                                   : "no images of shard " + shard + " found in the named paths";
   if (st.skipped > 0)
     line += fmt::format(" ({} skipped{}{})", st.skipped, kinds.empty() ? "" : ": ", kinds);
   return line;

@@ -35,6 +35,8 @@ std::string format_skipped_kinds(const record::RunStats& stats);
 bool found_nothing(const record::RunStats& stats);
 
 // The warning for such a run: "no images found in the named paths (3 skipped: 2 pdf, 1 other)".
-std::string format_nothing_found(const record::RunStats& stats);
+// With `shard` ("1/4"), the run looked only at that shard's inputs, and says so: the images
+// in the named paths may all be other shards'.
+std::string format_nothing_found(const record::RunStats& stats, const std::string& shard = "");
 
 }  // namespace ocrbatch::progress

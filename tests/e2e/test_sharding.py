@@ -195,6 +195,13 @@ def test_percent_s_names_each_shards_files(inbox, tmp_path):
     outputs = [parse_jsonl((state / f"out-{i}.jsonl").read_text()) for i in range(2)]
     plain = orun(FAST + ["inbox"], cwd=tmp_path, env=no_shard_env(), timeout=120)
     assert comparable(outputs[0] + outputs[1]) == comparable(plain.records)
+    # The metrics name the run and shard their records and log lines carry.
+    for i in range(2):
+        run_id = outputs[i][-1]["run_id"]
+        metrics = (state / f"m-{i}.prom").read_text()
+        info = f'ocrbatch_run_info{{run_id="{run_id}",shard="{i}",shard_count="2"}} 1'
+        assert info in metrics.splitlines(), metrics
+        assert f"run_id={run_id} shard={i}/2" in (state / f"log-{i}.txt").read_text()
 
 
 def test_percent_s_without_shard_is_a_usage_error_and_double_percent_is_one(inbox, tmp_path):

@@ -45,6 +45,21 @@ TEST(PrometheusText, EveryLineIsACommentOrASample) {
   EXPECT_EQ(text.find("ocrbatch_ledger_bytes"), std::string::npos);
 }
 
+TEST(PrometheusText, RunInfoNamesTheRunAndItsShard) {
+  MetricsContext context;
+  EXPECT_EQ(prometheus_text(sample_stats(), context).find("ocrbatch_run_info"), std::string::npos)
+      << "no id, no series";
+  context.run_id = "3f0c9a4e-5b1d-4c3e-9a8f-6d2e1b7c4a90";
+  EXPECT_NE(prometheus_text(sample_stats(), context)
+                .find("\nocrbatch_run_info{run_id=\"3f0c9a4e-5b1d-4c3e-9a8f-6d2e1b7c4a90\"} 1\n"),
+            std::string::npos);
+  context.shard = std::make_pair(2u, 4u);
+  EXPECT_NE(prometheus_text(sample_stats(), context)
+                .find("ocrbatch_run_info{run_id=\"3f0c9a4e-5b1d-4c3e-9a8f-6d2e1b7c4a90\",shard="
+                      "\"2\",shard_count=\"4\"} 1\n"),
+            std::string::npos);
+}
+
 TEST(PrometheusText, HistogramBucketsAreCumulative) {
   const auto text = prometheus_text(sample_stats(), {});
   EXPECT_NE(text.find("ocrbatch_page_duration_seconds_bucket{le=\"0.1\"} 1\n"), std::string::npos);

@@ -134,6 +134,11 @@ TEST(FormatNothingFound, SaysNothingWasFoundAndWhatWasSkipped) {
             "no images found in the named paths (3 skipped: 2 pdf, 1 other)");
 }
 
+TEST(FormatNothingFound, AShardSaysItLookedOnlyAtItsShare) {
+  record::RunStats stats;
+  EXPECT_EQ(format_nothing_found(stats, "1/4"), "no images of shard 1/4 found in the named paths");
+}
+
 TEST(FormatNothingFound, ARunWithAnErrorACachedPageOrAStopFoundSomething) {
   record::RunStats error, cached, stopped;
   error.errors = 1;
