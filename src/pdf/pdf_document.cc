@@ -12,6 +12,7 @@
 #include <cstring>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace ocrbatch::pdf {
@@ -22,7 +23,12 @@ namespace {
 // poppler off stderr.
 thread_local std::string last_message;
 
-void remember_message(const std::string& message, void*) { last_message = message; }
+void remember_message(const std::string& message, void*) {
+  // Every message is an error; the record already says so.
+  const std::string_view prefix = "error: ";
+  last_message =
+      message.compare(0, prefix.size(), prefix) == 0 ? message.substr(prefix.size()) : message;
+}
 
 void capture_messages() {
   static std::once_flag once;

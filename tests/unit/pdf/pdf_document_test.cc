@@ -69,6 +69,7 @@ TEST(PdfDocument, GarbageAfterTheHeaderIsDecodeFailedWithPopplersReason) {
   EXPECT_EQ(doc.error().code, record::ErrorCode::decode_failed);
   EXPECT_NE(doc.error().message.find("cannot open PDF"), std::string::npos);
   EXPECT_NE(doc.error().message.find("poppler: "), std::string::npos) << doc.error().message;
+  EXPECT_EQ(doc.error().message.find("poppler: error:"), std::string::npos) << doc.error().message;
 }
 
 TEST(PdfDocument, FileCutInItsCrossReferenceTableIsDecodeFailed) {
