@@ -364,6 +364,7 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
   runner_options.max_pixels = config.max_pixels;
   runner_options.engine_limits = backend->limits();
   runner_options.max_pages = config.max_pages;
+  runner_options.pdf_dpi = config.pdf_dpi;
   runner_options.routing.rules = rules;
   if (detector) {
     engine::dnn::DnnBackend* dnn = detector.get();

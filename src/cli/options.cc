@@ -44,6 +44,7 @@ struct RawOptions {
   double timeout_s = 300;
   uint64_t max_pixels = 150000000;
   int max_pages = 10000;
+  std::string pdf_dpi = "auto";
   uint64_t max_archive_mb = 16384;
   std::string metrics_file;
   double metrics_interval_s = 15;
@@ -73,6 +74,7 @@ const char* const kFooter =
             "error":{"code","message"}}
            codes: not_found permission_denied read_failed unsupported_format
                   decode_failed archive_corrupt too_large timeout ocr_failed
+                  encrypted
   summary  {"type":"summary","run_id"[,"shard"],"pages","errors","errors_by_code",
             "skipped","skipped_by_kind","cached","interrupted","elapsed_s",
             "pages_per_second","page_seconds":{"count","p50","p95","p99","max"}}
@@ -139,6 +141,13 @@ RunConfig validate(const RawOptions& raw) {
   config.max_file_bytes = raw.max_file_mb << 20;
   config.max_pixels = raw.max_pixels;
   config.max_pages = raw.max_pages;
+  if (raw.pdf_dpi != "auto") {
+    const bool digits = !raw.pdf_dpi.empty() && raw.pdf_dpi.size() <= 4 &&
+                        raw.pdf_dpi.find_first_not_of("0123456789") == std::string::npos;
+    config.pdf_dpi = digits ? std::stoi(raw.pdf_dpi) : 0;
+    if (config.pdf_dpi < 10 || config.pdf_dpi > 2400)
+      throw UsageError("--pdf-dpi must be auto or a resolution from 10 to 2400");
+  }
   config.max_archive_bytes = raw.max_archive_mb << 20;
   // One name per shard, so shards on several machines never share a file: "%s" is the index.
   const auto per_shard = [&](const std::string& value, const char* option) {
@@ -461,6 +470,11 @@ ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
   app.add_option("--max-pages", raw.max_pages, "Refuse files with more pages (default 10000)")
       ->type_name("N")
       ->check(CLI::Range(1, 1 << 24).description(""))
+      ->group(kInput);
+  app.add_option("--pdf-dpi", raw.pdf_dpi,
+                 "Render PDF pages at N dots per inch (10-2400); auto (the default) is 300. "
+                 "The rendered size is checked against --max-pixels first")
+      ->type_name("N|auto")
       ->group(kInput);
   app.add_option("--shard", raw.shard,
                  "Process only shard I of N (0-based) of the inputs, by a stable hash of each "

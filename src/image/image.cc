@@ -9,6 +9,8 @@
 #include <string>
 #include <unordered_set>
 
+#include "pdf/pdf_document.h"
+
 namespace ocrbatch::image {
 namespace {
 
@@ -36,6 +38,7 @@ Format sniff(std::string_view h) {
   if (starts_with(h, std::string_view("\0\0\0\x0cjP  \r\n\x87\n", 12)) ||
       starts_with(h, "\xff\x4f\xff\x51"))
     return Format::jp2;
+  if (h.substr(0, 1024).find("%PDF-") != std::string_view::npos) return Format::pdf;
   return Format::unknown;
 }
 
@@ -57,6 +60,8 @@ std::string_view format_name(Format format) {
       return "GIF";
     case Format::jp2:
       return "JPEG 2000";
+    case Format::pdf:
+      return "PDF";
     case Format::unknown:
       break;
   }
@@ -69,9 +74,9 @@ bool has_image_extension(std::string_view name) {
   std::string ext(name.substr(dot + 1));
   std::transform(ext.begin(), ext.end(), ext.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  static const char* const kExtensions[] = {"png",  "jpg",  "jpeg", "jpe", "tif",
-                                            "tiff", "bmp",  "pbm",  "pgm", "ppm",
-                                            "pnm",  "webp", "gif",  "jp2", "j2k"};
+  static const char* const kExtensions[] = {"png", "jpg", "jpeg", "jpe", "tif", "tiff",
+                                            "bmp", "pbm", "pgm",  "ppm", "pnm", "webp",
+                                            "gif", "jp2", "j2k",  "pdf"};
   return std::any_of(std::begin(kExtensions), std::end(kExtensions),
                      [&](const char* e) { return ext == e; });
 }
@@ -260,13 +265,35 @@ Pix* decode_tiff(std::string_view bytes, const PageRef& page) {
 
 }  // namespace
 
+namespace {
+
+int pdf_dpi(const PageRef& page) { return page.dpi > 0 ? page.dpi : pdf::kAutoDpi; }
+
+record::Result<std::vector<PageRef>> pdf_pages(std::string_view bytes, size_t limit) {
+  const auto doc = pdf::Document::open(bytes);
+  if (!doc) return doc.error();
+  const size_t count =
+      std::min(static_cast<size_t>(doc.value().pages()), limit == SIZE_MAX ? limit : limit + 1);
+  std::vector<PageRef> out(count);
+  for (size_t i = 0; i < count; ++i) out[i].index = static_cast<int>(i);
+  return out;
+}
+
+}  // namespace
+
 record::Result<std::vector<PageRef>> pages(std::string_view bytes, Format format, size_t limit) {
+  if (format == Format::pdf) return pdf_pages(bytes, limit);
   if (format != Format::tiff) return std::vector<PageRef>{PageRef{}};
   return tiff_pages(bytes, limit);
 }
 
 record::Result<PixPtr> decode(std::string_view bytes, Format format, const PageRef& page) {
   if (bytes.empty()) return decode_error("file is empty (0 bytes)");
+  if (format == Format::pdf) {
+    const auto doc = pdf::Document::open(bytes);
+    if (!doc) return doc.error();
+    return doc.value().render(page.index, pdf_dpi(page));
+  }
   // Leptonica keeps only a GIF's first frame, but giflib decodes every frame into memory
   // first: the decoder gets the file cut after frame 1, so an animation costs one frame.
   std::string first_frame;
@@ -300,6 +327,13 @@ Info info(const Pix* pix) {
 }
 
 record::Result<Info> header(std::string_view bytes, Format format, const PageRef& page) {
+  if (format == Format::pdf) {
+    const auto doc = pdf::Document::open(bytes);
+    if (!doc) return doc.error();
+    const auto size = doc.value().page_size(page.index);
+    if (!size) return size.error();
+    return pdf::rendered_size(size.value(), pdf_dpi(page));
+  }
   if (format == Format::gif) {
     const auto frame = gif_first_frame(bytes);
     if (!frame) return frame.error();

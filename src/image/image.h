@@ -14,9 +14,10 @@ struct Pix;
 
 namespace ocrbatch::image {
 
-enum class Format { unknown, png, jpeg, tiff, bmp, pnm, webp, gif, jp2 };
+enum class Format { unknown, png, jpeg, tiff, bmp, pnm, webp, gif, jp2, pdf };
 
-// Identifies an image format from the first bytes of a file (16 are enough).
+// Identifies an image format from the first bytes of a file: 16 are enough for images, a
+// PDF's header may sit anywhere in the first 1024, as PDF readers accept it.
 Format sniff(std::string_view head);
 std::string_view format_name(Format format);
 
@@ -31,16 +32,18 @@ using PixPtr = std::unique_ptr<Pix, PixDeleter>;
 
 // One page of an encoded image. For TIFF, `offset` is where the page's directory (IFD)
 // starts, as pages() finds it, so the page is read without walking the directories before
-// it; with offset 0 the page is found by its index (a walk). Every other format has only
-// page {0, 0}.
+// it; with offset 0 the page is found by its index (a walk). A PDF's pages are found by
+// index, and rendered at `dpi`. Every other format has only page {0, 0}.
 struct PageRef {
   int index = 0;  // 0-based
   uint64_t offset = 0;
+  int dpi = 0;  // PDF only: the resolution to render at; 0: pdf::kAutoDpi
 };
 
 // The pages of an encoded image, in order: one walk of a TIFF's directory chain (ending at
-// a loop, or at a directory cut off by the end of the file), one page for every other
-// format. Stops after `limit` + 1 pages, enough to tell a file over a page limit.
+// a loop, or at a directory cut off by the end of the file), a PDF's page count (decode_failed
+// or encrypted when it cannot be opened), one page for every other format. Stops after `limit` + 1
+// pages, enough to tell a file over a page limit.
 record::Result<std::vector<PageRef>> pages(std::string_view bytes, Format format,
                                            size_t limit = SIZE_MAX);
 

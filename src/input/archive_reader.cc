@@ -333,9 +333,7 @@ ArchiveRead read_archive(util::FdReader& reader, std::string head, const std::st
           bytes.empty() ? "entry is empty (0 bytes)" : "not a recognised image format";
       if (!sink(InputItem::make_error(name, ErrorCode::decode_failed, why)))
         return ArchiveRead::stopped;
-    } else if (!sink(InputItem::make_skipped(name, looks_like_pdf(bytes)
-                                                       ? record::SkipKind::pdf
-                                                       : record::SkipKind::other))) {
+    } else if (!sink(InputItem::make_skipped(name, record::SkipKind::other))) {
       return ArchiveRead::stopped;
     }
   }

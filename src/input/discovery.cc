@@ -20,7 +20,7 @@ namespace {
 
 using record::ErrorCode;
 
-constexpr size_t kSniffBytes = 512;  // tar's magic sits at offset 257
+constexpr size_t kSniffBytes = 1024;  // a PDF's header may sit anywhere in the first 1024
 
 // Closes a descriptor on scope exit.
 class Fd {
@@ -194,8 +194,11 @@ bool Discovery::read_opened(int fd, const std::string& name, bool named,
   std::string head;
   if (!reader.read_up_to(head, kSniffBytes)) return read_error(name, errno);
   const auto format = image::sniff(head);
-  if (format == image::Format::unknown && (named || has_archive_extension(name)) &&
-      looks_like_archive(head)) {
+  // An archive's first entry can be a PDF stored as is, its header within the first 1024
+  // bytes: only a file that starts with it is surely a PDF.
+  const bool maybe_archive = format == image::Format::unknown ||
+                             (format == image::Format::pdf && head.compare(0, 5, "%PDF-") != 0);
+  if (maybe_archive && (named || has_archive_extension(name)) && looks_like_archive(head)) {
     const auto read = read_archive(reader, head, name, options_.archive, sink_, pick.entry);
     if (read != ArchiveRead::not_archive) return read == ArchiveRead::done;
   }
@@ -210,15 +213,11 @@ bool Discovery::read_opened(int fd, const std::string& name, bool named,
   const bool bad_image = format == image::Format::unknown &&
                          ((head.empty() && named) || image::has_image_extension(name));
   if (format == image::Format::unknown && !bad_image) {
-    const bool pdf = looks_like_pdf(head);
     if (named)
-      return sink_(InputItem::make_error(
-          name, ErrorCode::unsupported_format,
-          pdf ? "PDF is not read yet" : "not an image or archive this build can read"));
-    return sink_(InputItem::make_skipped(name, pdf ? record::SkipKind::pdf
-                                               : looks_like_archive(head)
-                                                   ? record::SkipKind::archive_name
-                                                   : record::SkipKind::other));
+      return sink_(InputItem::make_error(name, ErrorCode::unsupported_format,
+                                         "not an image, PDF or archive this build can read"));
+    return sink_(InputItem::make_skipped(
+        name, looks_like_archive(head) ? record::SkipKind::archive_name : record::SkipKind::other));
   }
 
   const auto too_large = [&] {

@@ -29,11 +29,6 @@ struct InputItem {
   static InputItem make_skipped(std::string name, record::SkipKind why);
 };
 
-// A PDF's header, which readers accept anywhere in the first 1024 bytes.
-inline bool looks_like_pdf(std::string_view head) {
-  return head.substr(0, 1024).find("%PDF-") != std::string_view::npos;
-}
-
 // Receives items in discovery order. Returns false to stop discovery (interrupt).
 using ItemSink = std::function<bool(InputItem)>;
 

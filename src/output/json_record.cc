@@ -175,7 +175,7 @@ std::vector<record::TextItem> items_from_json(const nlohmann::json& array) {
 }
 
 record::ErrorCode code_from_string(const std::string& name) {
-  for (int c = 0; c <= static_cast<int>(record::ErrorCode::ocr_failed); ++c) {
+  for (int c = 0; c <= static_cast<int>(record::kLastErrorCode); ++c) {
     const auto code = static_cast<record::ErrorCode>(c);
     if (record::to_string(code) == name) return code;
   }

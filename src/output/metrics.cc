@@ -48,7 +48,7 @@ std::string prometheus_text(const record::RunStats& stats, const MetricsContext&
   }
   w.header("ocrbatch_errors", "Error records written by the last run, by error code.", "gauge");
   // Every code appears, zero or not, so alerts on a code never see a missing series.
-  for (int i = 0; i <= static_cast<int>(record::ErrorCode::ocr_failed); ++i) {
+  for (int i = 0; i <= static_cast<int>(record::kLastErrorCode); ++i) {
     const std::string code(record::to_string(static_cast<record::ErrorCode>(i)));
     const auto it = stats.errors_by_code.find(code);
     w.sample("ocrbatch_errors", "code=\"" + code + "\"",

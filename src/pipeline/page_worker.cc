@@ -27,7 +27,8 @@ PageWorker::PageWorker(engine::RecognizerFactory make_engine, preprocess::Chain 
 // cannot take, before its pixels are decoded. A header that cannot be read is left to the
 // decoder to report.
 std::optional<record::Error> PageWorker::check_size(const Job& job) const {
-  const auto head = image::header(*job.bytes, job.format, {job.page - 1, job.page_offset});
+  const auto head =
+      image::header(*job.bytes, job.format, {job.page - 1, job.page_offset, limits_.pdf_dpi});
   if (!head) return std::nullopt;
   const auto& h = head.value();
   const uint64_t pixels = static_cast<uint64_t>(h.width) * static_cast<uint64_t>(h.height);
@@ -105,7 +106,8 @@ std::optional<Outcome> PageWorker::read_page(Job& job, const engine::CancelCheck
   const auto failed = [&](record::Error error) { return failure(job, std::move(error)); };
   const auto start = std::chrono::steady_clock::now();
   if (auto refused = check_size(job)) return failed(*refused);
-  auto decoded = image::decode(*job.bytes, job.format, {job.page - 1, job.page_offset});
+  auto decoded =
+      image::decode(*job.bytes, job.format, {job.page - 1, job.page_offset, limits_.pdf_dpi});
   if (!decoded) return failed(decoded.error());
   job.bytes.reset();  // the encoded copy is no longer needed by this job
   preprocess::Page prepared = preprocess::make_page(std::move(decoded.value()));

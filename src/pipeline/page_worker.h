@@ -19,6 +19,7 @@ namespace ocrbatch::pipeline {
 struct PageLimits {
   uint64_t max_pixels = 0;  // width * height declared by the header; 0: no limit
   engine::Limits engine;    // its max_side: the longest side the engine takes
+  int pdf_dpi = 0;          // PDF pages are rendered at this resolution; 0: auto
 };
 
 // Which path reads each page, and the recogniser of the detector path.

@@ -41,6 +41,7 @@ struct RunnerOptions {
   uint64_t max_pixels = 0;       // width * height; 0: no limit
   engine::Limits engine_limits;  // and a side longer than the engine takes
   int max_pages = 0;             // pages in one file; 0: no limit
+  int pdf_dpi = 0;               // PDF pages are rendered at this; 0: auto
   // Which path reads each page; each worker makes its own detector-path recogniser.
   PageRouting routing;
 };

@@ -25,6 +25,8 @@ std::string_view to_string(ErrorCode code) {
       return "timeout";
     case ErrorCode::ocr_failed:
       return "ocr_failed";
+    case ErrorCode::encrypted:
+      return "encrypted";
   }
   return "unknown";
 }

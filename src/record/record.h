@@ -24,7 +24,10 @@ enum class ErrorCode {
   too_large,
   timeout,
   ocr_failed,
+  encrypted,  // a PDF that needs a password
 };
+// The last code: loops over every code end here.
+constexpr ErrorCode kLastErrorCode = ErrorCode::encrypted;
 
 std::string_view to_string(ErrorCode code);
 
@@ -36,8 +39,8 @@ struct Error {
 // Why discovery passed over a file or archive entry without an error: stable names, part of
 // the output contract (the summary's skipped_by_kind), never renamed.
 enum class SkipKind {
-  pdf,           // a PDF: not read yet
-  other,         // not an image or archive
+  pdf,    // no longer given (PDFs are read); kept so skipped_by_kind and the metrics keep the key
+  other,  // not an image or archive
   archive_name,  // archive or compressed data without an archive extension, met in a walk
   special,       // a socket, FIFO or device met in a walk, or such an archive entry
   link,          // a symlink to nothing met in a walk, or a link entry in an archive

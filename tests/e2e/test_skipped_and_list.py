@@ -5,6 +5,7 @@ import os
 import re
 import subprocess
 import time
+import io
 import zipfile
 
 from conftest import BIN, assert_summary, copy_sample, run
@@ -13,24 +14,32 @@ PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrai
 NOTHING_FOUND = "ocrbatch: no images found in the named paths"
 
 
-def pdf_folder(root):
-    d = root / "pdfs"
+def zip_bytes():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("a.png", b"x")
+    return out.getvalue()
+
+
+def skip_folder(root):
+    """Two archives without an archive's name (skipped in a walk) and a text file."""
+    d = root / "skips"
     d.mkdir()
-    (d / "a.pdf").write_bytes(PDF)
-    (d / "b.pdf").write_bytes(PDF)
+    (d / "a.dat").write_bytes(zip_bytes())
+    (d / "b.dat").write_bytes(zip_bytes())
     (d / "notes.txt").write_text("not an image\n")
     return d
 
 
-def test_a_folder_of_pdfs_says_nothing_was_found_and_names_the_skipped_kinds(tmp_path):
-    d = pdf_folder(tmp_path)
+def test_a_folder_of_non_images_says_nothing_was_found_and_names_the_skipped_kinds(tmp_path):
+    d = skip_folder(tmp_path)
     r = run(["--progress", "none", d])
     assert r.returncode == 0, r.describe()
-    assert f"{NOTHING_FOUND} (3 skipped: 2 pdf, 1 other)" in r.err_lines, r.describe()
-    assert re.match(r"ocrbatch: 0 pages, 0 errors, 3 skipped \(2 pdf, 1 other\) in ",
+    assert f"{NOTHING_FOUND} (3 skipped: 2 archive_name, 1 other)" in r.err_lines, r.describe()
+    assert re.match(r"ocrbatch: 0 pages, 0 errors, 3 skipped \(2 archive_name, 1 other\) in ",
                     r.err_lines[-1]), r.describe()
     assert_summary(r.summary, pages=0, errors=0, skipped=3)
-    assert r.summary["skipped_by_kind"] == {"pdf": 2, "other": 1}
+    assert r.summary["skipped_by_kind"] == {"archive_name": 2, "other": 1}
 
 
 def test_a_folder_of_hidden_files_says_nothing_was_found(samples, tmp_path):
@@ -43,23 +52,23 @@ def test_a_folder_of_hidden_files_says_nothing_was_found(samples, tmp_path):
 
 
 def test_quiet_keeps_nothing_found_off_stderr_but_in_the_log(tmp_path):
-    d = pdf_folder(tmp_path)
+    d = skip_folder(tmp_path)
     log = tmp_path / "run.log"
     r = run(["-q", "--log-file", log, d])
     assert r.returncode == 0, r.describe()
     assert r.stderr == b"", r.describe()
     warnings = [line for line in log.read_text().splitlines() if " WARN " in line]
     assert len(warnings) == 1 and warnings[0].endswith(
-        "no images found in the named paths (3 skipped: 2 pdf, 1 other)"), log.read_text()
+        "no images found in the named paths (3 skipped: 2 archive_name, 1 other)"), log.read_text()
 
 
 def test_a_run_that_found_images_does_not_warn(samples, tmp_path):
-    d = pdf_folder(tmp_path)
+    d = skip_folder(tmp_path)
     copy_sample("notice.bmp", d / "scan.bmp")
     r = run(["--progress", "none", d])
     assert r.returncode == 0, r.describe()
     assert not any("no images found" in line for line in r.err_lines), r.describe()
-    assert r.summary["skipped_by_kind"] == {"pdf": 2, "other": 1}
+    assert r.summary["skipped_by_kind"] == {"archive_name": 2, "other": 1}
 
 
 def list_tree(tmp_path):
@@ -91,9 +100,9 @@ def test_list_prints_what_a_run_would_read_and_skip_without_ocr(samples, tmp_pat
         "image\tin/a.png",
         "image\tin/b/report.tif",
         "image\tin/c.zip::x.png",
-        "skip\tpdf\tin/c.zip::y.pdf",
+        "image\tin/c.zip::y.pdf",
         "skip\tother\tin/c.zip::z.txt",
-        "skip\tpdf\tin/d.pdf",
+        "image\tin/d.pdf",
         "skip\tother\tin/e.txt",
         "image\tin/f.png",
         "skip\tlink\tin/g.png",
@@ -105,12 +114,12 @@ def test_list_prints_what_a_run_would_read_and_skip_without_ocr(samples, tmp_pat
 
 
 def test_list_exits_0_when_nothing_fails_and_warns_when_nothing_is_found(tmp_path):
-    d = pdf_folder(tmp_path)
+    d = skip_folder(tmp_path)
     r = run(["--list", d])
     assert r.returncode == 0, r.describe()
     assert len(r.out.splitlines()) == 3 and all(line.startswith("skip\t") for line in
                                                 r.out.splitlines()), r.out
-    assert r.err_lines == [f"{NOTHING_FOUND} (3 skipped: 2 pdf, 1 other)"], r.describe()
+    assert r.err_lines == [f"{NOTHING_FOUND} (3 skipped: 2 archive_name, 1 other)"], r.describe()
     r = run(["--list", "-q", d])
     assert r.returncode == 0 and r.stderr == b"", r.describe()
 
@@ -119,8 +128,8 @@ def test_list_into_a_closed_pipe_ends_quietly(tmp_path):
     d = tmp_path / "many"
     d.mkdir()
     for i in range(3000):  # more than a pipe holds, so the write does fail
-        (d / f"{i:04}-a-name-long-enough-to-fill-the-pipe.pdf").write_bytes(PDF)
+        (d / f"{i:04}-a-name-long-enough-to-fill-the-pipe.txt").write_text("text")
     proc = subprocess.run(["bash", "-c", f"'{BIN}' --list '{d}' | head -1; "
                            "echo ${PIPESTATUS[0]} >&2"], capture_output=True, timeout=30)
-    assert proc.stdout.decode().startswith("skip\tpdf\t"), proc
+    assert proc.stdout.decode().startswith("skip\tother\t"), proc
     assert proc.stderr == b"0\n", proc

@@ -14,11 +14,11 @@ FAST = ["--engine", "tesseract", "--preprocess", "none", "-j", "2", "-q"]
 
 @pytest.fixture(scope="module")
 def night(tmp_path_factory):
-    """Two shards' outputs over a folder of pages, a PDF to skip and (in one run) a missing
+    """Two shards' outputs over a folder of pages, a text file to skip and (in one run) a missing
     file, plus a clean third run of one page."""
     root = tmp_path_factory.mktemp("night")
     write_pages(root / "inbox", 6)
-    (root / "inbox" / "doc.pdf").write_bytes(b"%PDF-1.4\n")
+    (root / "inbox" / "notes.txt").write_text("not an image\n")
     for i in range(2):
         r = orun(FAST + ["--shard", f"{i}/2", "-o", root / "out-%s.jsonl", root / "inbox",
                          root / "missing.png"])
@@ -40,7 +40,7 @@ def test_complete_shards_with_an_error_exit_1_with_the_totals(night):
     assert r.returncode == 1, r.describe()  # missing.png
     assert s["type"] == "summary" and s["complete"] is True
     assert s["pages"] == 6 and s["errors"] == 1 and s["errors_by_code"] == {"not_found": 1}
-    assert s["skipped"] == 1 and s["skipped_by_kind"] == {"pdf": 1}
+    assert s["skipped"] == 1 and s["skipped_by_kind"] == {"other": 1}
     assert s["shards"] == {"counts": [2], "missing": [], "repeated": []}
     assert [run_["end"] for run_ in s["runs"]] == ["complete", "complete"]
     assert len({run_["run_id"] for run_ in s["runs"]}) == 2

@@ -31,8 +31,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)silenced;
 
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
-  const Format format = image::sniff(bytes.substr(0, 16));
-  if (format != image::sniff(bytes)) std::abort();  // 16 bytes must be enough, as documented
+  const Format format = image::sniff(bytes);
+  // As documented: 16 bytes are enough for an image, 1024 for a PDF.
+  if (format != image::sniff(bytes.substr(0, 1024))) std::abort();
+  if (format != Format::pdf && format != image::sniff(bytes.substr(0, 16))) std::abort();
   if (format == Format::unknown) {
     // Discovery never decodes these; decode must still fail cleanly if asked.
     if (size == 0 && image::decode(bytes, format).ok()) std::abort();

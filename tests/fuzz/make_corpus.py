@@ -130,6 +130,30 @@ def multipage_tiff(compression=None, modes=("L", "L", "L")):
     return encode(pages[0], "TIFF", **kw)
 
 
+def pdf(objects, root=1):
+    """A PDF of the given object bodies (numbered from 1), with a correct xref table."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (i, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, root, xref)
+    return bytes(out)
+
+
+def pdf_pages(mediabox=b"[0 0 64 48]", count=1, kids=b"[3 0 R]"):
+    content = b"0 0 32 24 re f"
+    return pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
+                b"<< /Type /Pages /Kids %s /Count %d >>" % (kids, count),
+                b"<< /Type /Page /Parent 2 0 R /MediaBox %s /Contents 4 0 R >>" % mediabox,
+                b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content)])
+
+
 def images():
     out = {}
     out["png_gray.png"] = encode(page(), "PNG")
@@ -180,6 +204,8 @@ def images():
     out["webp_alpha.webp"] = encode(page(mode="RGBA"), "WEBP", quality=50)
     out["jp2_file.jp2"] = encode(page(), "JPEG2000")
     out["jp2_codestream.j2k"] = encode(page(mode="RGB"), "JPEG2000", no_jp2=True)
+    out["pdf_scan.pdf"] = encode(page(), "PDF", save_all=True, append_images=[page(text="cd")])
+    out["pdf_vector.pdf"] = pdf_pages()
 
     # Truncated copies of every valid file: half, and just past the magic.
     for name, data in list(out.items()):
@@ -205,6 +231,11 @@ def images():
     out["huge_bmp_negative.bmp"] = bmp_declaring(16, -2147483647)
     out["huge_pnm.pgm"] = b"P5\n100000 100000\n255\n" + b"\0" * 16
     out["pnm_bad_maxval.pgm"] = b"P5\n2 2\n0\n\0\0\0\0"
+    # PDFs: a 200-inch page, a page count that lies, a page tree that contains itself.
+    out["huge_pdf_mediabox.pdf"] = pdf_pages(mediabox=b"[0 0 14400 14400]")
+    out["pdf_count_bomb.pdf"] = pdf_pages(count=100000000)
+    out["pdf_recursive_tree.pdf"] = pdf_pages(kids=b"[2 0 R 3 0 R]", count=2)
+    out["pdf_header_late.pdf"] = b" " * 900 + pdf_pages()
     return out
 
 

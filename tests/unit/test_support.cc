@@ -4,6 +4,7 @@
 #include <archive_entry.h>
 #include <leptonica/allheaders.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -143,6 +144,41 @@ image::PixPtr load_sample(const std::string& name) {
   const auto bytes = read_file(samples_dir() + "/" + name);
   auto pix = image::decode(bytes, image::sniff(bytes));
   return pix ? std::move(pix.value()) : nullptr;
+}
+
+std::string pdf_document(const std::vector<PdfPage>& pages) {
+  // Objects: 1 catalog, 2 page tree, then each page and its content stream.
+  std::vector<std::string> objects;
+  std::string kids;
+  for (size_t i = 0; i < pages.size(); ++i) kids += std::to_string(3 + 2 * i) + " 0 R ";
+  objects.push_back("<< /Type /Catalog /Pages 2 0 R >>");
+  objects.push_back("<< /Type /Pages /Kids [" + kids + "] /Count " + std::to_string(pages.size()) +
+                    " >>");
+  for (size_t i = 0; i < pages.size(); ++i) {
+    const auto& p = pages[i];
+    std::ostringstream page;
+    page << "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 " << p.width << " " << p.height
+         << "] /Rotate " << p.rotate << " /Contents " << 4 + 2 * i << " 0 R /Resources << >> >>";
+    objects.push_back(page.str());
+    objects.push_back("<< /Length " + std::to_string(p.content.size()) + " >>\nstream\n" +
+                      p.content + "\nendstream");
+  }
+  std::string out = "%PDF-1.4\n";
+  std::vector<size_t> offsets;
+  for (size_t i = 0; i < objects.size(); ++i) {
+    offsets.push_back(out.size());
+    out += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
+  }
+  const size_t xref = out.size();
+  out += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
+  for (const size_t offset : offsets) {
+    char line[32];
+    std::snprintf(line, sizeof line, "%010zu 00000 n \n", offset);
+    out += line;
+  }
+  out += "trailer\n<< /Size " + std::to_string(objects.size() + 1) +
+         " /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
+  return out;
 }
 
 }  // namespace ocrbatch::test

@@ -36,6 +36,16 @@ std::string multipage_tiff(int pages);
 std::string make_archive(const std::string& kind,
                          const std::vector<std::pair<std::string, std::string>>& entries);
 
+// One page of pdf_document(): its MediaBox in points, its content stream (PDF operators, e.g.
+// "0 0 10 10 re f" for a black square at the bottom left) and its /Rotate.
+struct PdfPage {
+  double width = 72, height = 72;
+  std::string content;
+  int rotate = 0;
+};
+// A valid PDF, written out by hand with a correct cross-reference table.
+std::string pdf_document(const std::vector<PdfPage>& pages);
+
 std::string read_file(const std::string& path);
 std::string samples_dir();
 // Decodes page 1 of a file in samples/ (rendered text made by scripts/make-samples).

@@ -184,3 +184,44 @@ TEST(Decode, GivesSizeAndResolution) {
 
 }  // namespace
 }  // namespace ocrbatch::image
+
+namespace ocrbatch::image {
+namespace {
+
+TEST(Sniff, FindsAPdfHeaderWithinTheFirst1024Bytes) {
+  EXPECT_EQ(sniff("%PDF-1.7\n"), Format::pdf);
+  EXPECT_EQ(sniff(std::string(1000, ' ') + "%PDF-1.4"), Format::pdf);
+  EXPECT_EQ(sniff(std::string(1020, ' ') + "%PDF-1.4"), Format::unknown);
+  EXPECT_TRUE(has_image_extension("Report.PDF"));
+}
+
+TEST(Pages, CountsPdfPagesAndStopsOnePastTheLimit) {
+  const std::string pdf = test::pdf_document({{}, {}, {}, {}});
+  auto all = pages(pdf, Format::pdf);
+  ASSERT_TRUE(all) << all.error().message;
+  EXPECT_EQ(all->size(), 4u);
+  EXPECT_EQ(all->back().index, 3);
+  EXPECT_EQ(pages(pdf, Format::pdf, 2).value().size(), 3u);
+}
+
+TEST(Header, GivesAPdfPagesSizeAtTheRenderResolution) {
+  const std::string pdf = test::pdf_document({{72, 72, ""}, {144, 72, ""}});
+  auto auto_dpi = header(pdf, Format::pdf, {1, 0, 0});
+  ASSERT_TRUE(auto_dpi);
+  EXPECT_EQ(auto_dpi->width, 600);
+  EXPECT_EQ(auto_dpi->height, 300);
+  EXPECT_EQ(auto_dpi->dpi, 300);
+  EXPECT_EQ(header(pdf, Format::pdf, {1, 0, 150}).value().width, 300);
+}
+
+TEST(Decode, RendersTheAskedPdfPage) {
+  const std::string pdf = test::pdf_document({{72, 72, ""}, {144, 72, "0 0 144 72 re f"}});
+  auto pix = decode(pdf, Format::pdf, {1, 0, 50});
+  ASSERT_TRUE(pix) << pix.error().message;
+  EXPECT_EQ(info(pix->get()).width, 100);
+  EXPECT_EQ(info(pix->get()).dpi, 50);
+  EXPECT_FALSE(decode(pdf, Format::pdf, {2, 0, 50}));
+}
+
+}  // namespace
+}  // namespace ocrbatch::image

@@ -95,11 +95,11 @@ TEST_F(ArchiveReaderTest, SkipsHiddenEntriesAndMacResourceForks) {
   EXPECT_EQ(items[0].name, "a.zip::d/a.png");
 }
 
-TEST_F(ArchiveReaderTest, APdfEntryIsSkippedAsAPdf) {
+TEST_F(ArchiveReaderTest, APdfEntryIsReadByItsContent) {
   const auto items = read(test::make_archive("zip", {{"scan", "%PDF-1.5\n1 0 obj\n"}}));
   ASSERT_EQ(items.size(), 1u);
-  EXPECT_EQ(items[0].kind, InputItem::Kind::skipped);
-  EXPECT_EQ(items[0].skip, record::SkipKind::pdf);
+  EXPECT_EQ(items[0].kind, InputItem::Kind::image);
+  EXPECT_EQ(items[0].format, image::Format::pdf);
 }
 
 TEST(ArchiveExtension, KnowsContainerNamesOnly) {

@@ -304,22 +304,36 @@ TEST_F(DiscoveryTest, PreCountMatchesWhatDiscoveryReaches) {
 }
 
 TEST_F(DiscoveryTest, SkippedFilesSayWhyTheyWereSkipped) {
-  dir.write("report.pdf", "%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n");
+  dir.write("bundle.dat", test::make_archive("zip", {{"a.png", "x"}}));
   dir.write("notes.txt", "just text");
   std::filesystem::create_symlink(dir.file("gone.png"), dir.file("dangling.png"));
   Discovery(DiscoveryOptions{}, got.sink()).add_path(dir.path());
   ASSERT_EQ(got.items.size(), 3u);
-  EXPECT_EQ(got.find(dir.file("report.pdf"))->skip, record::SkipKind::pdf);
+  EXPECT_EQ(got.find(dir.file("bundle.dat"))->skip, record::SkipKind::archive_name);
   EXPECT_EQ(got.find(dir.file("notes.txt"))->skip, record::SkipKind::other);
   EXPECT_EQ(got.find(dir.file("dangling.png"))->skip, record::SkipKind::link);
 }
 
-TEST_F(DiscoveryTest, ANamedPdfIsAnErrorThatSaysPdfIsNotReadYet) {
-  const auto pdf = dir.write("report.pdf", "%PDF-1.4\n1 0 obj\n");
-  Discovery(DiscoveryOptions{}, got.sink()).add_path(pdf);
+TEST_F(DiscoveryTest, APdfIsReadByItsContentNamedOrMetInAWalk) {
+  const auto named = dir.write("report.pdf", "%PDF-1.4\n1 0 obj\n");
+  dir.write("sub/scan.bin", std::string(700, ' ') + "%PDF-1.7\n");
+  Discovery discovery(DiscoveryOptions{}, got.sink());
+  discovery.add_path(named);
+  discovery.add_path(dir.file("sub"));
+  ASSERT_EQ(got.items.size(), 2u);
+  for (const auto& item : got.items) {
+    EXPECT_EQ(item.kind, InputItem::Kind::image) << item.name;
+    EXPECT_EQ(item.format, image::Format::pdf) << item.name;
+  }
+}
+
+TEST_F(DiscoveryTest, AnArchiveWhoseFirstEntryIsAPdfIsReadAsAnArchive) {
+  // The stored PDF's header falls within the archive's first 1024 bytes.
+  const auto cpio = dir.write("bundle.cpio", test::make_archive("cpio", {{"a.pdf", "%PDF-1.4\n"}}));
+  Discovery(DiscoveryOptions{}, got.sink()).add_path(cpio);
   ASSERT_EQ(got.items.size(), 1u);
-  EXPECT_EQ(got.items[0].error->code, ErrorCode::unsupported_format);
-  EXPECT_EQ(got.items[0].error->message, "PDF is not read yet");
+  EXPECT_EQ(got.items[0].name, cpio + "::a.pdf");
+  EXPECT_EQ(got.items[0].format, image::Format::pdf);
 }
 
 OutputFile output_id(const std::string& path, const std::string& option) {
