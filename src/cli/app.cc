@@ -290,10 +290,13 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
   if (!config.ledger.empty()) {
     ledger::LedgerOptions options;
     options.path = config.ledger;
-    options.fingerprint =
-        settings_fingerprint(routing_fingerprint(detector ? *detector : *backend, rules,
-                                                 checks_orientation(config.preprocess)),
-                             config.detail, config.preprocess);
+    engine::Fingerprint engine_part = routing_fingerprint(detector ? *detector : *backend, rules,
+                                                          checks_orientation(config.preprocess));
+    // A PDF page rendered at another resolution reads differently; the default adds nothing,
+    // so ledgers made before PDFs were read stay valid.
+    if (config.pdf_dpi > 0)
+      engine_part.settings.push_back("pdf_dpi=" + std::to_string(config.pdf_dpi));
+    options.fingerprint = settings_fingerprint(engine_part, config.detail, config.preprocess);
     options.wait_lock = config.wait_lock;
     options.stopped = [&targets] { return targets.is_stopped(); };
     options.detail = config.detail;

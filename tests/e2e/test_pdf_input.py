@@ -57,6 +57,19 @@ def test_a_pdf_page_name_and_pdf_dpi_pick_one_page_at_that_resolution(tmp_path):
     assert_words(r.pages[0]["text"], WORDS[1])
 
 
+def test_a_rerun_at_another_pdf_dpi_reads_the_pages_again(tmp_path):
+    (tmp_path / "x.pdf").write_bytes(text_pdf())
+    ledger = ["--ledger", "l.db", "--emit", "all"]
+    first = run(FAST + ledger + ["x.pdf"], cwd=tmp_path)
+    assert first.returncode == 0, first.describe()
+    again = run(FAST + ledger + ["x.pdf"], cwd=tmp_path)
+    assert again.summary["cached"] == 2, again.summary
+    other = run(FAST + ledger + ["--pdf-dpi", "150", "x.pdf"], cwd=tmp_path)
+    assert other.returncode == 0, other.describe()
+    assert other.summary["cached"] == 0, other.summary
+    assert [p["width"] for p in other.pages] == [900, 900]
+
+
 def test_pdf_dpi_must_be_auto_or_a_resolution(tmp_path):
     r = run(["--pdf-dpi", "fast", "x.pdf"], cwd=tmp_path)
     assert r.returncode == 2, r.describe()
