@@ -93,9 +93,11 @@ Examples:
   find /srv/inbox -name '*.tif' -print0 | ocrbatch --files-from - -0 > results.jsonl
   cat page.png | ocrbatch - -f text
   ocrbatch --config /etc/ocrbatch/nightly.toml /srv/inbox   # cron: ledger, metrics, log
+  ocrbatch --shard slurm -o out-%s.jsonl --ledger ledger-%s.db /srv/inbox   # one array task
+  ocrbatch summary out-*.jsonl   # the shards' night as one summary; exit 0 only if clean
 
 See man ocrbatch for the full output contract, ocrbatch --list-steps for the
-preprocessing steps.)";
+preprocessing steps, ocrbatch summary --help for the summary command.)";
 
 std::string format_names() {
   std::string names;
