@@ -146,6 +146,11 @@ image::PixPtr load_sample(const std::string& name) {
   return pix ? std::move(pix.value()) : nullptr;
 }
 
+image::PixPtr grey_letter() {
+  auto letter = load_sample("letter.png");
+  return image::PixPtr(pixConvertTo8(letter.get(), 0));
+}
+
 std::string pdf_document(const std::vector<PdfPage>& pages) {
   // Objects: 1 catalog, 2 page tree, then each page and its content stream.
   std::vector<std::string> objects;

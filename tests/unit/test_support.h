@@ -50,5 +50,7 @@ std::string read_file(const std::string& path);
 std::string samples_dir();
 // Decodes page 1 of a file in samples/ (rendered text made by scripts/make-samples).
 image::PixPtr load_sample(const std::string& name);
+// samples/letter.png as 8-bit grey: a clean page of running text.
+image::PixPtr grey_letter();
 
 }  // namespace ocrbatch::test

@@ -165,9 +165,8 @@ class ScriptedEngine : public engine::Recognizer {
 };
 
 // letter.png with its ink and paper turned to two greys: classified "grey", with text.
-std::string grey_letter() {
-  image::PixPtr letter = test::load_sample("letter.png");
-  image::PixPtr grey(pixConvertTo8(letter.get(), 0));
+std::string two_grey_letter() {
+  image::PixPtr grey = test::grey_letter();
   const int w = pixGetWidth(grey.get()), h = pixGetHeight(grey.get());
   for (int y = 0; y < h; ++y) {
     for (int x = 0; x < w; ++x) {
@@ -205,7 +204,7 @@ void run_retry_case(RetryCase& c, recognize::EngineMode mode = recognize::Engine
       },
       preprocess::Chain("deskew", nullptr, engine::Limits{}), {}, routing);
   worker.ensure_engine();
-  Job job = job_for(grey_letter(), image::Format::png);
+  Job job = job_for(two_grey_letter(), image::Format::png);
   const auto outcome = worker.process(job, nullptr);
   ASSERT_TRUE(outcome);
   c.page = std::get<PageResult>(outcome->record);

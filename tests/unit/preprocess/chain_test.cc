@@ -12,6 +12,7 @@
 namespace ocrbatch::preprocess {
 namespace {
 
+using test::grey_letter;
 using test::load_sample;
 
 constexpr double kPi = 3.14159265358979323846;
@@ -38,11 +39,6 @@ Page run(const std::string& spec, image::PixPtr pix) {
 image::PixPtr rotated(Pix* pix, double degrees) {
   return image::PixPtr(pixRotate(pix, static_cast<float>(degrees * kPi / 180), L_ROTATE_AREA_MAP,
                                  L_BRING_IN_WHITE, 0, 0));
-}
-
-image::PixPtr grey_letter() {
-  auto letter = load_sample("letter.png");
-  return image::PixPtr(pixConvertTo8(letter.get(), 0));
 }
 
 TEST(ParseSpec, AcceptsAutoNoneAndKnownSteps) {

@@ -18,6 +18,7 @@ namespace {
 using preprocess::Chain;
 using preprocess::make_page;
 using preprocess::Page;
+using test::grey_letter;
 using test::load_sample;
 
 const engine::Limits kLimits = engine::tesseract::tesseract_limits();
@@ -26,11 +27,6 @@ const record::StepReport* report_of(const Page& page, const std::string& step) {
   for (const auto& r : page.done.steps)
     if (r.step == step) return &r;
   return nullptr;
-}
-
-image::PixPtr grey_letter() {
-  auto letter = load_sample("letter.png");
-  return image::PixPtr(pixConvertTo8(letter.get(), 0));
 }
 
 TEST(ReadPage, ABlankPageIsNotRead) {
