@@ -81,6 +81,44 @@ struct TextItem {
   Box bbox;
 };
 
+// A text line's baseline: the straight line its letters sit on, from the start of the text to
+// its end in reading order, in source pixels. Its direction is the text's: a word on a page
+// read turned by 90 degrees, or deskewed, has a sloped or vertical baseline.
+struct Baseline {
+  int x1 = 0, y1 = 0, x2 = 0, y2 = 0;
+  bool empty() const { return x1 == x2 && y1 == y2; }
+};
+
+// A page's layout as its engine found it: blocks in reading order, each of paragraphs, each of
+// lines, each of words. Boxes are in source pixels; confidences 0-100. The formats that
+// describe a page (hOCR, ALTO, TSV, searchable PDF) render it, and JSON's "lines" and "words"
+// are its lines and words.
+struct Word {
+  std::string text;
+  double confidence = 0;
+  Box bbox;
+  Baseline baseline;
+};
+
+struct Line {
+  Box bbox;
+  double confidence = 0;
+  Baseline baseline;
+  std::vector<Word> words;
+};
+
+struct Paragraph {
+  Box bbox;
+  double confidence = 0;
+  std::vector<Line> lines;
+};
+
+struct Block {
+  Box bbox;
+  double confidence = 0;
+  std::vector<Paragraph> paragraphs;
+};
+
 // What one preprocessing step found and did to a page: {"step":"deskew","applied":true,
 // "angle":-3.1,"ms":9}. `values` holds the step's own measurements, in order.
 struct StepReport {
@@ -125,6 +163,7 @@ struct PageResult {
   EngineUsed engine;       // empty only in a record remembered from before engines were recorded
   double duration_ms = 0;  // decode, preprocessing and recognition time for this page
   std::vector<TextItem> items;  // lines or words, per the run's Detail; boxes in source pixels
+  std::vector<Block> blocks;    // the layout tree, whatever the run's Detail
   Preprocessing preprocess;
 };
 
