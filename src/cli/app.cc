@@ -273,7 +273,6 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
       engine::dnn::DnnBackendOptions options;
       options.files = *files;
       options.lang = config.engine.lang;
-      options.detail = config.detail;
       options.timeout_s = config.engine.timeout_s;
       detector = std::make_unique<engine::dnn::DnnBackend>(std::move(options), *backend);
       rules.detector_ready = true;
@@ -299,7 +298,6 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
     options.fingerprint = settings_fingerprint(engine_part, config.detail, config.preprocess);
     options.wait_lock = config.wait_lock;
     options.stopped = [&targets] { return targets.is_stopped(); };
-    options.detail = config.detail;
     ledger = std::make_unique<ledger::Ledger>(options);
   }
   // Whatever happens from here, the metrics report on the ledger as the run left it.

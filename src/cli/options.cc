@@ -109,6 +109,7 @@ std::string format_names() {
 record::Detail parse_detail(const std::string& value) {
   if (value == "line") return record::Detail::line;
   if (value == "word") return record::Detail::word;
+  if (value == "layout") return record::Detail::layout;
   return record::Detail::none;
 }
 
@@ -219,7 +220,6 @@ RunConfig validate(const RawOptions& raw) {
   if (!(raw.timeout_s >= 0 && raw.timeout_s <= 86400))
     throw UsageError("--timeout must be a number of seconds from 0 to 86400");
   config.engine.timeout_s = raw.timeout_s;
-  config.engine.detail = config.detail;
   for (const auto& assignment : raw.variables) {
     const auto eq = assignment.find('=');
     if (eq == std::string::npos || eq == 0)
@@ -502,9 +502,10 @@ ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
       ->default_val("jsonl")
       ->group(kOutput);
   app.add_option("--detail", raw.detail,
-                 "Add recognised lines or words, with confidences and boxes")
-      ->type_name("none|line|word")
-      ->check(CLI::IsMember({"none", "line", "word"}).description(""))
+                 "Add recognised lines or words, with confidences and boxes; layout: the "
+                 "whole tree (blocks, paragraphs, lines, words, with baselines; csv: words)")
+      ->type_name("none|line|word|layout")
+      ->check(CLI::IsMember({"none", "line", "word", "layout"}).description(""))
       ->default_val("none")
       ->group(kOutput);
   app.add_flag("--csv-safe,!--no-csv-safe", raw.csv_safe,

@@ -15,8 +15,7 @@ namespace ocrbatch::engine {
 
 struct BackendOptions {
   std::string lang = "eng";  // language spec, e.g. "eng+deu"
-  record::Detail detail = record::Detail::none;
-  double timeout_s = 0;  // per page; 0: no limit
+  double timeout_s = 0;      // per page; 0: no limit
   tesseract::TesseractOptions tesseract;
 };
 

@@ -23,7 +23,9 @@ struct Recognition {
   std::string text;
   double confidence = 0;
   int words = 0;
-  std::vector<record::TextItem> items;
+  // The layout tree, in the pixels of the image given; callers that gave a prepared image map
+  // it back to the source.
+  std::vector<record::Block> blocks;
   // The engine's own number for the layout a hint asked for, which the record reports as
   // `psm`; 0 when the image was read with the engine's run-wide setting.
   int layout_mode = 0;

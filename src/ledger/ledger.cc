@@ -292,7 +292,7 @@ void Ledger::store(const std::string& key, int page, int pages, const record::Re
       .bind(4, pages)
       .bind(5, source)
       .bind(6, is_error ? 1 : 0)
-      .bind(7, output::dump(output::to_json(rec, options_.detail)))
+      .bind(7, output::dump(output::to_json(rec, record::Detail::layout)))
       .bind(8, run_id_)
       .bind(9, emitted_now)
       .bind(10, now_s())

@@ -39,7 +39,6 @@ struct LedgerOptions {
   std::string fingerprint;        // settings that change results; see settings_fingerprint()
   bool wait_lock = false;         // wait for another run instead of failing at once
   std::function<bool()> stopped;  // polled while waiting: true gives up the wait
-  record::Detail detail = record::Detail::none;
 };
 
 // Where this run's records go. A file output counts as emitted only once it has been

@@ -77,7 +77,11 @@ class CsvSink : public Sink {
               pre.ran ? (pre.blank ? "true" : "false") : "", "", "", text(p.text), bytes);
       return;
     }
-    if (p.items.empty()) {
+    // --detail layout has words as its rows, as --detail word does: a CSV row has no room
+    // for a tree.
+    const auto items =
+        detail_ == record::Detail::line ? record::lines_of(p.blocks) : record::words_of(p.blocks);
+    if (items.empty()) {
       // A page with no text still gets a row, so it is not mistaken for one never processed.
       put_row(out_, "page", source, num(p.page), "", "", "", "", "", num(p.confidence), "", "", "",
               bytes);
@@ -85,7 +89,7 @@ class CsvSink : public Sink {
     }
     const char* type = detail_ == record::Detail::line ? "line" : "word";
     int index = 0;
-    for (const auto& item : p.items) {
+    for (const auto& item : items) {
       put_row(out_, type, source, num(p.page), num(++index), num(item.bbox.x), num(item.bbox.y),
               num(item.bbox.w), num(item.bbox.h), num(item.confidence), "", "", text(item.text),
               bytes);

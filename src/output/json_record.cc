@@ -14,14 +14,45 @@ using nlohmann::ordered_json;
 // Divides by a power of ten so the printed value is short ("341.7", not "341.70000000000005").
 double round_to(double value, double scale) { return std::round(value * scale) / scale; }
 
+ordered_json box_json(const record::Box& b) { return {b.x, b.y, b.w, b.h}; }
+ordered_json baseline_json(const record::Baseline& b) { return {b.x1, b.y1, b.x2, b.y2}; }
+
 ordered_json items_json(const std::vector<record::TextItem>& items) {
   ordered_json array = ordered_json::array();
   for (const auto& item : items) {
-    array.push_back(ordered_json{{"text", item.text},
-                                 {"confidence", item.confidence},
-                                 {"bbox", {item.bbox.x, item.bbox.y, item.bbox.w, item.bbox.h}}});
+    array.push_back(ordered_json{
+        {"text", item.text}, {"confidence", item.confidence}, {"bbox", box_json(item.bbox)}});
   }
   return array;
+}
+
+ordered_json blocks_json(const std::vector<record::Block>& blocks) {
+  ordered_json out = ordered_json::array();
+  for (const auto& block : blocks) {
+    ordered_json paragraphs = ordered_json::array();
+    for (const auto& paragraph : block.paragraphs) {
+      ordered_json lines = ordered_json::array();
+      for (const auto& line : paragraph.lines) {
+        ordered_json words = ordered_json::array();
+        for (const auto& word : line.words)
+          words.push_back(ordered_json{{"text", word.text},
+                                       {"confidence", word.confidence},
+                                       {"bbox", box_json(word.bbox)},
+                                       {"baseline", baseline_json(word.baseline)}});
+        lines.push_back(ordered_json{{"bbox", box_json(line.bbox)},
+                                     {"confidence", line.confidence},
+                                     {"baseline", baseline_json(line.baseline)},
+                                     {"words", std::move(words)}});
+      }
+      paragraphs.push_back(ordered_json{{"bbox", box_json(paragraph.bbox)},
+                                        {"confidence", paragraph.confidence},
+                                        {"lines", std::move(lines)}});
+    }
+    out.push_back(ordered_json{{"bbox", box_json(block.bbox)},
+                               {"confidence", block.confidence},
+                               {"paragraphs", std::move(paragraphs)}});
+  }
+  return out;
 }
 
 ordered_json steps_json(const std::vector<record::StepReport>& steps) {
@@ -105,8 +136,9 @@ ordered_json to_json(const record::Record& rec, record::Detail detail) {
   }
   j["text"] = page.text;
   if (pre.ran) j["preprocess"] = steps_json(pre.steps);
-  if (detail == record::Detail::line) j["lines"] = items_json(page.items);
-  if (detail == record::Detail::word) j["words"] = items_json(page.items);
+  if (detail == record::Detail::line) j["lines"] = items_json(record::lines_of(page.blocks));
+  if (detail == record::Detail::word) j["words"] = items_json(record::words_of(page.blocks));
+  if (detail == record::Detail::layout) j["blocks"] = blocks_json(page.blocks);
   return j;
 }
 
@@ -162,16 +194,54 @@ ordered_json with_run(const ordered_json& record, const SinkOptions& options) {
 
 namespace {
 
-std::vector<record::TextItem> items_from_json(const nlohmann::json& array) {
-  std::vector<record::TextItem> items;
-  for (const auto& j : array) {
-    const auto& b = j.at("bbox");
-    items.push_back(
-        {j.at("text").get<std::string>(),
-         j.at("confidence").get<double>(),
-         {b.at(0).get<int>(), b.at(1).get<int>(), b.at(2).get<int>(), b.at(3).get<int>()}});
+record::Box box_from_json(const nlohmann::json& b) {
+  return {b.at(0).get<int>(), b.at(1).get<int>(), b.at(2).get<int>(), b.at(3).get<int>()};
+}
+
+record::Baseline baseline_from_json(const nlohmann::json& b) {
+  return {b.at(0).get<int>(), b.at(1).get<int>(), b.at(2).get<int>(), b.at(3).get<int>()};
+}
+
+std::vector<record::Block> blocks_from_json(const nlohmann::json& array) {
+  std::vector<record::Block> blocks;
+  for (const auto& b : array) {
+    record::Block block{box_from_json(b.at("bbox")), b.at("confidence").get<double>(), {}};
+    for (const auto& p : b.at("paragraphs")) {
+      record::Paragraph paragraph{
+          box_from_json(p.at("bbox")), p.at("confidence").get<double>(), {}};
+      for (const auto& l : p.at("lines")) {
+        record::Line line{box_from_json(l.at("bbox")),
+                          l.at("confidence").get<double>(),
+                          baseline_from_json(l.at("baseline")),
+                          {}};
+        for (const auto& w : l.at("words"))
+          line.words.push_back({w.at("text").get<std::string>(), w.at("confidence").get<double>(),
+                                box_from_json(w.at("bbox")), baseline_from_json(w.at("baseline"))});
+        paragraph.lines.push_back(std::move(line));
+      }
+      block.paragraphs.push_back(std::move(paragraph));
+    }
+    blocks.push_back(std::move(block));
   }
-  return items;
+  return blocks;
+}
+
+// A record remembered before the tree was kept has only its "lines" or "words": each becomes a
+// line of one word, so the run's --detail (part of the ledger's settings) replays it as it was.
+std::vector<record::Block> blocks_from_items(const nlohmann::json& array) {
+  record::Paragraph paragraph;
+  for (const auto& j : array) {
+    const record::Box box = box_from_json(j.at("bbox"));
+    const double confidence = j.at("confidence").get<double>();
+    record::Line line{box, confidence, {}, {}};
+    line.words.push_back({j.at("text").get<std::string>(), confidence, box, {}});
+    paragraph.bbox = record::united(paragraph.bbox, box);
+    paragraph.lines.push_back(std::move(line));
+  }
+  if (paragraph.lines.empty()) return {};
+  record::Block block{paragraph.bbox, 0, {}};
+  block.paragraphs.push_back(std::move(paragraph));
+  return {std::move(block)};
 }
 
 record::ErrorCode code_from_string(const std::string& name) {
@@ -221,8 +291,12 @@ record::Record record_from_json(const nlohmann::json& j) {
     pre.psm = j.value("psm", 0);
     pre.steps = steps_from_json(j["preprocess"]);
   }
-  if (j.contains("lines")) p.items = items_from_json(j["lines"]);
-  if (j.contains("words")) p.items = items_from_json(j["words"]);
+  if (j.contains("blocks"))
+    p.blocks = blocks_from_json(j["blocks"]);
+  else if (j.contains("words"))
+    p.blocks = blocks_from_items(j["words"]);
+  else if (j.contains("lines"))
+    p.blocks = blocks_from_items(j["lines"]);
   return p;
 }
 

@@ -140,7 +140,7 @@ std::optional<Outcome> PageWorker::read_page(Job& job, const engine::CancelCheck
   page.text = std::move(recognised->text);
   page.confidence = recognised->confidence;
   page.words = recognised->words;
-  page.items = std::move(recognised->items);
+  page.blocks = std::move(recognised->blocks);
   page.preprocess = std::move(prepared.done);
   page.lang = engine_->lang();
   page.engine = recognize::engine_used(route);

@@ -76,4 +76,36 @@ record::Box to_source(const Page& page, const record::Box& box) {
   return {left, top, right - left, bottom - top};
 }
 
+record::Baseline baseline_to_source(const Page& page, const record::Baseline& baseline) {
+  if (baseline.empty()) return baseline;
+  const Affine back = page.to_work.inverse();
+  const auto point = [&](int x, int y, int* ox, int* oy) {
+    double sx = 0, sy = 0;
+    back.map(x, y, &sx, &sy);
+    *ox = std::clamp(static_cast<int>(std::lround(sx)), 0, page.source_width);
+    *oy = std::clamp(static_cast<int>(std::lround(sy)), 0, page.source_height);
+  };
+  record::Baseline out;
+  point(baseline.x1, baseline.y1, &out.x1, &out.y1);
+  point(baseline.x2, baseline.y2, &out.x2, &out.y2);
+  return out;
+}
+
+void to_source(const Page& page, std::vector<record::Block>& blocks) {
+  for (auto& block : blocks) {
+    block.bbox = to_source(page, block.bbox);
+    for (auto& paragraph : block.paragraphs) {
+      paragraph.bbox = to_source(page, paragraph.bbox);
+      for (auto& line : paragraph.lines) {
+        line.bbox = to_source(page, line.bbox);
+        line.baseline = baseline_to_source(page, line.baseline);
+        for (auto& word : line.words) {
+          word.bbox = to_source(page, word.bbox);
+          word.baseline = baseline_to_source(page, word.baseline);
+        }
+      }
+    }
+  }
+}
+
 }  // namespace ocrbatch::preprocess

@@ -71,5 +71,10 @@ void transform(Page& page, image::PixPtr next, const Affine& step);
 
 // Maps a box in working pixels back to the source image, clipped to it.
 record::Box to_source(const Page& page, const record::Box& box);
+// Maps a baseline's two points back to the source image, each clipped to it: a page read
+// turned has its baseline turned back with it, still running as the text reads.
+record::Baseline baseline_to_source(const Page& page, const record::Baseline& baseline);
+// Every box and baseline of a layout tree, mapped back to the source.
+void to_source(const Page& page, std::vector<record::Block>& blocks);
 
 }  // namespace ocrbatch::preprocess

@@ -94,9 +94,7 @@ ReadingShape shape_of(const std::string& text) {
   return shape;
 }
 
-void boxes_to_source(const Page& page, engine::Recognition& rec) {
-  for (auto& item : rec.items) item.bbox = to_source(page, item.bbox);
-}
+void boxes_to_source(const Page& page, engine::Recognition& rec) { to_source(page, rec.blocks); }
 
 // The record says in which of its own modes the engine read the page: at the top, and in the
 // report of the step that chose the layout (`sparse`, the last one in `steps`).

@@ -47,6 +47,42 @@ std::string_view to_string(SkipKind kind) {
   return "other";
 }
 
+std::string text_of(const Line& line) {
+  std::string text;
+  for (const Word& word : line.words) {
+    if (!text.empty()) text += ' ';
+    text += word.text;
+  }
+  return text;
+}
+
+std::vector<TextItem> lines_of(const std::vector<Block>& blocks) {
+  std::vector<TextItem> items;
+  for (const Block& block : blocks)
+    for (const Paragraph& paragraph : block.paragraphs)
+      for (const Line& line : paragraph.lines)
+        items.push_back({text_of(line), line.confidence, line.bbox});
+  return items;
+}
+
+std::vector<TextItem> words_of(const std::vector<Block>& blocks) {
+  std::vector<TextItem> items;
+  for (const Block& block : blocks)
+    for (const Paragraph& paragraph : block.paragraphs)
+      for (const Line& line : paragraph.lines)
+        for (const Word& word : line.words)
+          items.push_back({word.text, word.confidence, word.bbox});
+  return items;
+}
+
+Box united(const Box& a, const Box& b) {
+  if (a.w <= 0 || a.h <= 0) return b;
+  if (b.w <= 0 || b.h <= 0) return a;
+  const int x0 = std::min(a.x, b.x), y0 = std::min(a.y, b.y);
+  const int x1 = std::max(a.x + a.w, b.x + b.w), y1 = std::max(a.y + a.h, b.y + b.h);
+  return {x0, y0, x1 - x0, y1 - y0};
+}
+
 namespace {
 
 const double kGrowth =

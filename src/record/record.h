@@ -68,7 +68,9 @@ class Result {
   std::optional<Error> error_;
 };
 
-enum class Detail { none, line, word };
+// What JSON and CSV add to a page record: nothing, the lines or the words of its layout tree,
+// or the whole tree.
+enum class Detail { none, line, word, layout };
 
 struct Box {
   int x = 0, y = 0, w = 0, h = 0;
@@ -119,6 +121,17 @@ struct Block {
   std::vector<Paragraph> paragraphs;
 };
 
+// A line's text: its words joined by single spaces, as Tesseract joins them.
+std::string text_of(const Line& line);
+
+// The tree's lines (text, confidence, box) or words, in reading order: what JSON's "lines"
+// and "words" and CSV's rows list.
+std::vector<TextItem> lines_of(const std::vector<Block>& blocks);
+std::vector<TextItem> words_of(const std::vector<Block>& blocks);
+
+// The box around both; an empty box (w or h 0) adds nothing.
+Box united(const Box& a, const Box& b);
+
 // What one preprocessing step found and did to a page: {"step":"deskew","applied":true,
 // "angle":-3.1,"ms":9}. `values` holds the step's own measurements, in order.
 struct StepReport {
@@ -160,10 +173,9 @@ struct PageResult {
   double confidence = 0;  // mean word confidence, 0-100
   int words = 0;
   std::string lang;
-  EngineUsed engine;       // empty only in a record remembered from before engines were recorded
-  double duration_ms = 0;  // decode, preprocessing and recognition time for this page
-  std::vector<TextItem> items;  // lines or words, per the run's Detail; boxes in source pixels
-  std::vector<Block> blocks;    // the layout tree, whatever the run's Detail
+  EngineUsed engine;          // empty only in a record remembered from before engines were recorded
+  double duration_ms = 0;     // decode, preprocessing and recognition time for this page
+  std::vector<Block> blocks;  // the layout tree, whatever the run's Detail
   Preprocessing preprocess;
 };
 

@@ -79,6 +79,21 @@ def test_word_boxes_are_in_source_pixels_after_turning(tmp_path):
     assert x > 1000 and y > 800, word
     assert 0 < x + w <= page["width"] and 0 < y + h <= page["height"]
 
+    # The layout tree is mapped back the same way, and its baselines turn with the text: the
+    # first line starts at the bottom right of the file and runs leftwards along its top edge.
+    tree = run(["-q", "--detail", "layout", path]).pages[0]
+    lines = [line for b in tree["blocks"] for p in b["paragraphs"] for line in p["lines"]]
+    words = [wd for line in lines for wd in line["words"]]
+    assert [{k: wd[k] for k in ("text", "confidence", "bbox")} for wd in words] == page["words"]
+    first = next(line for line in lines if line["words"][0]["text"] == "The")
+    x1, y1, x2, y2 = first["baseline"]
+    lx, ly, lw, lh = first["bbox"]
+    assert x1 > x2 and x1 > 1500, first
+    assert ly <= y1 <= ly + lh / 2 and ly <= y2 <= ly + lh / 2, first
+    for block in tree["blocks"]:
+        bx, by, bw, bh = block["bbox"]
+        assert 0 <= bx and bx + bw <= tree["width"] and 0 <= by and by + bh <= tree["height"]
+
 
 def test_blank_page_is_flagged_without_recognition(tmp_path):
     path = tmp_path / "blank.png"

@@ -29,7 +29,6 @@ std::unique_ptr<DnnRecognizer> DnnBackend::build() {
   DnnSettings settings;
   settings.files = options_.files;
   settings.lang = options_.lang;
-  settings.detail = options_.detail;
   settings.timeout_ms = timeout_ms_for(options_.timeout_s);
   Backend* tesseract = &tesseract_;
   return std::make_unique<DnnRecognizer>(std::move(settings),

@@ -16,7 +16,6 @@ class DnnRecognizer;
 struct DnnBackendOptions {
   ModelFiles files;  // checked with open_model_files
   std::string lang;  // reported in records
-  record::Detail detail = record::Detail::none;
   double timeout_s = 0;
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 #include <sstream>
@@ -134,22 +135,38 @@ Quad turned_quarter(const Quad& quad, int height) {
   return out;
 }
 
+// One detected box as read: a piece of a layout line.
 struct LineText {
   std::string text;
   double confidence = 0;  // 0..100
   int words = 0;
-  std::vector<record::TextItem> word_items;  // source pixels; only with --detail word
-  record::Box bbox;                          // source pixels
+  std::vector<record::Word> word_boxes;  // source pixels
+  record::Box bbox;                      // source pixels
+  // The crop's bottom edge from its start to its end as the text reads: the line's box is
+  // cut around its letters, so that edge is where they stand, give or take the descenders.
+  record::Baseline baseline;
 };
 
 record::Box to_record_box(const PixelBox& b) { return {b.x, b.y, b.w, b.h}; }
 
-record::Box united(const record::Box& a, const record::Box& b) {
-  if (a.w == 0 || a.h == 0) return b;
-  if (b.w == 0 || b.h == 0) return a;
-  const int x0 = std::min(a.x, b.x), y0 = std::min(a.y, b.y);
-  const int x1 = std::max(a.x + a.w, b.x + b.w), y1 = std::max(a.y + a.h, b.y + b.h);
-  return {x0, y0, x1 - x0, y1 - y0};
+// A box's bottom edge in reading direction (p[3] to p[2] of its mapped quad), clipped to the
+// source like its box.
+record::Baseline bottom_edge(const SourceBox& mapped, int width, int height) {
+  const auto coordinate = [](float v, int high) {
+    if (!std::isfinite(v)) return 0;
+    return static_cast<int>(std::lround(std::clamp(static_cast<double>(v), 0.0, 1.0 * high)));
+  };
+  const Point2& from = mapped.quad.p[3];
+  const Point2& to = mapped.quad.p[2];
+  return {coordinate(from.x, width), coordinate(from.y, height), coordinate(to.x, width),
+          coordinate(to.y, height)};
+}
+
+record::Word source_word(std::string text, double confidence, const Homography& to_source,
+                         const RectF& in_crop, int width, int height) {
+  const SourceBox mapped = map_to_source(to_source, in_crop, width, height);
+  return {std::move(text), confidence, to_record_box(mapped.bbox),
+          bottom_edge(mapped, width, height)};
 }
 
 }  // namespace
@@ -294,41 +311,43 @@ record::Result<Recognition> DnnRecognizer::recognize(Pix* image, const CancelChe
         }
         line.text = trimmed(read->text);
         line.confidence = read->confidence;
-        if (settings_.detail == record::Detail::word)
-          for (const auto& item : read->items) {
-            const RectF r{static_cast<float>(item.bbox.x), static_cast<float>(item.bbox.y),
-                          static_cast<float>(item.bbox.x + item.bbox.w),
-                          static_cast<float>(item.bbox.y + item.bbox.h)};
-            line.word_items.push_back(
-                {item.text, item.confidence,
-                 to_record_box(map_to_source(prepared.to_source, r, width, height).bbox)});
-          }
+        for (const auto& block : read->blocks)
+          for (const auto& paragraph : block.paragraphs)
+            for (const auto& read_line : paragraph.lines)
+              for (const auto& word : read_line.words) {
+                const RectF r{static_cast<float>(word.bbox.x), static_cast<float>(word.bbox.y),
+                              static_cast<float>(word.bbox.x + word.bbox.w),
+                              static_cast<float>(word.bbox.y + word.bbox.h)};
+                line.word_boxes.push_back(
+                    source_word(word.text, word.confidence, prepared.to_source, r, width, height));
+              }
       } else {
         const RecOutput out = nets_->rec.impl().run(crop.image);
         const CtcLine decoded =
             ctc_greedy_decode(out.probs.data(), out.valid_frames, kRecClasses, nets_->dictionary);
         if (decoded.chars.empty() || decoded.confidence < settings_.min_line_confidence) continue;
+        // Words split at spaces and, in Latin text, at wide gaps; a run of CJK characters
+        // between spaces is one word (it has no gaps to split at), often the whole line.
         const auto words = split_words(decoded);
         line.text = join_words(words);
         line.confidence = 100.0 * decoded.confidence;
-        if (settings_.detail == record::Detail::word) {
-          const int scaled = rec_scaled_width(crop.image.size());
-          const float input_width =
-              static_cast<float>(out.bucket_width) * crop.image.cols / std::max(1, scaled);
-          const float pad = median_spacing(decoded) / 2;
-          for (const auto& word : words) {
-            const RectF r = word_box_in_crop(word, out.frames, input_width, pad, crop.image.cols,
-                                             crop.image.rows);
-            line.word_items.push_back(
-                {word.text, 100.0 * word.confidence,
-                 to_record_box(map_to_source(crop.to_source, r, width, height).bbox)});
-          }
+        const int scaled = rec_scaled_width(crop.image.size());
+        const float input_width =
+            static_cast<float>(out.bucket_width) * crop.image.cols / std::max(1, scaled);
+        const float pad = median_spacing(decoded) / 2;
+        for (const auto& word : words) {
+          const RectF r = word_box_in_crop(word, out.frames, input_width, pad, crop.image.cols,
+                                           crop.image.rows);
+          line.word_boxes.push_back(
+              source_word(word.text, 100.0 * word.confidence, crop.to_source, r, width, height));
         }
       }
       line.words = count_words(line.text);
       const RectF whole{0, 0, static_cast<float>(crop.image.cols),
                         static_cast<float>(crop.image.rows)};
-      line.bbox = to_record_box(map_to_source(crop.to_source, whole, width, height).bbox);
+      const SourceBox mapped = map_to_source(crop.to_source, whole, width, height);
+      line.bbox = to_record_box(mapped.bbox);
+      line.baseline = bottom_edge(mapped, width, height);
     }
 
     // Reading order, then the page text as Tesseract lays it out: a line a row, a blank line
@@ -341,31 +360,53 @@ record::Result<Recognition> DnnRecognizer::recognize(Pix* image, const CancelChe
     // running text in columns (Chinese books and magazines) need the columns (12.5% against
     // 42.7%). bench/ACCURACY.md, "Reading order".
     if (hints.layout == Layout::sparse) order.line_gap = kWholeRow;
-    for (const auto& block : reading_order(quads, order)) {
+    // A block per reading-order block, of one paragraph (reading order knows no paragraphs).
+    for (const auto& layout_block : reading_order(quads, order)) {
       std::string block_text;
-      for (const auto& layout_line : block.lines) {
-        record::TextItem item;
+      record::Paragraph paragraph;
+      double block_confidence = 0;
+      int block_words = 0;
+      for (const auto& layout_line : layout_block.lines) {
+        record::Line line;
+        std::string line_text;
         double line_confidence = 0;
         int line_words = 0;
         for (int index : layout_line.boxes) {
-          const LineText& part = lines[static_cast<size_t>(index)];
+          LineText& part = lines[static_cast<size_t>(index)];
           if (part.text.empty()) continue;
-          item.text += (item.text.empty() ? "" : " ") + part.text;
-          item.bbox = united(item.bbox, part.bbox);
+          line_text += (line_text.empty() ? "" : " ") + part.text;
+          if (line.words.empty()) {
+            line.baseline.x1 = part.baseline.x1;
+            line.baseline.y1 = part.baseline.y1;
+          }
+          line.baseline.x2 = part.baseline.x2;
+          line.baseline.y2 = part.baseline.y2;
+          line.bbox = record::united(line.bbox, part.bbox);
           line_confidence += part.confidence * part.words;
           line_words += part.words;
-          for (const auto& word : part.word_items) result.items.push_back(word);
+          for (auto& word : part.word_boxes) line.words.push_back(std::move(word));
         }
-        if (item.text.empty()) continue;
-        item.confidence = line_words > 0 ? line_confidence / line_words : 0;
-        block_text += item.text + "\n";
+        if (line_text.empty()) continue;
+        line.confidence = line_words > 0 ? line_confidence / line_words : 0;
+        block_text += line_text + "\n";
         confidence_sum += line_confidence;
+        block_confidence += line_confidence;
+        block_words += line_words;
         result.words += line_words;
-        if (settings_.detail == record::Detail::line) result.items.push_back(std::move(item));
+        // A line read with no word boxes (Tesseract found text but no word in it) is still
+        // text: it stands as one word of its own box.
+        if (line.words.empty())
+          line.words.push_back({line_text, line.confidence, line.bbox, line.baseline});
+        paragraph.bbox = record::united(paragraph.bbox, line.bbox);
+        paragraph.lines.push_back(std::move(line));
       }
       if (block_text.empty()) continue;
       if (!result.text.empty()) result.text += "\n";
       result.text += block_text;
+      paragraph.confidence = block_words > 0 ? block_confidence / block_words : 0;
+      record::Block block{paragraph.bbox, paragraph.confidence, {}};
+      block.paragraphs.push_back(std::move(paragraph));
+      result.blocks.push_back(std::move(block));
     }
     result.confidence = result.words > 0 ? confidence_sum / result.words : 0;
     return result;

@@ -14,8 +14,7 @@ namespace ocrbatch::engine::dnn {
 
 struct DnnSettings {
   ModelFiles files;
-  std::string lang;  // the language spec reported in records
-  record::Detail detail = record::Detail::none;
+  std::string lang;    // the language spec reported in records
   int timeout_ms = 0;  // per page; 0: no limit
   // PP-OCR lines read with less confidence than this (0..1) are dropped: on camera photos
   // they are mostly texture read as text.

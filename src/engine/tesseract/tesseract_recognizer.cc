@@ -50,11 +50,62 @@ int psm_for(Layout layout) {
   return 0;
 }
 
+record::Box box_at(const ::tesseract::ResultIterator& it, ::tesseract::PageIteratorLevel level) {
+  int left = 0, top = 0, right = 0, bottom = 0;
+  if (!it.BoundingBox(level, &left, &top, &right, &bottom)) return {};
+  return {left, top, right - left, bottom - top};
+}
+
+// Tesseract gives a baseline left to right; the record's runs in reading order.
+record::Baseline baseline_at(const ::tesseract::ResultIterator& it,
+                             ::tesseract::PageIteratorLevel level, bool right_to_left) {
+  int x1 = 0, y1 = 0, x2 = 0, y2 = 0;
+  if (!it.Baseline(level, &x1, &y1, &x2, &y2)) return {};
+  if (right_to_left) return {x2, y2, x1, y1};
+  return {x1, y1, x2, y2};
+}
+
+// Opens the block, paragraph and line the iterator's word starts, so a word always has a line
+// to go in, even where Tesseract would start a word before any line.
+void open_levels(const ::tesseract::ResultIterator& it, std::vector<record::Block>& blocks) {
+  using ::tesseract::RIL_BLOCK, ::tesseract::RIL_PARA, ::tesseract::RIL_TEXTLINE;
+  const bool block = blocks.empty() || it.IsAtBeginningOf(RIL_BLOCK);
+  const bool paragraph = block || blocks.back().paragraphs.empty() || it.IsAtBeginningOf(RIL_PARA);
+  const bool line = paragraph || blocks.back().paragraphs.back().lines.empty() ||
+                    it.IsAtBeginningOf(RIL_TEXTLINE);
+  if (block) blocks.push_back({box_at(it, RIL_BLOCK), round1(it.Confidence(RIL_BLOCK)), {}});
+  auto& paragraphs = blocks.back().paragraphs;
+  if (paragraph) paragraphs.push_back({box_at(it, RIL_PARA), round1(it.Confidence(RIL_PARA)), {}});
+  if (line)
+    paragraphs.back().lines.push_back({box_at(it, RIL_TEXTLINE),
+                                       round1(it.Confidence(RIL_TEXTLINE)),
+                                       baseline_at(it, RIL_TEXTLINE, !it.ParagraphIsLtr()),
+                                       {}});
+}
+
+// Lines, paragraphs and blocks with no word (pictures, rules, empty words) are not text.
+void drop_empty(std::vector<record::Block>& blocks) {
+  for (auto& block : blocks) {
+    for (auto& paragraph : block.paragraphs) {
+      auto& lines = paragraph.lines;
+      lines.erase(std::remove_if(lines.begin(), lines.end(),
+                                 [](const record::Line& l) { return l.words.empty(); }),
+                  lines.end());
+    }
+    auto& paragraphs = block.paragraphs;
+    paragraphs.erase(std::remove_if(paragraphs.begin(), paragraphs.end(),
+                                    [](const record::Paragraph& p) { return p.lines.empty(); }),
+                     paragraphs.end());
+  }
+  blocks.erase(std::remove_if(blocks.begin(), blocks.end(),
+                              [](const record::Block& b) { return b.paragraphs.empty(); }),
+               blocks.end());
+}
+
 }  // namespace
 
 TesseractRecognizer::TesseractRecognizer(const BackendOptions& options)
     : api_(std::make_unique<::tesseract::TessBaseAPI>()),
-      detail_(options.detail),
       timeout_ms_(timeout_ms_for(options.timeout_s)),
       psm_(options.tesseract.psm) {
   const std::string dir = resolve_tessdata(options.tesseract.tessdata_dir);
@@ -138,28 +189,25 @@ record::Result<Recognition> TesseractRecognizer::recognize(Pix* image, const Can
   double confidence_sum = 0;
   std::unique_ptr<::tesseract::ResultIterator> it(api_->GetIterator());
   if (it) {
-    const auto level =
-        detail_ == record::Detail::line ? ::tesseract::RIL_TEXTLINE : ::tesseract::RIL_WORD;
     do {
+      open_levels(*it, out.blocks);
       if (it->Empty(::tesseract::RIL_WORD)) continue;
       const float word_conf = it->Confidence(::tesseract::RIL_WORD);
       confidence_sum += word_conf;
       ++out.words;
-      if (detail_ == record::Detail::word ||
-          (detail_ == record::Detail::line && it->IsAtBeginningOf(::tesseract::RIL_TEXTLINE))) {
-        record::TextItem item;
-        auto item_text = unique_text(it->GetUTF8Text(level));
-        if (*item_text != nullptr) item.text = *item_text;
-        while (!item.text.empty() && (item.text.back() == '\n' || item.text.back() == ' '))
-          item.text.pop_back();
-        item.confidence = round1(it->Confidence(level));
-        int left = 0, top = 0, right = 0, bottom = 0;
-        if (it->BoundingBox(level, &left, &top, &right, &bottom))
-          item.bbox = record::Box{left, top, right - left, bottom - top};
-        out.items.push_back(std::move(item));
-      }
+      record::Word word;
+      auto word_text = unique_text(it->GetUTF8Text(::tesseract::RIL_WORD));
+      if (*word_text != nullptr) word.text = *word_text;
+      while (!word.text.empty() && (word.text.back() == '\n' || word.text.back() == ' '))
+        word.text.pop_back();
+      word.confidence = round1(word_conf);
+      word.bbox = box_at(*it, ::tesseract::RIL_WORD);
+      word.baseline = baseline_at(*it, ::tesseract::RIL_WORD,
+                                  it->WordDirection() == ::tesseract::DIR_RIGHT_TO_LEFT);
+      out.blocks.back().paragraphs.back().lines.back().words.push_back(std::move(word));
     } while (it->Next(::tesseract::RIL_WORD));
   }
+  drop_empty(out.blocks);
   out.confidence = out.words > 0 ? round1(confidence_sum / out.words) : 0;
   api_->Clear();
   return out;

@@ -32,7 +32,6 @@ class TesseractRecognizer : public Recognizer {
 
  private:
   std::unique_ptr<::tesseract::TessBaseAPI> api_;
-  record::Detail detail_;
   int timeout_ms_;
   std::string lang_;
   int psm_;

@@ -17,10 +17,10 @@ using engine::tesseract::tesseract_fingerprint;
 const char* const kTessdata = "/usr/share/tesseract-ocr/5/tessdata";
 
 std::string fingerprint_of(const BackendOptions& options, const std::string& preprocess,
-                           const std::string& datapath = kTessdata) {
+                           const std::string& datapath = kTessdata,
+                           record::Detail detail = record::Detail::none) {
   return settings_fingerprint(
-      tesseract_fingerprint(options, datapath, checks_orientation(preprocess)), options.detail,
-      preprocess);
+      tesseract_fingerprint(options, datapath, checks_orientation(preprocess)), detail, preprocess);
 }
 
 TEST(SettingsFingerprint, ChangesWithEverySettingThatChangesResults) {
@@ -32,15 +32,14 @@ TEST(SettingsFingerprint, ChangesWithEverySettingThatChangesResults) {
   lang.lang = "eng+deu";
   auto psm = base;
   psm.tesseract.psm = 6;
-  auto detail = base;
-  detail.detail = record::Detail::word;
   auto variable = base;
   variable.tesseract.variables = {{"tessedit_char_whitelist", "0123456789"}};
-  for (const auto& changed : {lang, psm, detail, variable})
+  for (const auto& changed : {lang, psm, variable})
     EXPECT_NE(fingerprint_of(changed, "none"), reference);
+  EXPECT_NE(fingerprint_of(base, "none", kTessdata, record::Detail::word), reference);
   auto other_version = tesseract_fingerprint(base, kTessdata, false);
   other_version.settings.front() = "tesseract 5.4.0";
-  EXPECT_NE(settings_fingerprint(other_version, base.detail, "none"), reference);
+  EXPECT_NE(settings_fingerprint(other_version, record::Detail::none, "none"), reference);
   for (const char* preprocess : {"auto", "deskew", "deskew,binarize", "binarize,deskew"})
     EXPECT_NE(fingerprint_of(base, preprocess), reference) << preprocess;
   EXPECT_NE(fingerprint_of(base, "deskew,binarize"), fingerprint_of(base, "binarize,deskew"));
@@ -70,7 +69,6 @@ TEST(SettingsFingerprint, KeepsTheTextOlderLedgersWereKeyedBy) {
   models.write("osd.traineddata", "orientation");
   BackendOptions options;
   options.lang = "eng+deu";
-  options.detail = record::Detail::line;
   options.tesseract.psm = 6;
   options.tesseract.variables = {{"b_var", "2"}, {"a_var", "1"}};
   const std::string version = engine::tesseract::TesseractRecognizer::version();
@@ -80,13 +78,15 @@ TEST(SettingsFingerprint, KeepsTheTextOlderLedgersWereKeyedBy) {
       "\nvar a_var=1\nvar b_var=2\nmodel osd=" + util::content_hash("orientation") +
       "\nmodel eng=" + util::content_hash("english") +
       "\nmodel deu=" + util::content_hash("german") + "\n";
-  EXPECT_EQ(fingerprint_of(options, "auto", models.path()), util::content_hash(text));
+  EXPECT_EQ(fingerprint_of(options, "auto", models.path(), record::Detail::line),
+            util::content_hash(text));
   const std::string plain = "record=2\n" + version +
                             "\nlang=eng+deu\npsm=6\noem=3\ndetail=1\npreprocess=none\n"
                             "var a_var=1\nvar b_var=2\nmodel eng=" +
                             util::content_hash("english") +
                             "\nmodel deu=" + util::content_hash("german") + "\n";
-  EXPECT_EQ(fingerprint_of(options, "none", models.path()), util::content_hash(plain));
+  EXPECT_EQ(fingerprint_of(options, "none", models.path(), record::Detail::line),
+            util::content_hash(plain));
 }
 
 }  // namespace

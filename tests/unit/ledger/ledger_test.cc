@@ -58,6 +58,40 @@ TEST_F(LedgerTest, RemembersPagesByContentAndSettings) {
   EXPECT_GT(again.last_success(), 0);
 }
 
+// A replayed page must render as it did (hOCR, ALTO, the searchable PDF all draw on the tree),
+// whatever --detail the run had: the ledger keeps the tree itself.
+TEST_F(LedgerTest, RemembersTheLayoutTreeWhateverTheDetail) {
+  auto original = page("a.png", 1, 1, "Hi there");
+  record::Line line{{10, 20, 80, 12}, 93.4, {10, 31, 90, 30}, {}};
+  line.words = {{"Hi", 95, {10, 20, 20, 12}, {10, 31, 30, 31}},
+                {"there", 91.8, {40, 20, 50, 12}, {40, 31, 90, 30}}};
+  original.blocks = {
+      record::Block{{8, 18, 84, 16}, 93.2, {record::Paragraph{{10, 20, 80, 12}, 93.3, {line}}}}};
+  {
+    Ledger ledger(options());
+    ledger.begin_run({});
+    ledger.store(ledger.key_for("image bytes"), 1, 1, original, false);
+    ledger.finish_run(true);
+  }
+  Ledger again(options());
+  const auto entry = again.lookup(again.key_for("image bytes"));
+  ASSERT_EQ(entry.rows.size(), 1u);
+  const auto& back = std::get<record::PageResult>(entry.rows[0].record);
+  ASSERT_EQ(back.blocks.size(), 1u);
+  EXPECT_EQ(back.blocks[0].bbox.w, 84);
+  EXPECT_EQ(back.blocks[0].confidence, 93.2);
+  ASSERT_EQ(back.blocks[0].paragraphs.size(), 1u);
+  EXPECT_EQ(back.blocks[0].paragraphs[0].confidence, 93.3);
+  ASSERT_EQ(back.blocks[0].paragraphs[0].lines.size(), 1u);
+  const auto& back_line = back.blocks[0].paragraphs[0].lines[0];
+  EXPECT_EQ(back_line.baseline.y2, 30);
+  ASSERT_EQ(back_line.words.size(), 2u);
+  EXPECT_EQ(back_line.words[1].text, "there");
+  EXPECT_EQ(back_line.words[1].confidence, 91.8);
+  EXPECT_EQ(back_line.words[1].bbox.x, 40);
+  EXPECT_EQ(back_line.words[1].baseline.x2, 90);
+}
+
 TEST_F(LedgerTest, OtherSettingsDoNotReuseResults) {
   {
     Ledger ledger(options("settings-a"));

@@ -24,7 +24,11 @@ record::PageResult page(const std::string& source, const std::string& text) {
   p.words = 2;
   p.lang = "eng";
   p.duration_ms = 12.3456;
-  p.items = {{"hello", 95.5, {1, 2, 30, 10}}, {"world", 87.0, {40, 2, 35, 10}}};
+  record::Line line{{1, 2, 74, 10}, 91.3, {1, 10, 75, 11}, {}};
+  line.words = {{"hello", 95.5, {1, 2, 30, 10}, {1, 10, 31, 10}},
+                {"world", 87.0, {40, 2, 35, 10}, {40, 11, 75, 11}}};
+  record::Paragraph paragraph{{1, 2, 74, 10}, 91.2, {line}};
+  p.blocks = {record::Block{{0, 1, 80, 12}, 91.1, {paragraph}}};
   return p;
 }
 
@@ -161,6 +165,74 @@ TEST(JsonlSink, DetailAddsWordsOrLinesWithBoxes) {
   EXPECT_FALSE(lines.contains("words"));
 }
 
+// The "lines" and "words" of --detail line|word, as they were written before the tree existed:
+// the tree's lines and words must give them byte for byte.
+TEST(JsonlSink, LineAndWordDetailKeepTheirExactOutput) {
+  const std::string head =
+      R"({"type":"page","source":"a.png","page":1,"pages":1,"width":100,"height":50,"dpi":300,)"
+      R"("lang":"eng","confidence":91.25,"word_count":2,"duration_ms":12.3,"text":"hello world",)";
+  const auto words = render("jsonl", {page("a.png", "hello world")}, Detail::word);
+  EXPECT_EQ(words.substr(0, words.find('\n')),
+            head + R"("words":[{"text":"hello","confidence":95.5,"bbox":[1,2,30,10]},)"
+                   R"({"text":"world","confidence":87.0,"bbox":[40,2,35,10]}]})");
+  const auto lines = render("jsonl", {page("a.png", "hello world")}, Detail::line);
+  EXPECT_EQ(lines.substr(0, lines.find('\n')),
+            head + R"("lines":[{"text":"hello world","confidence":91.3,"bbox":[1,2,74,10]}]})");
+}
+
+TEST(JsonlSink, LayoutDetailWritesTheWholeTree) {
+  const auto text = render("jsonl", {page("a.png", "hello world")}, Detail::layout);
+  const auto j = nlohmann::ordered_json::parse(text.substr(0, text.find('\n')));
+  EXPECT_FALSE(j.contains("words"));
+  EXPECT_FALSE(j.contains("lines"));
+  ASSERT_TRUE(j.contains("blocks"));
+  const auto& block = j["blocks"][0];
+  EXPECT_EQ(block.size(), 3u);
+  EXPECT_EQ(block["bbox"], nlohmann::ordered_json({0, 1, 80, 12}));
+  EXPECT_EQ(block["confidence"], 91.1);
+  const auto& paragraph = block["paragraphs"][0];
+  EXPECT_EQ(paragraph.size(), 3u);
+  EXPECT_EQ(paragraph["bbox"], nlohmann::ordered_json({1, 2, 74, 10}));
+  EXPECT_EQ(paragraph["confidence"], 91.2);
+  const auto& line = paragraph["lines"][0];
+  std::vector<std::string> keys;
+  for (auto it = line.begin(); it != line.end(); ++it) keys.push_back(it.key());
+  EXPECT_EQ(keys, (std::vector<std::string>{"bbox", "confidence", "baseline", "words"}));
+  EXPECT_EQ(line["baseline"], nlohmann::ordered_json({1, 10, 75, 11}));
+  const auto& word = line["words"][1];
+  keys.clear();
+  for (auto it = word.begin(); it != word.end(); ++it) keys.push_back(it.key());
+  EXPECT_EQ(keys, (std::vector<std::string>{"text", "confidence", "bbox", "baseline"}));
+  EXPECT_EQ(word["text"], "world");
+  EXPECT_EQ(word["bbox"], nlohmann::ordered_json({40, 2, 35, 10}));
+  EXPECT_EQ(word["baseline"], nlohmann::ordered_json({40, 11, 75, 11}));
+}
+
+TEST(JsonRecord, TheTreeSurvivesAReadBack) {
+  auto p = page("a.png", "hello world");
+  p.blocks.push_back(p.blocks.front());
+  p.blocks.back().paragraphs.front().lines.front().words.front().confidence = 12.345678901234;
+  const auto back = std::get<record::PageResult>(
+      record_from_json(nlohmann::json::parse(dump(to_json(p, Detail::layout)))));
+  EXPECT_EQ(dump(to_json(back, Detail::layout)), dump(to_json(p, Detail::layout)));
+  ASSERT_EQ(back.blocks.size(), 2u);
+  const auto& word = back.blocks[1].paragraphs[0].lines[0].words[0];
+  EXPECT_EQ(word.confidence, 12.345678901234);
+  EXPECT_EQ(word.baseline.x2, 31);
+}
+
+// Ledgers written before the tree kept only the run's "words" or "lines": read back, they
+// give the same words or lines again.
+TEST(JsonRecord, ARecordWithOnlyWordsOrLinesReadsBackAsATree) {
+  for (auto detail : {Detail::word, Detail::line}) {
+    const auto j = to_json(page("a.png", "hello world"), detail);
+    const auto back = record_from_json(nlohmann::json::parse(dump(j)));
+    EXPECT_EQ(dump(to_json(back, detail)), dump(j));
+  }
+  const auto none = record_from_json(to_json(page("a.png", "x"), Detail::none));
+  EXPECT_TRUE(std::get<record::PageResult>(none).blocks.empty());
+}
+
 TEST(JsonlSink, InvalidUtf8InNamesDoesNotBreakTheOutput) {
   const auto text = render("jsonl", {error("bad\xff-name.png")});
   EXPECT_NO_THROW(nlohmann::json::parse(text.substr(0, text.find('\n'))));
@@ -198,9 +270,18 @@ TEST(CsvSink, WordDetailWritesOneRowPerWord) {
   EXPECT_EQ(rows[2][4], "40");  // x
 }
 
+TEST(CsvSink, LayoutDetailWritesWordRowsAndLineDetailLineRows) {
+  EXPECT_EQ(render("csv", {page("a.png", "x")}, Detail::layout),
+            render("csv", {page("a.png", "x")}, Detail::word));
+  const auto rows = parse_csv(render("csv", {page("a.png", "x")}, Detail::line));
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1][0], "line");
+  EXPECT_EQ(rows[1][11], "hello world");
+}
+
 TEST(CsvSink, PageWithoutWordsStillGetsARowInDetailMode) {
   auto empty = page("blank.png", "");
-  empty.items.clear();
+  empty.blocks.clear();
   const auto rows = parse_csv(render("csv", {empty}, Detail::word));
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[1][0], "page");
