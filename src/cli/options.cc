@@ -99,10 +99,15 @@ Examples:
 See man ocrbatch for the full output contract, ocrbatch --list-steps for the
 preprocessing steps, ocrbatch summary --help for the summary command.)";
 
+std::vector<std::string> format_list() {
+  std::vector<std::string> names;
+  for (const auto& [name, factory] : output::sink_table()) names.push_back(name);
+  return names;
+}
+
 std::string format_names() {
   std::string names;
-  for (const auto& [name, factory] : output::sink_table())
-    names += (names.empty() ? "" : "|") + name;
+  for (const auto& name : format_list()) names += (names.empty() ? "" : "|") + name;
   return names;
 }
 
@@ -183,8 +188,12 @@ RunConfig validate(const RawOptions& raw) {
     throw UsageError("stdin can be read only once: '-' given more than once with --files-from -");
   if (raw.null_separated && config.files_from.empty())
     throw UsageError("-0/--null needs --files-from");
-  if (config.format == "text" && config.detail != record::Detail::none)
-    throw UsageError("--detail has no effect with -f text; use jsonl, json or csv");
+  // The document formats render the whole layout tree whatever --detail says.
+  const bool tree_format =
+      config.format == "tsv" || config.format == "hocr" || config.format == "alto";
+  if ((config.format == "text" || tree_format) && config.detail != record::Detail::none)
+    throw UsageError("--detail has no effect with -f " + config.format +
+                     "; use jsonl, json or csv");
   if (raw.csv_safe > 0 && config.format != "csv")
     throw UsageError("--csv-safe applies only to -f csv");
   // A .csv file is likely to be opened in a spreadsheet; a pipe feeds a program that wants
@@ -498,7 +507,7 @@ ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
       ->group(kOutput);
   app.add_option("-f,--format", raw.format, "Output format")
       ->type_name(format_names())
-      ->check(CLI::IsMember({"jsonl", "json", "csv", "text"}).description(""))
+      ->check(CLI::IsMember(format_list()).description(""))
       ->default_val("jsonl")
       ->group(kOutput);
   app.add_option("--detail", raw.detail,

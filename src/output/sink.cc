@@ -6,13 +6,15 @@ std::unique_ptr<Sink> make_jsonl_sink(std::ostream& out, const SinkOptions& opti
 std::unique_ptr<Sink> make_json_sink(std::ostream& out, const SinkOptions& options);
 std::unique_ptr<Sink> make_csv_sink(std::ostream& out, const SinkOptions& options);
 std::unique_ptr<Sink> make_text_sink(std::ostream& out, const SinkOptions& options);
+std::unique_ptr<Sink> make_tsv_sink(std::ostream& out, const SinkOptions& options);
+std::unique_ptr<Sink> make_hocr_sink(std::ostream& out, const SinkOptions& options);
+std::unique_ptr<Sink> make_alto_sink(std::ostream& out, const SinkOptions& options);
 
 const std::vector<std::pair<std::string, SinkFactory>>& sink_table() {
   static const std::vector<std::pair<std::string, SinkFactory>> table{
-      {"jsonl", make_jsonl_sink},
-      {"json", make_json_sink},
-      {"csv", make_csv_sink},
-      {"text", make_text_sink},
+      {"jsonl", make_jsonl_sink}, {"json", make_json_sink}, {"csv", make_csv_sink},
+      {"text", make_text_sink},   {"tsv", make_tsv_sink},   {"hocr", make_hocr_sink},
+      {"alto", make_alto_sink},
   };
   return table;
 }

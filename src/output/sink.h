@@ -34,7 +34,8 @@ class Sink {
 
 using SinkFactory = std::function<std::unique_ptr<Sink>(std::ostream&, const SinkOptions&)>;
 
-// The output formats by name ("jsonl", "json", "csv", "text"), in the order --help lists them.
+// The output formats by name ("jsonl", "json", "csv", "text", "tsv", "hocr", "alto"), in the
+// order --help lists them.
 const std::vector<std::pair<std::string, SinkFactory>>& sink_table();
 
 // Returns nullptr for an unknown name.

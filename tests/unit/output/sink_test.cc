@@ -80,7 +80,7 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
 
 TEST(SinkTable, KnowsEveryFormatAndRejectsOthers) {
   std::ostringstream out;
-  for (const char* name : {"jsonl", "json", "csv", "text"})
+  for (const char* name : {"jsonl", "json", "csv", "text", "tsv", "hocr", "alto"})
     EXPECT_NE(make_sink(name, out, {}), nullptr);
   EXPECT_EQ(make_sink("xml", out, {}), nullptr);
 }
