@@ -107,6 +107,18 @@ TEST(TsvSink, PageNumbersRunAcrossInputsAndAFailedPageKeepsItsNumber) {
   EXPECT_EQ(page_nums, (std::vector<std::string>{"1", "3", "4"}));
 }
 
+TEST(TsvSink, PageNumbersStayUniqueWhenInputsInterleave) {
+  // --unordered writes pages as they finish, so an input's pages may come apart.
+  auto a1 = notice_page("a.tif"), a3 = notice_page("a.tif"), b = notice_page("b.png");
+  a1.pages = a3.pages = 3;
+  a3.page = 3;
+  const auto tsv = render("tsv", {a1, b, a3});
+  std::vector<std::string> page_nums;
+  for (const auto& row : rows(tsv))
+    if (row[0] == "1") page_nums.push_back(row[1]);
+  EXPECT_EQ(page_nums, (std::vector<std::string>{"1", "4", "7"}));
+}
+
 TEST(TsvSink, PageWithoutLayoutHasOnlyItsPageRow) {
   auto p = notice_page();
   p.blocks.clear();
