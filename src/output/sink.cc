@@ -6,16 +6,17 @@ std::unique_ptr<Sink> make_jsonl_sink(std::ostream& out, const SinkOptions& opti
 std::unique_ptr<Sink> make_json_sink(std::ostream& out, const SinkOptions& options);
 std::unique_ptr<Sink> make_csv_sink(std::ostream& out, const SinkOptions& options);
 std::unique_ptr<Sink> make_text_sink(std::ostream& out, const SinkOptions& options);
+std::unique_ptr<Sink> make_pdf_sink(std::ostream& out, const SinkOptions& options);
 
 const std::vector<std::pair<std::string, SinkFactory>>& sink_table() {
   static const std::vector<std::pair<std::string, SinkFactory>> table{
-      {"jsonl", make_jsonl_sink},
-      {"json", make_json_sink},
-      {"csv", make_csv_sink},
-      {"text", make_text_sink},
+      {"jsonl", make_jsonl_sink}, {"json", make_json_sink}, {"csv", make_csv_sink},
+      {"text", make_text_sink},   {"pdf", make_pdf_sink},
   };
   return table;
 }
+
+bool needs_page_image(const std::string& format) { return format == "pdf"; }
 
 std::unique_ptr<Sink> make_sink(const std::string& format, std::ostream& out,
                                 const SinkOptions& options) {
