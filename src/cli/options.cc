@@ -499,7 +499,9 @@ ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
                  "the default")
       ->type_name("FILE")
       ->group(kOutput);
-  app.add_option("-f,--format", raw.format, "Output format")
+  app.add_option("-f,--format", raw.format,
+                 "Output format; pdf: one searchable PDF of every page (the page image under "
+                 "its text)")
       ->type_name(format_names())
       ->check(CLI::IsMember({"jsonl", "json", "csv", "text", "pdf"}).description(""))
       ->default_val("jsonl")
