@@ -161,6 +161,8 @@ struct DocumentWriter::Impl {
     return slice;
   }
 
+  bool add_page(const record::PageResult& page, std::string& error);
+
   // One Type0 font for every page: all codes show the GlyphLessFont's one empty glyph, half
   // an em wide, and each code is the UTF-16 unit it stands for. Ascent and descent make a
   // glyph's box the em square above the baseline, so a word's text box is its box; the descent
@@ -217,18 +219,27 @@ DocumentWriter::~DocumentWriter() = default;
 int DocumentWriter::pages() const { return impl_->pages; }
 
 bool DocumentWriter::add_page(const record::PageResult& page, std::string& error) {
+  try {
+    return impl_->add_page(page, error);
+  } catch (const std::exception& e) {
+    error = e.what();
+    return false;
+  }
+}
+
+bool DocumentWriter::Impl::add_page(const record::PageResult& page, std::string& error) {
   const PageImage* image = page.image.get();
   const int dpi = image != nullptr ? image->dpi : page.dpi;
   const PageGeometry geometry = page_geometry(image != nullptr ? image->width : page.width,
                                               image != nullptr ? image->height : page.height, dpi);
   Handle resources = Handle::newDictionary();
   Handle fonts = Handle::newDictionary();
-  fonts.replaceKey("/F0", impl_->font);
+  fonts.replaceKey("/F0", font);
   resources.replaceKey("/Font", fonts);
   if (image != nullptr) {
-    auto data = impl_->spooled(*image->data, error);
+    auto data = spooled(*image->data, error);
     if (!data) return false;
-    Handle stream = impl_->pdf.newStream();
+    Handle stream = pdf.newStream();
     const auto [filter, parameters] = image_filter(*image);
     stream.replaceStreamData(data, filter, parameters);
     describe_image(stream.getDict(), *image);
@@ -236,9 +247,9 @@ bool DocumentWriter::add_page(const record::PageResult& page, std::string& error
     xobjects.replaceKey("/Im0", stream);
     resources.replaceKey("/XObject", xobjects);
   }
-  auto content_data = impl_->spooled(page_content(page, geometry, image ? "Im0" : "", "F0"), error);
+  auto content_data = spooled(page_content(page, geometry, image ? "Im0" : "", "F0"), error);
   if (!content_data) return false;
-  Handle content = impl_->pdf.newStream();
+  Handle content = pdf.newStream();
   content.replaceStreamData(content_data, Handle::newNull(), Handle::newNull());
   Handle dict = Handle::newDictionary();
   dict.replaceKey("/Type", Handle::newName("/Page"));
@@ -246,8 +257,8 @@ bool DocumentWriter::add_page(const record::PageResult& page, std::string& error
                   Handle::newArray(Handle::Rectangle(0, 0, geometry.width_pt, geometry.height_pt)));
   dict.replaceKey("/Resources", resources);
   dict.replaceKey("/Contents", content);
-  impl_->pdf.addPage(impl_->pdf.makeIndirectObject(dict), false);
-  ++impl_->pages;
+  pdf.addPage(pdf.makeIndirectObject(dict), false);
+  ++pages;
   return true;
 }
 
