@@ -337,6 +337,11 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
   output::SinkOptions sink_options;
   sink_options.detail = config.detail;
   sink_options.csv_safe = config.csv_safe;
+  sink_options.pdf_a = config.pdf_a;
+  sink_options.notice = [diag, log](const std::string& message) {
+    std::fprintf(diag, "ocrbatch: %s\n", util::printable(message).c_str());
+    if (log) log->write("WARN", message);
+  };
   sink_options.run_id = config.run_id;
   if (config.shard) {
     sink_options.shard_index = config.shard->index;
@@ -366,6 +371,7 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
   runner_options.engine_limits = backend->limits();
   runner_options.max_pages = config.max_pages;
   runner_options.pdf_dpi = config.pdf_dpi;
+  runner_options.keep_page_image = output::needs_page_image(config.format);
   runner_options.routing.rules = rules;
   if (detector) {
     engine::dnn::DnnBackend* dnn = detector.get();

@@ -31,6 +31,7 @@ struct RawOptions {
   std::string format = "jsonl";
   std::string detail = "none";
   int csv_safe = 0;  // --csv-safe: 1, --no-csv-safe: -1, neither: 0 (decided by -o)
+  bool pdf_a = false;
   int jobs = 0;
   bool unordered = false;
   std::string progress = "auto";
@@ -189,13 +190,15 @@ RunConfig validate(const RawOptions& raw) {
   if (raw.null_separated && config.files_from.empty())
     throw UsageError("-0/--null needs --files-from");
   // The document formats render the whole layout tree whatever --detail says.
-  const bool tree_format =
-      config.format == "tsv" || config.format == "hocr" || config.format == "alto";
+  const bool tree_format = config.format == "tsv" || config.format == "hocr" ||
+                           config.format == "alto" || config.format == "pdf";
   if ((config.format == "text" || tree_format) && config.detail != record::Detail::none)
     throw UsageError("--detail has no effect with -f " + config.format +
                      "; use jsonl, json or csv");
   if (raw.csv_safe > 0 && config.format != "csv")
     throw UsageError("--csv-safe applies only to -f csv");
+  if (raw.pdf_a && config.format != "pdf") throw UsageError("--pdf-a applies only to -f pdf");
+  config.pdf_a = raw.pdf_a;
   // A .csv file is likely to be opened in a spreadsheet; a pipe feeds a program that wants
   // the data exact.
   const auto& out = config.output;
@@ -505,7 +508,9 @@ ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
                  "the default")
       ->type_name("FILE")
       ->group(kOutput);
-  app.add_option("-f,--format", raw.format, "Output format")
+  app.add_option("-f,--format", raw.format,
+                 "Output format; pdf: one searchable PDF of every page (the page image under "
+                 "its text)")
       ->type_name(format_names())
       ->check(CLI::IsMember(format_list()).description(""))
       ->default_val("jsonl")
@@ -521,6 +526,9 @@ ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
                "-f csv: put ' before text starting with = + - @, tab or CR, so a spreadsheet "
                "does not run it as a formula (default: on for -o *.csv, off otherwise)")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
+      ->group(kOutput);
+  app.add_flag("--pdf-a", raw.pdf_a,
+               "-f pdf: write PDF/A-2b (XMP metadata, sRGB output intent, embedded font)")
       ->group(kOutput);
   app.add_flag("--unordered", raw.unordered,
                "Write records as pages finish instead of in input order")

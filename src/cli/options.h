@@ -24,6 +24,7 @@ struct RunConfig {
   std::string format = "jsonl";
   record::Detail detail = record::Detail::none;
   bool csv_safe = false;  // -f csv: neutralise text a spreadsheet would run
+  bool pdf_a = false;     // -f pdf: PDF/A-2b
   int jobs = 1;
   bool ordered = true;
   std::string progress = "auto";

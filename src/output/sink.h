@@ -22,6 +22,10 @@ struct SinkOptions {
   std::string run_id = "";
   uint32_t shard_index = 0;
   uint32_t shard_count = 0;
+  bool pdf_a = false;  // -f pdf writes PDF/A-2b
+  // Says something to the person running ocrbatch (stderr and the log): a format's notice
+  // about the run, such as a PDF not written for want of pages. Null: nothing is said.
+  std::function<void(const std::string&)> notice;
 };
 
 class Sink {
@@ -37,6 +41,9 @@ using SinkFactory = std::function<std::unique_ptr<Sink>(std::ostream&, const Sin
 // The output formats by name ("jsonl", "json", "csv", "text", "tsv", "hocr", "alto"), in the
 // order --help lists them.
 const std::vector<std::pair<std::string, SinkFactory>>& sink_table();
+
+// Whether the format shows the page itself (PDF): the run then keeps each page's image.
+bool needs_page_image(const std::string& format);
 
 // Returns nullptr for an unknown name.
 std::unique_ptr<Sink> make_sink(const std::string& format, std::ostream& out,

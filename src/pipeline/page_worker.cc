@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "image/image.h"
+#include "image/page_image.h"
 #include "recognize/page_reader.h"
 
 namespace ocrbatch::pipeline {
@@ -109,6 +110,13 @@ std::optional<Outcome> PageWorker::read_page(Job& job, const engine::CancelCheck
   auto decoded =
       image::decode(*job.bytes, job.format, {job.page - 1, job.page_offset, limits_.pdf_dpi});
   if (!decoded) return failed(decoded.error());
+  std::shared_ptr<const record::PageImage> source_image;
+  if (limits_.keep_image) {
+    // From the decoded source, before any step changes it: the tree's boxes are in its pixels.
+    auto encoded = image::page_image(decoded.value().get(), job.format, job.bytes);
+    if (!encoded) return failed(encoded.error());
+    source_image = std::move(encoded.value());
+  }
   job.bytes.reset();  // the encoded copy is no longer needed by this job
   preprocess::Page prepared = preprocess::make_page(std::move(decoded.value()));
   chain_.classify(prepared);
@@ -142,6 +150,7 @@ std::optional<Outcome> PageWorker::read_page(Job& job, const engine::CancelCheck
   page.words = recognised->words;
   page.blocks = std::move(recognised->blocks);
   page.preprocess = std::move(prepared.done);
+  page.image = std::move(source_image);
   page.lang = engine_->lang();
   page.engine = recognize::engine_used(route);
   page.duration_ms =

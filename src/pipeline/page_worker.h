@@ -20,6 +20,8 @@ struct PageLimits {
   uint64_t max_pixels = 0;  // width * height declared by the header; 0: no limit
   engine::Limits engine;    // its max_side: the longest side the engine takes
   int pdf_dpi = 0;          // PDF pages are rendered at this resolution; 0: auto
+  // The run writes a PDF: each record carries its source page, encoded (record::PageImage).
+  bool keep_image = false;
 };
 
 // Which path reads each page, and the recogniser of the detector path.

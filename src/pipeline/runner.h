@@ -42,6 +42,7 @@ struct RunnerOptions {
   engine::Limits engine_limits;  // and a side longer than the engine takes
   int max_pages = 0;             // pages in one file; 0: no limit
   int pdf_dpi = 0;               // PDF pages are rendered at this; 0: auto
+  bool keep_page_image = false;  // records carry their encoded source page (for -f pdf)
   // Which path reads each page; each worker makes its own detector-path recogniser.
   PageRouting routing;
 };

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -162,6 +163,23 @@ struct EngineUsed {
   std::string recognizer;
 };
 
+// The source page as a PDF page shows it: encoded once by the worker, so a searchable PDF's
+// writer only copies bytes. The pixels are the source's (the tree's boxes are in them):
+// a JPEG's own bytes, or the decoded pixels compressed losslessly.
+struct PageImage {
+  enum class Encoding {
+    jpeg,      // the JPEG file's bytes as they are (baseline or progressive, grey or RGB)
+    flate,     // the pixel rows, 8 bits a component, zlib-compressed (PDF's FlateDecode)
+    ccitt_g4,  // 1-bit pages: CCITT Group 4, 1 bits black (PDF's CCITTFaxDecode, K -1)
+  };
+  Encoding encoding = Encoding::flate;
+  std::shared_ptr<const std::string> data;
+  int width = 0, height = 0;
+  int components = 1;  // 1 grey, 3 RGB
+  int bits = 8;        // bits per component: 8, or 1 for ccitt_g4
+  int dpi = 0;         // 0: none in the file
+};
+
 // One recognised page image.
 struct PageResult {
   std::string source;  // path as given, or "archive::entry"
@@ -177,6 +195,8 @@ struct PageResult {
   double duration_ms = 0;     // decode, preprocessing and recognition time for this page
   std::vector<Block> blocks;  // the layout tree, whatever the run's Detail
   Preprocessing preprocess;
+  // Only when the run writes a PDF (and never in a record replayed from the ledger).
+  std::shared_ptr<const PageImage> image;
 };
 
 // An input, or one page of it, that produced no text.

@@ -3,6 +3,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <leptonica/allheaders.h>
+#include <zlib.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -129,6 +130,15 @@ std::string make_archive(const std::string& kind,
   archive_write_free(a);
   buffer.resize(used);
   return buffer;
+}
+
+std::string zlib_compress(const std::string& bytes) {
+  uLongf size = compressBound(bytes.size());
+  std::string out(size, '\0');
+  compress2(reinterpret_cast<Bytef*>(out.data()), &size,
+            reinterpret_cast<const Bytef*>(bytes.data()), bytes.size(), 6);
+  out.resize(size);
+  return out;
 }
 
 std::string read_file(const std::string& path) {

@@ -47,6 +47,8 @@ struct PdfPage {
 std::string pdf_document(const std::vector<PdfPage>& pages);
 
 std::string read_file(const std::string& path);
+// `bytes` under zlib (PDF's FlateDecode).
+std::string zlib_compress(const std::string& bytes);
 std::string samples_dir();
 // Decodes page 1 of a file in samples/ (rendered text made by scripts/make-samples).
 image::PixPtr load_sample(const std::string& name);

@@ -52,6 +52,23 @@ TEST(PageWorker, RecognisesAPageIntoAPageRecord) {
   EXPECT_EQ(job.bytes, nullptr) << "the encoded file is let go once decoded";
 }
 
+TEST(PageWorker, KeepsTheSourceImageOnlyWhenTheRunWritesAPdf) {
+  const std::string jpeg = test::encoded_image(image::Format::jpeg, 64, 48);
+  Job plain = job_for(jpeg, image::Format::jpeg);
+  EXPECT_EQ(std::get<PageResult>(fake_worker().process(plain, nullptr)->record).image, nullptr);
+  PageLimits limits;
+  limits.keep_image = true;
+  Job job = job_for(jpeg, image::Format::jpeg);
+  const auto file = job.bytes;
+  const auto outcome = fake_worker(limits).process(job, nullptr);
+  const auto& image = std::get<PageResult>(outcome->record).image;
+  ASSERT_NE(image, nullptr);
+  EXPECT_EQ(image->encoding, record::PageImage::Encoding::jpeg);
+  EXPECT_EQ(image->data, file) << "a JPEG page shares the file's bytes, no copy";
+  EXPECT_EQ(image->width, 64);
+  EXPECT_EQ(image->height, 48);
+}
+
 TEST(PageWorker, RefusesASideLongerThanTheEngineTakes) {
   PageLimits limits;
   limits.engine.engine = "Fake";
