@@ -28,6 +28,7 @@ struct RawOptions {
   bool hidden = false;
   bool list = false;
   std::string output;
+  std::string output_dir;
   std::string format = "jsonl";
   std::string detail = "none";
   int csv_safe = 0;  // --csv-safe: 1, --no-csv-safe: -1, neither: 0 (decided by -o)
@@ -74,7 +75,7 @@ const char* const kFooter =
             "error":{"code","message"}}
            codes: not_found permission_denied read_failed unsupported_format
                   decode_failed archive_corrupt too_large timeout ocr_failed
-                  encrypted
+                  encrypted unsafe_path output_conflict
   summary  {"type":"summary","run_id"[,"shard"],"pages","errors","errors_by_code",
             "skipped","skipped_by_kind","cached","interrupted","elapsed_s",
             "pages_per_second","page_seconds":{"count","p50","p95","p99","max"}}
@@ -136,6 +137,35 @@ RunConfig validate(const RawOptions& raw) {
   config.list = raw.list;
   config.output = raw.output == "-" ? "" : raw.output;
   config.format = raw.format;
+  std::vector<std::string> known;
+  for (const auto& [name, factory] : output::sink_table()) known.push_back(name);
+  for (size_t start = 0; start <= raw.format.size();) {
+    const size_t comma = std::min(raw.format.find(',', start), raw.format.size());
+    const std::string name = output::canonical_format(raw.format.substr(start, comma - start));
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      const std::string near = nearest_name(name, known);
+      throw UsageError("-f: no format called '" + name + "'" +
+                       (near.empty() ? "" : "; did you mean '" + near + "'?") +
+                       " (formats: " + format_names() + ")");
+    }
+    if (std::find(config.formats.begin(), config.formats.end(), name) == config.formats.end())
+      config.formats.push_back(name);
+    start = comma + 1;
+  }
+  if (raw.output_dir.empty()) {
+    if (config.formats.size() > 1)
+      throw UsageError("-f with several formats needs --output-dir: a stream has one format");
+    config.format = config.formats.front();
+    config.formats.clear();
+  } else {
+    // The files take -f; the stream, written only when -o asks for it, is for programs.
+    config.format = "jsonl";
+    config.stream = !raw.output.empty();
+    if (raw.unordered)
+      throw UsageError(
+          "--unordered cannot be used with --output-dir: each file is written page "
+          "by page, in order");
+  }
   config.detail = parse_detail(raw.detail);
   config.ordered = !raw.unordered;
   config.progress = raw.progress;
@@ -161,6 +191,7 @@ RunConfig validate(const RawOptions& raw) {
     return path;
   };
   config.output = per_shard(config.output, "--output");
+  config.output_dir = per_shard(raw.output_dir, "--output-dir");
   config.metrics_file = per_shard(raw.metrics_file, "--metrics-file");
   if (!(raw.metrics_interval_s >= 0 && raw.metrics_interval_s <= 86400))
     throw UsageError("--metrics-interval must be a number of seconds from 0 to 86400");
@@ -182,16 +213,24 @@ RunConfig validate(const RawOptions& raw) {
     throw UsageError("stdin can be read only once: '-' given more than once with --files-from -");
   if (raw.null_separated && config.files_from.empty())
     throw UsageError("-0/--null needs --files-from");
-  if (config.format == "text" && config.detail != record::Detail::none)
+  const auto wants = [&](const char* format) {
+    return config.format == format ||
+           std::find(config.formats.begin(), config.formats.end(), format) != config.formats.end();
+  };
+  if (config.detail != record::Detail::none &&
+      (config.output_dir.empty() ? config.format == "text"
+                                 : config.formats == std::vector<std::string>{"text"}))
     throw UsageError("--detail has no effect with -f text; use jsonl, json or csv");
-  if (raw.csv_safe > 0 && config.format != "csv")
-    throw UsageError("--csv-safe applies only to -f csv");
+  if (raw.csv_safe > 0 && !wants("csv")) throw UsageError("--csv-safe applies only to -f csv");
   // A .csv file is likely to be opened in a spreadsheet; a pipe feeds a program that wants
   // the data exact.
   const auto& out = config.output;
   const bool csv_file = out.size() > 4 && (out.compare(out.size() - 4, 4, ".csv") == 0 ||
                                            out.compare(out.size() - 4, 4, ".CSV") == 0);
-  config.csv_safe = config.format == "csv" && (raw.csv_safe > 0 || (raw.csv_safe == 0 && csv_file));
+  // Files under --output-dir are .csv files too.
+  config.csv_safe =
+      wants("csv") &&
+      (raw.csv_safe > 0 || (raw.csv_safe == 0 && (csv_file || !config.output_dir.empty())));
 
   const unsigned cores = std::thread::hardware_concurrency();
   config.jobs = raw.jobs > 0 ? raw.jobs : static_cast<int>(cores > 0 ? cores : 1);
@@ -481,7 +520,7 @@ ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
   app.add_option("--shard", raw.shard,
                  "Process only shard I of N (0-based) of the inputs, by a stable hash of each "
                  "input's path; slurm or k8s take I and N from the job array's environment. %s "
-                 "in -o, --ledger, --log-file and --metrics-file is the shard index")
+                 "in -o, --output-dir, --ledger, --log-file and --metrics-file is the shard index")
       ->type_name("I/N|slurm|k8s")
       ->group(kInput);
   app.add_option("--shard-count", raw.shard_count,
@@ -496,9 +535,17 @@ ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
                  "the default")
       ->type_name("FILE")
       ->group(kOutput);
-  app.add_option("-f,--format", raw.format, "Output format")
+  app.add_option("--output-dir", raw.output_dir,
+                 "Write one file per input and format below DIR (created if missing), mirroring "
+                 "the input's path below the folder named (scans/2024/a.tif is DIR/2024/a.txt), "
+                 "each renamed into place once the input is done; no stream then unless -o is "
+                 "given (-o - for JSON Lines on stdout)")
+      ->type_name("DIR")
+      ->group(kOutput);
+  app.add_option("-f,--format", raw.format,
+                 "Output format (txt is text); with --output-dir a comma-separated list, one "
+                 "file per input for each (.jsonl .json .csv .txt ...)")
       ->type_name(format_names())
-      ->check(CLI::IsMember({"jsonl", "json", "csv", "text"}).description(""))
       ->default_val("jsonl")
       ->group(kOutput);
   app.add_option("--detail", raw.detail,

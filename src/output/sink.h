@@ -41,4 +41,15 @@ const std::vector<std::pair<std::string, SinkFactory>>& sink_table();
 std::unique_ptr<Sink> make_sink(const std::string& format, std::ostream& out,
                                 const SinkOptions& options);
 
+// The name sink_table() gives a format: "txt" is "text"; any other name is itself.
+std::string canonical_format(const std::string& name);
+
+// The extension of a format's files under --output-dir, dot included: the ones tesseract and
+// OCRmyPDF users know (".txt" for text, ".xml" for alto), "." and the name for any other.
+std::string extension_for(const std::string& format);
+
+// True for a format drawn from the page images (pdf): a record remembered by the ledger
+// cannot make its file, so the input must be read again.
+bool needs_page_images(const std::string& format);
+
 }  // namespace ocrbatch::output

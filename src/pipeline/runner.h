@@ -19,6 +19,7 @@
 #include "pipeline/admission.h"
 #include "pipeline/page_worker.h"
 #include "pipeline/result_cache.h"
+#include "pipeline/scheduler.h"
 #include "preprocess/chain.h"
 #include "record/record.h"
 
@@ -44,6 +45,8 @@ struct RunnerOptions {
   int pdf_dpi = 0;               // PDF pages are rendered at this; 0: auto
   // Which path reads each page; each worker makes its own detector-path recogniser.
   PageRouting routing;
+  // Set when every input gets files of its own (--output-dir); see SchedulerOptions.
+  OutputChecker check_output;
 };
 
 // Live counters for progress display. Units are records written plus files skipped.
@@ -65,6 +68,11 @@ class RecordHandler {
   virtual ~RecordHandler() = default;
   // Returns false when the output is gone (closed pipe): the run stops quietly.
   virtual bool on_record(const record::Record& record) = 0;
+  // Every outcome in output order, with where it sits in its input. The default passes the
+  // records meant for the stream to on_record; quiet ones exist only for per-input files.
+  virtual bool on_outcome(const Outcome& outcome) {
+    return outcome.quiet || on_record(outcome.record);
+  }
   // Called after each record and a few times a second while waiting.
   virtual void on_progress(const Progress& /*progress*/) {}
 };
