@@ -15,9 +15,10 @@ namespace ocrbatch::pipeline {
 
 // What the per-input files of one input need, when the run writes them (--output-dir).
 struct OutputCheck {
-  std::optional<record::Error> refused;  // its files may not be written: the input is not read
-  bool outputs_exist = false;            // every output file of the input is there
-  bool needs_image = false;  // a missing one is made from the page images (pdf): read it again
+  std::optional<record::Error>
+      refused;                 // its files may not be written: the input is not recognised
+  bool outputs_exist = false;  // every output file of the input is there
+  bool needs_image = false;    // a missing one is made from the page images (pdf): read it again
 };
 // Called on the producer thread with each image's name, in input order.
 using OutputChecker = std::function<OutputCheck(const std::string& name)>;
