@@ -52,19 +52,22 @@ bool Scheduler::replay(const CachedPage& row, const input::InputItem& item, cons
 }
 
 bool Scheduler::schedule(const input::InputItem& item) {
+  OutputCheck output;
+  if (options_.check_output) {
+    output = options_.check_output(item.name);
+    if (output.refused) return error(item, {}, *output.refused);
+  }
   std::string key;
   CacheEntry entry;
   if (options_.cache) {
     key = options_.cache->key_for(*item.bytes);
     entry = options_.cache->lookup(key);
   }
-  OutputCheck output;
-  if (options_.check_output) {
-    output = options_.check_output(item.name);
-    if (output.refused) return error(item, {}, *output.refused);
-  }
-  // A missing file that needs the page images cannot be made from remembered records.
-  const bool reread = output.needs_image && !output.outputs_exist;
+  // A missing file that needs the page images cannot be made from remembered records. An input
+  // with no page that worked never had one, and is not read again for it each run.
+  bool any_page = false;
+  for (const auto& r : entry.rows) any_page = any_page || !r.is_error;
+  const bool reread = output.needs_image && !output.outputs_exist && any_page;
   const auto redo = [&](const CachedPage& row) {
     return reread || (options_.retry_errors && row.is_error);
   };

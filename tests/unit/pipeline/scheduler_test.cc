@@ -187,6 +187,28 @@ TEST(Scheduler, AMissingFileDrawnFromPageImagesMakesTheInputReadAgain) {
   EXPECT_EQ(jobs[1].parts, 2);
 }
 
+// Its every page failed, so no file was ever made: reading it again each run would only fail.
+TEST(Scheduler, AnInputWithNoPageThatWorkedIsNotReadAgainForAMissingFile) {
+  const std::string bytes = test::multipage_tiff(2);
+  OneEntryCache cache;
+  cache.known_key = bytes.substr(0, 4);
+  cache.entry.pages = 2;
+  record::ErrorResult failed{"a.tif", 1, {ErrorCode::decode_failed, "bad"}};
+  cache.entry.rows.push_back({1, failed, true, true});
+  cache.entry.rows.push_back({2, failed, true, true});
+  Fixture f;
+  SchedulerOptions options;
+  options.cache = &cache;
+  options.check_output = [](const std::string&) {
+    OutputCheck check;
+    check.needs_image = true;
+    return check;
+  };
+  Scheduler scheduler(options, f.admission);
+  scheduler.take(input::InputItem::make_image("a.tif", bytes, image::Format::tiff));
+  EXPECT_TRUE(f.jobs().empty());
+}
+
 TEST(Scheduler, AnInputWhoseOutputIsRefusedIsNotRead) {
   Fixture f;
   SchedulerOptions options;
