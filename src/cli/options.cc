@@ -93,6 +93,7 @@ Examples:
   ocrbatch invoices.zip -f csv -o invoices.csv
   find /srv/inbox -name '*.tif' -print0 | ocrbatch --files-from - -0 > results.jsonl
   cat page.png | ocrbatch - -f text
+  ocrbatch --output-dir out -f txt,json scans/   # out/2024/a.txt, out/2024/a.json, ...
   ocrbatch --config /etc/ocrbatch/nightly.toml /srv/inbox   # cron: ledger, metrics, log
   ocrbatch --shard slurm -o out-%s.jsonl --ledger ledger-%s.db /srv/inbox   # one array task
   ocrbatch summary out-*.jsonl   # the shards' night as one summary; exit 0 only if clean
