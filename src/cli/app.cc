@@ -32,6 +32,7 @@
 #include "input/discovery.h"
 #include "ledger/ledger.h"
 #include "output/metrics.h"
+#include "output/output_dir.h"
 #include "output/sink.h"
 #include "pipeline/runner.h"
 #include "preprocess/chain.h"
@@ -45,11 +46,24 @@
 namespace ocrbatch::cli {
 namespace {
 
-// Feeds records to the sink and the reporter; notices when the output has gone away.
+// Feeds records to the sink (the stream; none with --output-dir and no -o), to the per-input
+// files and to the reporter; notices when the output has gone away.
 class Writer : public pipeline::RecordHandler {
  public:
-  Writer(output::Sink& sink, std::ostream& out, progress::Reporter& reporter)
-      : sink_(sink), out_(out), reporter_(reporter) {}
+  Writer(output::Sink* sink, std::ostream& out, progress::Reporter& reporter,
+         output::OutputDir* files)
+      : sink_(sink), out_(out), reporter_(reporter), files_(files) {}
+
+  bool on_outcome(const pipeline::Outcome& outcome) override {
+    if (files_) {
+      if (auto error =
+              files_->write(outcome.record, outcome.part, outcome.parts, outcome.unchanged)) {
+        reporter_.error(source_of(outcome.record), *error);
+        ++file_failures_;
+      }
+    }
+    return outcome.quiet || on_record(outcome.record);
+  }
 
   bool on_record(const record::Record& rec) override {
     if (const auto* error = std::get_if<record::ErrorResult>(&rec)) {
@@ -57,8 +71,9 @@ class Writer : public pipeline::RecordHandler {
           error->page > 0 ? error->source + "#" + std::to_string(error->page) : error->source;
       reporter_.error(where, error->error);
     }
+    if (!sink_) return true;
     reporter_.before_output();
-    sink_.write(rec);
+    sink_->write(rec);
     // Flushed per record so a pipeline downstream sees each page as it is done.
     out_.flush();
     if (!out_) {
@@ -74,13 +89,21 @@ class Writer : public pipeline::RecordHandler {
   bool output_failed() const { return output_failed_; }
   bool broken_pipe() const { return output_failed_ && failure_errno_ == EPIPE; }
   int failure_errno() const { return failure_errno_; }
+  // Inputs whose files could not be written after check() let them through.
+  uint64_t file_failures() const { return file_failures_; }
 
  private:
-  output::Sink& sink_;
+  static const std::string& source_of(const record::Record& rec) {
+    return std::visit([](const auto& r) -> const std::string& { return r.source; }, rec);
+  }
+
+  output::Sink* sink_;
   std::ostream& out_;
   progress::Reporter& reporter_;
+  output::OutputDir* files_;
   bool output_failed_ = false;
   int failure_errno_ = 0;
+  uint64_t file_failures_ = 0;
 };
 
 // The files this run writes, which discovery must not read as inputs.
@@ -174,6 +197,7 @@ struct StopTargets {
   bool stopped = false;
   pipeline::Runner* runner = nullptr;
   util::AtomicFile* file = nullptr;
+  output::OutputDir* files = nullptr;
 
   void stop() {
     std::lock_guard<std::mutex> lock(mutex);
@@ -187,6 +211,7 @@ struct StopTargets {
   void abandon() {
     std::lock_guard<std::mutex> lock(mutex);
     if (file) file->abandon();
+    if (files) files->abandon();
   }
   void set_runner(pipeline::Runner* r) {
     std::lock_guard<std::mutex> lock(mutex);
@@ -196,6 +221,10 @@ struct StopTargets {
   void set_file(util::AtomicFile* f) {
     std::lock_guard<std::mutex> lock(mutex);
     file = f;
+  }
+  void set_files(output::OutputDir* f) {
+    std::lock_guard<std::mutex> lock(mutex);
+    files = f;
   }
 };
 
@@ -315,11 +344,11 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
   } ledger_report{ledger.get(), outcome};
 
   std::optional<util::AtomicFile> file;
-  if (!config.output.empty()) {
+  if (config.stream && !config.output.empty()) {
     file.emplace(config.output);
     targets.set_file(&*file);
   }
-  Outputs outputs = existing_outputs(config, !file);
+  Outputs outputs = existing_outputs(config, !file && config.stream);
   if (file && !file->direct())
     if (auto temp = regular_file(-1, file->temp_path(), "-o")) outputs.files.push_back(*temp);
   std::atomic<bool> output_is_input{false};
@@ -347,9 +376,30 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
     sink_options.shard_index = config.shard->index;
     sink_options.shard_count = config.shard->count;
   }
-  auto sink = output::make_sink(config.format, out, sink_options);
+  auto sink = config.stream ? output::make_sink(config.format, out, sink_options) : nullptr;
+  std::optional<output::OutputDir> files;
+  if (!config.output_dir.empty()) {
+    output::OutputDirOptions options;
+    options.dir = config.output_dir;
+    options.formats = config.formats;
+    options.sink = sink_options;
+    for (const auto& path : config.inputs) {
+      struct stat st {};
+      if (path == "-") continue;
+      if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+        options.folders.push_back(path);
+      else
+        options.files.push_back(path);
+    }
+    files.emplace(std::move(options));
+    targets.set_files(&*files);
+  }
+  struct ForgetFiles {
+    StopTargets& targets;
+    ~ForgetFiles() { targets.set_files(nullptr); }
+  } forget_files{targets};
 
-  progress::LinePrinter printer(diag, file ? -1 : STDOUT_FILENO);
+  progress::LinePrinter printer(diag, file || !config.stream ? -1 : STDOUT_FILENO);
   progress::Reporter reporter(
       progress::resolve_progress_mode(config.progress, ::isatty(::fileno(diag)) != 0), config.quiet,
       printer, log);
@@ -371,8 +421,17 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
   runner_options.engine_limits = backend->limits();
   runner_options.max_pages = config.max_pages;
   runner_options.pdf_dpi = config.pdf_dpi;
-  runner_options.keep_page_image = output::needs_page_image(config.format);
+  runner_options.keep_page_image =
+      output::needs_page_image(config.format) ||
+      std::any_of(config.formats.begin(), config.formats.end(), output::needs_page_image);
   runner_options.routing.rules = rules;
+  if (files) {
+    output::OutputDir* dir = &*files;
+    runner_options.check_output = [dir](const std::string& name) {
+      const auto check = dir->check(name);
+      return pipeline::OutputCheck{check.refused, check.exist, check.needs_image};
+    };
+  }
   if (detector) {
     engine::dnn::DnnBackend* dnn = detector.get();
     runner_options.routing.make_detector = [dnn] { return dnn->make_recognizer(); };
@@ -404,8 +463,8 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
       counting_done = true;
     });
   }
-  Writer writer(*sink, out, reporter);
-  sink->begin_run();
+  Writer writer(sink.get(), out, reporter, files ? &*files : nullptr);
+  if (sink) sink->begin_run();
   std::optional<LiveMetrics> live_metrics;
   const std::string previous_metrics =
       config.metrics_file.empty() ? "" : file_text(config.metrics_file);
@@ -427,7 +486,8 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
       runner.run(make_discovery(
                      config, [&runner] { return runner.cancelled(); }, &reached, outputs),
                  writer);
-  live_metrics.reset();  // the final write, after run(), must be the last
+  live_metrics.reset();        // the final write, after run(), must be the last
+  if (files) files->finish();  // an input the run stopped in is incomplete: no files
   outcome.activity = runner.snapshot().activity;
   if (counter.joinable()) {
     runner.cancel();  // the run is over: stops a count still walking a huge tree
@@ -437,7 +497,7 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
   if (!stats.aborted.empty()) {
     // Stdout is closed validly, its summary marked interrupted; a file is not committed, and
     // its temporary file goes with `file`.
-    if (!renamed) {
+    if (!renamed && sink) {
       reporter.before_output();
       sink->end_run(stats);
       out.flush();
@@ -459,14 +519,16 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
     if (log) log->write("FATAL", why);
     return kExitFatal;
   }
-  reporter.before_output();
-  sink->end_run(stats);
-  out.flush();
+  if (sink) {
+    reporter.before_output();
+    sink->end_run(stats);
+    out.flush();
+  }
   if (file) file->commit();
   if (ledger) ledger->finish_run(stats.errors == 0 && !stats.interrupted);
   reporter.finish(stats);
   if (stats.interrupted) return kExitInterrupted;
-  return stats.errors > 0 ? kExitSomeFailed : kExitSuccess;
+  return stats.errors > 0 || writer.file_failures() > 0 ? kExitSomeFailed : kExitSuccess;
 }
 
 // --list: discovery only, no engine, no output file, ledger, log or metrics.

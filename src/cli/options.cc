@@ -28,6 +28,7 @@ struct RawOptions {
   bool hidden = false;
   bool list = false;
   std::string output;
+  std::string output_dir;
   std::string format = "jsonl";
   std::string detail = "none";
   int csv_safe = 0;  // --csv-safe: 1, --no-csv-safe: -1, neither: 0 (decided by -o)
@@ -75,7 +76,7 @@ const char* const kFooter =
             "error":{"code","message"}}
            codes: not_found permission_denied read_failed unsupported_format
                   decode_failed archive_corrupt too_large timeout ocr_failed
-                  encrypted
+                  encrypted unsafe_path output_conflict
   summary  {"type":"summary","run_id"[,"shard"],"pages","errors","errors_by_code",
             "skipped","skipped_by_kind","cached","interrupted","elapsed_s",
             "pages_per_second","page_seconds":{"count","p50","p95","p99","max"}}
@@ -93,6 +94,7 @@ Examples:
   ocrbatch invoices.zip -f csv -o invoices.csv
   find /srv/inbox -name '*.tif' -print0 | ocrbatch --files-from - -0 > results.jsonl
   cat page.png | ocrbatch - -f text
+  ocrbatch --output-dir out -f txt,json scans/   # out/2024/a.txt, out/2024/a.json, ...
   ocrbatch --config /etc/ocrbatch/nightly.toml /srv/inbox   # cron: ledger, metrics, log
   ocrbatch --shard slurm -o out-%s.jsonl --ledger ledger-%s.db /srv/inbox   # one array task
   ocrbatch summary out-*.jsonl   # the shards' night as one summary; exit 0 only if clean
@@ -143,6 +145,35 @@ RunConfig validate(const RawOptions& raw) {
   config.list = raw.list;
   config.output = raw.output == "-" ? "" : raw.output;
   config.format = raw.format;
+  std::vector<std::string> known;
+  for (const auto& [name, factory] : output::sink_table()) known.push_back(name);
+  for (size_t start = 0; start <= raw.format.size();) {
+    const size_t comma = std::min(raw.format.find(',', start), raw.format.size());
+    const std::string name = output::canonical_format(raw.format.substr(start, comma - start));
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      const std::string near = nearest_name(name, known);
+      throw UsageError("-f: no format called '" + name + "'" +
+                       (near.empty() ? "" : "; did you mean '" + near + "'?") +
+                       " (formats: " + format_names() + ")");
+    }
+    if (std::find(config.formats.begin(), config.formats.end(), name) == config.formats.end())
+      config.formats.push_back(name);
+    start = comma + 1;
+  }
+  if (raw.output_dir.empty()) {
+    if (config.formats.size() > 1)
+      throw UsageError("-f with several formats needs --output-dir: a stream has one format");
+    config.format = config.formats.front();
+    config.formats.clear();
+  } else {
+    // The files take -f; the stream, written only when -o asks for it, is for programs.
+    config.format = "jsonl";
+    config.stream = !raw.output.empty();
+    if (raw.unordered)
+      throw UsageError(
+          "--unordered cannot be used with --output-dir: each file is written page "
+          "by page, in order");
+  }
   config.detail = parse_detail(raw.detail);
   config.ordered = !raw.unordered;
   config.progress = raw.progress;
@@ -168,6 +199,7 @@ RunConfig validate(const RawOptions& raw) {
     return path;
   };
   config.output = per_shard(config.output, "--output");
+  config.output_dir = per_shard(raw.output_dir, "--output-dir");
   config.metrics_file = per_shard(raw.metrics_file, "--metrics-file");
   if (!(raw.metrics_interval_s >= 0 && raw.metrics_interval_s <= 86400))
     throw UsageError("--metrics-interval must be a number of seconds from 0 to 86400");
@@ -189,22 +221,33 @@ RunConfig validate(const RawOptions& raw) {
     throw UsageError("stdin can be read only once: '-' given more than once with --files-from -");
   if (raw.null_separated && config.files_from.empty())
     throw UsageError("-0/--null needs --files-from");
-  // The document formats render the whole layout tree whatever --detail says.
-  const bool tree_format = config.format == "tsv" || config.format == "hocr" ||
-                           config.format == "alto" || config.format == "pdf";
-  if ((config.format == "text" || tree_format) && config.detail != record::Detail::none)
-    throw UsageError("--detail has no effect with -f " + config.format +
-                     "; use jsonl, json or csv");
-  if (raw.csv_safe > 0 && config.format != "csv")
-    throw UsageError("--csv-safe applies only to -f csv");
-  if (raw.pdf_a && config.format != "pdf") throw UsageError("--pdf-a applies only to -f pdf");
+  const auto wants = [&](const char* format) {
+    return config.format == format ||
+           std::find(config.formats.begin(), config.formats.end(), format) != config.formats.end();
+  };
+  // --detail shapes JSON and CSV; the document formats render the whole layout tree whatever
+  // it says, and text has no boxes.
+  const bool detail_shown =
+      config.output_dir.empty()
+          ? config.format == "jsonl" || config.format == "json" || config.format == "csv"
+          : config.stream || std::find_if(config.formats.begin(), config.formats.end(),
+                                          [](const std::string& f) {
+                                            return f == "jsonl" || f == "json" || f == "csv";
+                                          }) != config.formats.end();
+  if (config.detail != record::Detail::none && !detail_shown)
+    throw UsageError("--detail has no effect with -f " + raw.format + "; use jsonl, json or csv");
+  if (raw.csv_safe > 0 && !wants("csv")) throw UsageError("--csv-safe applies only to -f csv");
+  if (raw.pdf_a && !wants("pdf")) throw UsageError("--pdf-a applies only to -f pdf");
   config.pdf_a = raw.pdf_a;
   // A .csv file is likely to be opened in a spreadsheet; a pipe feeds a program that wants
   // the data exact.
   const auto& out = config.output;
   const bool csv_file = out.size() > 4 && (out.compare(out.size() - 4, 4, ".csv") == 0 ||
                                            out.compare(out.size() - 4, 4, ".CSV") == 0);
-  config.csv_safe = config.format == "csv" && (raw.csv_safe > 0 || (raw.csv_safe == 0 && csv_file));
+  // Files under --output-dir are .csv files too.
+  config.csv_safe =
+      wants("csv") &&
+      (raw.csv_safe > 0 || (raw.csv_safe == 0 && (csv_file || !config.output_dir.empty())));
 
   const unsigned cores = std::thread::hardware_concurrency();
   config.jobs = raw.jobs > 0 ? raw.jobs : static_cast<int>(cores > 0 ? cores : 1);
@@ -493,7 +536,7 @@ ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
   app.add_option("--shard", raw.shard,
                  "Process only shard I of N (0-based) of the inputs, by a stable hash of each "
                  "input's path; slurm or k8s take I and N from the job array's environment. %s "
-                 "in -o, --ledger, --log-file and --metrics-file is the shard index")
+                 "in -o, --output-dir, --ledger, --log-file and --metrics-file is the shard index")
       ->type_name("I/N|slurm|k8s")
       ->group(kInput);
   app.add_option("--shard-count", raw.shard_count,
@@ -508,11 +551,18 @@ ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
                  "the default")
       ->type_name("FILE")
       ->group(kOutput);
+  app.add_option("--output-dir", raw.output_dir,
+                 "Write one file per input and format below DIR (created if missing), mirroring "
+                 "the input's path below the folder named (scans/2024/a.tif is DIR/2024/a.txt), "
+                 "each renamed into place once the input is done; no stream then unless -o is "
+                 "given (-o - for JSON Lines on stdout)")
+      ->type_name("DIR")
+      ->group(kOutput);
   app.add_option("-f,--format", raw.format,
-                 "Output format; pdf: one searchable PDF of every page (the page image under "
-                 "its text)")
+                 "Output format (txt is text; pdf: a searchable PDF, the page image under its "
+                 "text); with --output-dir a comma-separated list, one file per input for each "
+                 "(.jsonl .json .csv .txt .tsv .hocr .xml .pdf)")
       ->type_name(format_names())
-      ->check(CLI::IsMember(format_list()).description(""))
       ->default_val("jsonl")
       ->group(kOutput);
   app.add_option("--detail", raw.detail,

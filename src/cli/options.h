@@ -21,7 +21,11 @@ struct RunConfig {
   bool hidden = false;
   bool list = false;   // --list: print what discovery finds, then exit without OCR
   std::string output;  // "" means stdout
+  // The stream's format (-f, or jsonl with --output-dir); `stream` false: no stream at all.
   std::string format = "jsonl";
+  bool stream = true;
+  std::string output_dir;            // --output-dir: files of each input go below it
+  std::vector<std::string> formats;  // with --output-dir: one file per input for each
   record::Detail detail = record::Detail::none;
   bool csv_safe = false;  // -f csv: neutralise text a spreadsheet would run
   bool pdf_a = false;     // -f pdf: PDF/A-2b

@@ -65,6 +65,19 @@ void check_outputs_are_not_inputs(const RunConfig& config) {
   if (!config.files_from.empty() && config.files_from != "-")
     if (auto id = id_of(config.files_from)) inputs.push_back({&config.files_from, *id, false});
 
+  // Files written below a folder the run walks would be read back as inputs (a PDF output
+  // as a PDF input) by this run's walk or the next one's.
+  if (!config.output_dir.empty()) {
+    const std::string resolved = util::resolve_output_path(config.output_dir);
+    auto folders = enclosing_folders(resolved);
+    if (auto id = id_of(resolved)) folders.insert(folders.begin(), *id);
+    for (const auto& input : inputs)
+      for (const auto& folder : folders)
+        if (input.folder && folder == input.id)
+          throw UsageError("--output-dir '" + config.output_dir +
+                           "' is or lies inside the folder '" + *input.path +
+                           "', which this run reads: write it somewhere else");
+  }
   for (const auto& output : outputs) {
     if (output.path.empty() || output.path == "-") continue;
     const std::string resolved = util::resolve_output_path(output.path);

@@ -29,4 +29,12 @@ std::unique_ptr<Sink> make_sink(const std::string& format, std::ostream& out,
   return nullptr;
 }
 
+std::string canonical_format(const std::string& name) { return name == "txt" ? "text" : name; }
+
+std::string extension_for(const std::string& format) {
+  if (format == "text") return ".txt";
+  if (format == "alto") return ".xml";
+  return "." + format;
+}
+
 }  // namespace ocrbatch::output

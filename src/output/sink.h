@@ -42,11 +42,19 @@ using SinkFactory = std::function<std::unique_ptr<Sink>(std::ostream&, const Sin
 // order --help lists them.
 const std::vector<std::pair<std::string, SinkFactory>>& sink_table();
 
-// Whether the format shows the page itself (PDF): the run then keeps each page's image.
+// Whether the format shows the page itself (PDF): the run then keeps each page's image, and a
+// record remembered by the ledger (no pixels) cannot make its file, so the input is read again.
 bool needs_page_image(const std::string& format);
 
 // Returns nullptr for an unknown name.
 std::unique_ptr<Sink> make_sink(const std::string& format, std::ostream& out,
                                 const SinkOptions& options);
+
+// The name sink_table() gives a format: "txt" is "text"; any other name is itself.
+std::string canonical_format(const std::string& name);
+
+// The extension of a format's files under --output-dir, dot included: the ones tesseract and
+// OCRmyPDF users know (".txt" for text, ".xml" for alto), "." and the name for any other.
+std::string extension_for(const std::string& format);
 
 }  // namespace ocrbatch::output

@@ -53,8 +53,12 @@ void PageWorker::ensure_engine() {
 namespace {
 
 Outcome failure(const Job& job, record::Error error) {
-  return Outcome{ErrorResult{job.source, job.pages > 1 ? job.page : 0, std::move(error)}, job.key,
-                 job.page, job.pages, false};
+  Outcome outcome{ErrorResult{job.source, job.pages > 1 ? job.page : 0, std::move(error)}, job.key,
+                  job.page, job.pages, false};
+  outcome.part = job.part;
+  outcome.parts = job.parts;
+  outcome.quiet = job.quiet;
+  return outcome;
 }
 
 }  // namespace
@@ -155,7 +159,11 @@ std::optional<Outcome> PageWorker::read_page(Job& job, const engine::CancelCheck
   page.engine = recognize::engine_used(route);
   page.duration_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  return Outcome{std::move(page), job.key, job.page, job.pages, false};
+  Outcome outcome{std::move(page), job.key, job.page, job.pages, false};
+  outcome.part = job.part;
+  outcome.parts = job.parts;
+  outcome.quiet = job.quiet;
+  return outcome;
 }
 
 }  // namespace ocrbatch::pipeline

@@ -73,8 +73,9 @@ record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler)
   // Producer: discovery, then one job per page. Nothing may escape the thread: a failure that
   // is nobody's input's fault (the ledger's disk is full) stops the run with its reason.
   std::thread producer([&] {
-    Scheduler scheduler(
-        {options_.cache, options_.emit_all, options_.retry_errors, options_.max_pages}, admission);
+    Scheduler scheduler({options_.cache, options_.emit_all, options_.retry_errors,
+                         options_.max_pages, options_.check_output},
+                        admission);
     try {
       discover([&](input::InputItem item) { return !stopped() && scheduler.take(item); });
     } catch (const std::exception& e) {
@@ -142,18 +143,25 @@ record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler)
 }
 
 record::RunStats Runner::write_records(Admission& admission, RecordHandler& handler) {
-  uint64_t pages = 0, errors = 0;
+  uint64_t pages = 0, errors = 0, quiet = 0;
   ReorderBuffer<Outcome> reorder(options_.ordered);
   Progress progress;
   ResultCache* cache = options_.cache;
   output_closed_ = false;
   const auto write = [&](std::vector<Outcome>& ready) {
     for (auto& outcome : ready) {
-      if (!output_closed_ && !handler.on_record(outcome.record)) {
+      if (!output_closed_ && !handler.on_outcome(outcome)) {
         output_closed_ = true;
         cancel();
       }
       if (output_closed_) continue;
+      if (outcome.quiet) {
+        // Done in an earlier run, as a page the scheduler only counts: no record, nothing new.
+        std::lock_guard<std::mutex> live(live_mutex_);
+        ++live_stats_.cached;
+        ++quiet;
+        continue;
+      }
       {
         // Counted where snapshot() reads, rather than copied there after each record: the
         // copy would be several KiB a page.
@@ -201,7 +209,7 @@ record::RunStats Runner::write_records(Admission& admission, RecordHandler& hand
         progress.total_estimated = true;
       }
     }
-    progress.done = pages + errors + progress.skipped + progress.cached;
+    progress.done = pages + errors + quiet + progress.skipped + progress.cached;
     progress.total = std::max(progress.total, progress.done);
     progress.pages = pages;
     progress.errors = errors;

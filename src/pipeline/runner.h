@@ -19,6 +19,7 @@
 #include "pipeline/admission.h"
 #include "pipeline/page_worker.h"
 #include "pipeline/result_cache.h"
+#include "pipeline/scheduler.h"
 #include "preprocess/chain.h"
 #include "record/record.h"
 
@@ -45,6 +46,8 @@ struct RunnerOptions {
   bool keep_page_image = false;  // records carry their encoded source page (for -f pdf)
   // Which path reads each page; each worker makes its own detector-path recogniser.
   PageRouting routing;
+  // Set when every input gets files of its own (--output-dir); see SchedulerOptions.
+  OutputChecker check_output;
 };
 
 // Live counters for progress display. Units are records written plus files skipped.
@@ -66,6 +69,11 @@ class RecordHandler {
   virtual ~RecordHandler() = default;
   // Returns false when the output is gone (closed pipe): the run stops quietly.
   virtual bool on_record(const record::Record& record) = 0;
+  // Every outcome in output order, with where it sits in its input. The default passes the
+  // records meant for the stream to on_record; quiet ones exist only for per-input files.
+  virtual bool on_outcome(const Outcome& outcome) {
+    return outcome.quiet || on_record(outcome.record);
+  }
   // Called after each record and a few times a second while waiting.
   virtual void on_progress(const Progress& /*progress*/) {}
 };

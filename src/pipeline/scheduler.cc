@@ -32,8 +32,9 @@ bool Scheduler::error(const input::InputItem& item, const std::string& key, reco
 
 // Emits a remembered result under the input's current name, or counts it as already done.
 bool Scheduler::replay(const CachedPage& row, const input::InputItem& item, const std::string& key,
-                       int pages) {
-  if (row.emitted && !options_.emit_all) {
+                       int pages, Part part) {
+  const bool quiet = row.emitted && !options_.emit_all;
+  if (quiet && (!options_.check_output || (part.unchanged && part.files_exist))) {
     admission_.count_cached();
     return true;
   }
@@ -41,20 +42,42 @@ bool Scheduler::replay(const CachedPage& row, const input::InputItem& item, cons
   if (!admission_.admit(&seq)) return false;
   record::Record record = row.record;
   std::visit([&](auto& r) { r.source = item.name; }, record);
-  admission_.deliver(seq, Outcome{std::move(record), key, row.page, pages, true});
+  Outcome outcome{std::move(record), key, row.page, pages, true};
+  outcome.part = part.part;
+  outcome.parts = part.parts;
+  outcome.quiet = quiet;
+  outcome.unchanged = part.unchanged;
+  admission_.deliver(seq, std::move(outcome));
   return true;
 }
 
 bool Scheduler::schedule(const input::InputItem& item) {
+  OutputCheck output;
+  if (options_.check_output) {
+    output = options_.check_output(item.name);
+    if (output.refused) return error(item, {}, *output.refused);
+  }
   std::string key;
   CacheEntry entry;
   if (options_.cache) {
     key = options_.cache->key_for(*item.bytes);
     entry = options_.cache->lookup(key);
   }
-  const auto redo = [&](const CachedPage& row) { return options_.retry_errors && row.is_error; };
+  // A missing file that needs the page images cannot be made from remembered records. An input
+  // with no page that worked never had one, and is not read again for it each run.
+  bool any_page = false;
+  for (const auto& r : entry.rows) any_page = any_page || !r.is_error;
+  const bool reread = output.needs_image && !output.outputs_exist && any_page;
+  const auto redo = [&](const CachedPage& row) {
+    return reread || (options_.retry_errors && row.is_error);
+  };
+  const auto cached_page = [&](int page) -> const CachedPage* {
+    for (const auto& r : entry.rows)
+      if (r.page == page && !redo(r)) return &r;
+    return nullptr;
+  };
   if (entry.known() && entry.pages == 0 && !redo(entry.rows.front()))
-    return replay(entry.rows.front(), item, key, 0);
+    return replay(entry.rows.front(), item, key, 0, {0, 1, true, output.outputs_exist});
 
   // Content no decoder takes (an empty file, text named .png): judged here, after hashing, so
   // the cache remembers it like any other content error.
@@ -101,12 +124,14 @@ bool Scheduler::schedule(const input::InputItem& item) {
     return true;
   }
   const int first = item.page > 0 ? item.page : 1, last = item.page > 0 ? item.page : pages;
+  bool unchanged = true;
+  for (int page = first; page <= last && unchanged; ++page)
+    unchanged = cached_page(page) != nullptr;
   for (int page = first; page <= last; ++page) {
-    const CachedPage* row = nullptr;
-    for (const auto& r : entry.rows)
-      if (r.page == page) row = &r;
-    if (row && !redo(*row)) {
-      if (!replay(*row, item, key, pages)) return false;
+    const Part part{page - first, last - first + 1, unchanged, output.outputs_exist};
+    const CachedPage* row = cached_page(page);
+    if (row) {
+      if (!replay(*row, item, key, pages, part)) return false;
       continue;
     }
     // Pages the cache already knows the count of are found only if one needs work.
@@ -115,8 +140,14 @@ bool Scheduler::schedule(const input::InputItem& item) {
         static_cast<size_t>(page) <= refs.size() ? refs[static_cast<size_t>(page) - 1].offset : 0;
     uint64_t seq = 0;
     if (!admission_.admit(&seq)) return false;
-    if (!admission_.push_job(
-            Job{seq, item.name, page, pages, offset, item.bytes, item.format, key}))
+    // A page read again only for the files, already in a committed output: not streamed again.
+    bool quiet = false;
+    for (const auto& r : entry.rows)
+      if (r.page == page && r.emitted && !options_.emit_all &&
+          !(options_.retry_errors && r.is_error))
+        quiet = true;
+    if (!admission_.push_job(Job{seq, item.name, page, pages, offset, item.bytes, item.format, key,
+                                 part.part, part.parts, quiet}))
       return false;
   }
   return true;

@@ -27,6 +27,10 @@ std::string_view to_string(ErrorCode code) {
       return "ocr_failed";
     case ErrorCode::encrypted:
       return "encrypted";
+    case ErrorCode::unsafe_path:
+      return "unsafe_path";
+    case ErrorCode::output_conflict:
+      return "output_conflict";
   }
   return "unknown";
 }

@@ -25,10 +25,13 @@ enum class ErrorCode {
   too_large,
   timeout,
   ocr_failed,
-  encrypted,  // a PDF that needs a password
+  encrypted,        // a PDF that needs a password
+  unsafe_path,      // --output-dir: the output's name would leave the folder, pass through a
+                    // link, or replace an input
+  output_conflict,  // --output-dir: an earlier input of the run has the same output name
 };
 // The last code: loops over every code end here.
-constexpr ErrorCode kLastErrorCode = ErrorCode::encrypted;
+constexpr ErrorCode kLastErrorCode = ErrorCode::output_conflict;
 
 std::string_view to_string(ErrorCode code);
 

@@ -30,7 +30,7 @@ SUMMARY_KEYS = ["type", "pages", "errors", "errors_by_code", "skipped", "skipped
                 "cached", "interrupted", "elapsed_s", "pages_per_second", "page_seconds"]
 ERROR_CODES = {"not_found", "permission_denied", "read_failed", "unsupported_format",
                "decode_failed", "archive_corrupt", "too_large", "timeout", "ocr_failed",
-               "encrypted"}
+               "encrypted", "unsafe_path", "output_conflict"}
 # Fields that legitimately differ from run to run.
 TIMING_KEYS = {"duration_ms", "elapsed_s", "pages_per_second", "page_seconds"}
 # Right after "type" in every JSON record: the run's id, and the shard with --shard.

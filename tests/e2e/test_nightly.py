@@ -15,7 +15,7 @@ from nightly_helpers import (kill_quietly, orun, parse_prometheus, popen, temp_f
 
 ERROR_CODES = ["not_found", "permission_denied", "read_failed", "unsupported_format",
                "decode_failed", "archive_corrupt", "too_large", "timeout", "ocr_failed",
-               "encrypted"]
+               "encrypted", "unsafe_path", "output_conflict"]
 # Timestamp, level, the run's id (and shard, with --shard), message.
 LOG_LINE = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ) (INFO|ERROR|FATAL) "
                       r"run_id=[0-9a-f-]{36}(?: shard=\d+/\d+)? (.+)$")

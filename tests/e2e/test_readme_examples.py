@@ -31,6 +31,8 @@ def sandbox(tmp_path):
     for name in ("letter.png", "notice.bmp", "report.tif"):
         shutil.copy(SAMPLES / name, tmp_path / "scans" / name)
     shutil.copy(SAMPLES / "letter.png", tmp_path / "page.png")
+    (tmp_path / "input-dir").mkdir()
+    shutil.copy(SAMPLES / "letter.png", tmp_path / "input-dir" / "image1.png")
     (tmp_path / "phone-photos").mkdir()
     shutil.copy(SAMPLES / "invoice.jpg", tmp_path / "phone-photos" / "invoice.jpg")
     inbox = tmp_path / "srv" / "inbox"
@@ -93,6 +95,17 @@ def test_pipe_filter_examples_run(sandbox):
             r = bash(script, sandbox)
             assert r.returncode == 0, (script, r.stderr.decode())
             assert b" 0 errors" in r.stderr or not r.stderr, (script, r.stderr.decode())
+
+
+def test_tesseract_style_folder_conversion_gives_one_text_file_per_image(sandbox):
+    """tesseract issue 3700: a folder of images to a folder of text files."""
+    usage = usage_section()
+    assert "ocrbatch -q --output-dir out-dir -f txt input-dir" in usage
+    r = bash("ocrbatch -q --output-dir out-dir -f txt input-dir", sandbox)
+    assert r.returncode == 0, r.stderr.decode()
+    assert sorted(p.name for p in (sandbox / "out-dir").iterdir()) == ["image1.txt"]
+    text = (sandbox / "out-dir/image1.txt").read_text().lower()
+    assert all(word in text for word in ("shipment", "warehouse", "parcel")), text
 
 
 def test_nightly_config_and_crontab_line_run(sandbox):

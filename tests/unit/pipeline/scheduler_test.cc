@@ -124,5 +124,108 @@ TEST(Scheduler, RememberedPagesAreCountedOrReplayedUnderTheNewName) {
   }
 }
 
+// --output-dir: an input is written to its files whole, so pages already emitted are replayed
+// for the files (quietly, not to the stream) unless its files exist and nothing changed.
+TEST(Scheduler, EmittedPagesAreReplayedQuietlyWhenTheInputsFilesAreMissing) {
+  const std::string bytes = test::multipage_tiff(2);
+  OneEntryCache cache;
+  cache.known_key = bytes.substr(0, 4);
+  cache.entry.pages = 2;
+  record::PageResult old;
+  cache.entry.rows.push_back({1, old, true, false});
+  cache.entry.rows.push_back({2, old, true, false});
+  for (const bool exist : {false, true}) {
+    Fixture f;
+    SchedulerOptions options;
+    options.cache = &cache;
+    options.check_output = [exist](const std::string&) {
+      OutputCheck check;
+      check.outputs_exist = exist;
+      return check;
+    };
+    Scheduler scheduler(options, f.admission);
+    scheduler.take(input::InputItem::make_image("a.tif", bytes, image::Format::tiff));
+    const auto batch = f.admission.take(std::chrono::milliseconds(0), 0);
+    EXPECT_TRUE(f.jobs().empty());
+    if (exist) {
+      EXPECT_TRUE(batch.arrived.empty());
+      EXPECT_EQ(batch.cached, 2u);
+      continue;
+    }
+    ASSERT_EQ(batch.arrived.size(), 2u);
+    for (int i = 0; i < 2; ++i) {
+      const auto& outcome = batch.arrived[i].second;
+      EXPECT_TRUE(outcome.quiet);
+      EXPECT_TRUE(outcome.unchanged);
+      EXPECT_EQ(outcome.part, i);
+      EXPECT_EQ(outcome.parts, 2);
+    }
+  }
+}
+
+TEST(Scheduler, AMissingFileDrawnFromPageImagesMakesTheInputReadAgain) {
+  const std::string bytes = test::multipage_tiff(2);
+  OneEntryCache cache;
+  cache.known_key = bytes.substr(0, 4);
+  cache.entry.pages = 2;
+  cache.entry.rows.push_back({1, record::PageResult{}, true, false});
+  cache.entry.rows.push_back({2, record::PageResult{}, true, false});
+  Fixture f;
+  SchedulerOptions options;
+  options.cache = &cache;
+  options.check_output = [](const std::string&) {
+    OutputCheck check;
+    check.needs_image = true;
+    return check;
+  };
+  Scheduler scheduler(options, f.admission);
+  scheduler.take(input::InputItem::make_image("a.tif", bytes, image::Format::tiff));
+  const auto jobs = f.jobs();
+  ASSERT_EQ(jobs.size(), 2u);
+  EXPECT_TRUE(jobs[0].quiet);  // already streamed by the run that remembered it
+  EXPECT_EQ(jobs[1].part, 1);
+  EXPECT_EQ(jobs[1].parts, 2);
+}
+
+// Its every page failed, so no file was ever made: reading it again each run would only fail.
+TEST(Scheduler, AnInputWithNoPageThatWorkedIsNotReadAgainForAMissingFile) {
+  const std::string bytes = test::multipage_tiff(2);
+  OneEntryCache cache;
+  cache.known_key = bytes.substr(0, 4);
+  cache.entry.pages = 2;
+  record::ErrorResult failed{"a.tif", 1, {ErrorCode::decode_failed, "bad"}};
+  cache.entry.rows.push_back({1, failed, true, true});
+  cache.entry.rows.push_back({2, failed, true, true});
+  Fixture f;
+  SchedulerOptions options;
+  options.cache = &cache;
+  options.check_output = [](const std::string&) {
+    OutputCheck check;
+    check.needs_image = true;
+    return check;
+  };
+  Scheduler scheduler(options, f.admission);
+  scheduler.take(input::InputItem::make_image("a.tif", bytes, image::Format::tiff));
+  EXPECT_TRUE(f.jobs().empty());
+}
+
+TEST(Scheduler, AnInputWhoseOutputIsRefusedIsNotRead) {
+  Fixture f;
+  SchedulerOptions options;
+  options.check_output = [](const std::string&) {
+    OutputCheck check;
+    check.refused = record::Error{ErrorCode::unsafe_path, "leaves the folder"};
+    return check;
+  };
+  Scheduler scheduler(options, f.admission);
+  scheduler.take(
+      input::InputItem::make_image("a.tif", test::multipage_tiff(2), image::Format::tiff));
+  const auto batch = f.admission.take(std::chrono::milliseconds(0), 0);
+  EXPECT_TRUE(f.jobs().empty());
+  ASSERT_EQ(batch.arrived.size(), 1u);
+  EXPECT_EQ(std::get<ErrorResult>(batch.arrived[0].second.record).error.code,
+            ErrorCode::unsafe_path);
+}
+
 }  // namespace
 }  // namespace ocrbatch::pipeline
