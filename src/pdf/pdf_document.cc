@@ -1,15 +1,18 @@
 #include "pdf/pdf_document.h"
 
+// poppler's core API (the private headers pdftoppm and pdftotext are built on): poppler-cpp
+// neither stops a render that runs too long nor shows a page's images or text layer.
+#include <ErrorCodes.h>
+#include <GlobalParams.h>
+#include <PDFDoc.h>
+#include <Page.h>
+#include <SplashOutputDev.h>
+#include <Stream.h>
 #include <leptonica/allheaders.h>
-#include <poppler-document.h>
-#include <poppler-global.h>
-#include <poppler-image.h>
-#include <poppler-page-renderer.h>
-#include <poppler-page.h>
+#include <splash/SplashBitmap.h>
 
 #include <climits>
 #include <cmath>
-#include <cstring>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -23,16 +26,20 @@ namespace {
 // poppler off stderr.
 thread_local std::string last_message;
 
-void remember_message(const std::string& message, void*) {
-  // Every message is an error; the record already says so.
-  const std::string_view prefix = "error: ";
-  last_message =
-      message.compare(0, prefix.size(), prefix) == 0 ? message.substr(prefix.size()) : message;
+void remember_message(ErrorCategory, Goffset, const char* message) {
+  last_message = message == nullptr ? "" : message;
 }
 
-void capture_messages() {
+// globalParams (fonts, the error callback) is the one poppler object every thread shares, and
+// must exist before the first PDFDoc. Everything else is per document: a PDFDoc, and the
+// Pages, XRef and output devices made from it, are used by one thread at a time, so each job
+// opens its own Document and no Document is shared between threads.
+void init_poppler() {
   static std::once_flag once;
-  std::call_once(once, [] { poppler::set_debug_error_function(&remember_message, nullptr); });
+  std::call_once(once, [] {
+    globalParams = std::make_unique<GlobalParams>();
+    setErrorCallback(&remember_message);
+  });
 }
 
 record::Error decode_error(std::string message) {
@@ -40,14 +47,20 @@ record::Error decode_error(std::string message) {
   return record::Error{record::ErrorCode::decode_failed, std::move(message)};
 }
 
-bool quarter_turned(poppler::page::orientation_enum orientation) {
-  return orientation == poppler::page::landscape || orientation == poppler::page::seascape;
-}
+bool quarter_turned(int rotate) { return rotate == 90 || rotate == 270; }
+
+std::string page_name(int index) { return "PDF page " + std::to_string(index + 1); }
 
 }  // namespace
 
 struct Document::Impl {
-  std::unique_ptr<poppler::document> doc;
+  std::unique_ptr<PDFDoc> doc;
+
+  // poppler's 1-based page, or null (with its reason remembered) when it cannot be read.
+  Page* page(int index) const {
+    if (index < 0 || index >= doc->getNumPages()) return nullptr;
+    return doc->getPage(index + 1);
+  }
 };
 
 Document::Document(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -64,66 +77,63 @@ image::Info rendered_size(const PageSize& size, int dpi) {
 }
 
 record::Result<Document> Document::open(std::string_view bytes) {
-  capture_messages();
+  init_poppler();
   last_message.clear();
   if (bytes.size() > static_cast<size_t>(INT_MAX))
     return record::Error{record::ErrorCode::too_large, "PDF is over 2 GiB"};
-  std::unique_ptr<poppler::document> doc(
-      poppler::document::load_from_raw_data(bytes.data(), static_cast<int>(bytes.size())));
-  if (!doc) {
-    // poppler answers an encrypted file it cannot open without a password with a null
-    // document too; its message says which.
-    if (last_message.find("ncrypt") != std::string::npos ||
-        last_message.find("assword") != std::string::npos)
+  // The stream reads the caller's bytes in place; the PDFDoc owns the stream.
+  auto* stream =
+      new MemStream(bytes.data(), 0, static_cast<Goffset>(bytes.size()), Object(objNull));
+  auto doc = std::make_unique<PDFDoc>(stream);
+  if (!doc->isOk()) {
+    if (doc->getErrorCode() == errEncrypted)
       return record::Error{record::ErrorCode::encrypted,
                            "PDF is encrypted and no password was given"};
     return decode_error("cannot open PDF (damaged or truncated)");
   }
-  if (doc->is_locked())
-    return record::Error{record::ErrorCode::encrypted,
-                         "PDF is encrypted and no password was given"};
-  if (doc->pages() <= 0) return decode_error("PDF has no pages");
+  if (doc->getNumPages() <= 0) return decode_error("PDF has no pages");
   auto impl = std::make_unique<Impl>();
   impl->doc = std::move(doc);
   return Document(std::move(impl));
 }
 
-int Document::pages() const { return impl_->doc->pages(); }
+int Document::pages() const { return impl_->doc->getNumPages(); }
 
 record::Result<PageSize> Document::page_size(int index) const {
   last_message.clear();
-  std::unique_ptr<poppler::page> page(impl_->doc->create_page(index));
-  if (!page) return decode_error("cannot read PDF page " + std::to_string(index + 1));
-  const poppler::rectf box = page->page_rect(poppler::crop_box);
-  PageSize size{box.width(), box.height()};
-  if (quarter_turned(page->orientation())) std::swap(size.width, size.height);
+  Page* page = impl_->page(index);
+  if (page == nullptr) return decode_error("cannot read " + page_name(index));
+  PageSize size{page->getCropWidth(), page->getCropHeight()};
+  if (quarter_turned(page->getRotate())) std::swap(size.width, size.height);
   if (!(size.width > 0 && size.height > 0))
-    return decode_error("PDF page " + std::to_string(index + 1) + " has an empty page box");
+    return decode_error(page_name(index) + " has an empty page box");
   return size;
 }
 
 record::Result<image::PixPtr> Document::render(int index, int dpi) const {
   last_message.clear();
-  const std::string which = "PDF page " + std::to_string(index + 1);
-  std::unique_ptr<poppler::page> page(impl_->doc->create_page(index));
-  if (!page) return decode_error("cannot read " + which);
-  poppler::page_renderer renderer;
-  renderer.set_render_hints(poppler::page_renderer::antialiasing |
-                            poppler::page_renderer::text_antialiasing);
-  renderer.set_image_format(poppler::image::format_gray8);
-  const poppler::image rendered = renderer.render_page(page.get(), dpi, dpi);
-  if (!rendered.is_valid() || rendered.width() <= 0 || rendered.height() <= 0)
+  const std::string which = page_name(index);
+  if (impl_->page(index) == nullptr) return decode_error("cannot read " + which);
+  SplashColor paper;
+  paper[0] = 255;
+  SplashOutputDev out(splashModeMono8, 4, false, paper);
+  out.setFontAntialias(true);
+  out.setVectorAntialias(true);
+  out.startDoc(impl_->doc.get());
+  // The crop box, as displayed: its /Rotate applied, as page_size() measures it.
+  impl_->doc->displayPageSlice(&out, index + 1, dpi, dpi, 0, false, true, false, -1, -1, -1, -1);
+  SplashBitmap* bitmap = out.getBitmap();
+  if (bitmap == nullptr || bitmap->getWidth() <= 0 || bitmap->getHeight() <= 0)
     return decode_error("cannot render " + which);
-  const int w = rendered.width(), h = rendered.height();
+  const int w = bitmap->getWidth(), h = bitmap->getHeight();
   image::PixPtr pix(pixCreate(w, h, 8));
   if (!pix) return decode_error("cannot allocate " + which);
-  const char* from = rendered.const_data();
-  const int from_stride = rendered.bytes_per_row();
+  const unsigned char* from = bitmap->getDataPtr();
+  const int from_stride = bitmap->getRowSize();
   l_uint32* to = pixGetData(pix.get());
   const int to_words = pixGetWpl(pix.get());
   for (int y = 0; y < h; ++y) {
-    const auto* row =
-        reinterpret_cast<const unsigned char*>(from + static_cast<size_t>(y) * from_stride);
+    const unsigned char* row = from + static_cast<size_t>(y) * from_stride;
     l_uint32* line = to + static_cast<size_t>(y) * to_words;
     for (int x = 0; x < w; ++x) SET_DATA_BYTE(line, x, row[x]);
   }

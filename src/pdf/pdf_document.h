@@ -10,8 +10,7 @@
 
 namespace ocrbatch::pdf {
 
-// The resolution `--pdf-dpi auto` renders at: poppler's C++ API does not list a page's
-// images, so the resolution of the largest one is not cheap to learn.
+// The resolution `--pdf-dpi auto` renders at.
 constexpr int kAutoDpi = 300;
 
 // A page's size in PDF points (1/72 inch), as it is displayed (its /Rotate applied).
@@ -22,7 +21,8 @@ struct PageSize {
 // The pixel size of a page rendered at `dpi`.
 image::Info rendered_size(const PageSize& size, int dpi);
 
-// An open PDF. Reads the caller's bytes in place: they must outlive the document.
+// An open PDF. Reads the caller's bytes in place: they must outlive the document. Not for
+// sharing between threads: each thread opens its own.
 class Document {
  public:
   // decode_failed (with poppler's reason) for data poppler cannot open, encrypted for a
