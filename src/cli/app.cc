@@ -296,6 +296,7 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
     // so ledgers made before PDFs were read stay valid.
     if (config.pdf_dpi > 0)
       engine_part.settings.push_back("pdf_dpi=" + std::to_string(config.pdf_dpi));
+    if (config.pdf_text != "auto") engine_part.settings.push_back("pdf_text=" + config.pdf_text);
     options.fingerprint = settings_fingerprint(engine_part, config.detail, config.preprocess);
     options.wait_lock = config.wait_lock;
     options.stopped = [&targets] { return targets.is_stopped(); };
@@ -368,6 +369,10 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
   runner_options.engine_limits = backend->limits();
   runner_options.max_pages = config.max_pages;
   runner_options.pdf_dpi = config.pdf_dpi;
+  runner_options.pdf_text = config.pdf_text == "ocr"    ? pipeline::PdfText::ocr
+                            : config.pdf_text == "keep" ? pipeline::PdfText::keep
+                                                        : pipeline::PdfText::automatic;
+  runner_options.detail = config.detail;
   runner_options.routing.rules = rules;
   if (detector) {
     engine::dnn::DnnBackend* dnn = detector.get();

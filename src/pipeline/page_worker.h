@@ -10,16 +10,26 @@
 #include <optional>
 
 #include "engine/engine.h"
+#include "pdf/pdf_document.h"
 #include "pipeline/job.h"
 #include "preprocess/chain.h"
 #include "recognize/routing.h"
 
 namespace ocrbatch::pipeline {
 
+// --pdf-text: where a PDF page's text comes from.
+enum class PdfText {
+  automatic,  // its text layer where that reads the page (pdf::text_layer_reads_the_page), else OCR
+  ocr,        // always rendered and OCRed
+  keep,       // its text layer only, never OCR: a page without one gets an empty record
+};
+
 struct PageLimits {
   uint64_t max_pixels = 0;  // width * height declared by the header; 0: no limit
   engine::Limits engine;    // its max_side: the longest side the engine takes
   int pdf_dpi = 0;          // PDF pages are rendered at this resolution; 0: auto
+  PdfText pdf_text = PdfText::automatic;
+  record::Detail detail = record::Detail::none;  // the items of a page read from its text layer
 };
 
 // Which path reads each page, and the recogniser of the detector path.
@@ -52,6 +62,11 @@ class PageWorker {
                            recognize::Route& route, record::Result<engine::Recognition>& recognised,
                            const engine::CancelCheck& cancel);
   std::optional<record::Error> check_size(const Job& job) const;
+  std::optional<record::Error> check_size(const image::Info& size) const;
+  // A PDF page: read from its text layer (set in `kept`, nothing to OCR) or rendered. One
+  // deadline covers the reading, the render and the recognition after it.
+  record::Result<image::PixPtr> read_pdf(const Job& job, const pdf::StopCheck& stop,
+                                         std::optional<record::PageResult>& kept);
 
   engine::RecognizerFactory make_engine_;
   preprocess::Chain chain_;

@@ -42,6 +42,8 @@ struct RunnerOptions {
   engine::Limits engine_limits;  // and a side longer than the engine takes
   int max_pages = 0;             // pages in one file; 0: no limit
   int pdf_dpi = 0;               // PDF pages are rendered at this; 0: auto
+  PdfText pdf_text = PdfText::automatic;
+  record::Detail detail = record::Detail::none;  // for PDF pages read from their text layer
   // Which path reads each page; each worker makes its own detector-path recogniser.
   PageRouting routing;
 };
