@@ -3,6 +3,7 @@ own error code for an encrypted file and the page limits checked before renderin
 
 import io
 import re
+import resource
 import subprocess
 import time
 import zipfile
@@ -358,3 +359,71 @@ def test_a_page_tree_naming_a_missing_object_keeps_the_other_pages_in_place(tmp_
     assert len(r.errors) == 1, r.describe()
     assert r.errors[0]["page"] == 3 and "page 3 of 5" in r.errors[0]["error"]["message"]
     assert [rec.get("page") for rec in r.records[:-1]] == [1, 2, 3, 4, 5]
+
+
+# --- hostile PDFs: an error or a bounded-time result, never a hang or a crash -----------------
+
+def raw_pdf(objects):
+    """A PDF of the given object bodies (numbered from 1, the catalog first), xref and all."""
+    parts, offsets, size = [b"%PDF-1.4\n"], [], 9
+    for i, body in enumerate(objects, 1):
+        offsets.append(size)
+        parts.append(b"%d 0 obj\n%s\nendobj\n" % (i, body))
+        size += len(parts[-1])
+    parts.append(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    parts += [b"%010d 00000 n \n" % o for o in offsets]
+    parts.append(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, size))
+    return b"".join(parts)
+
+
+CONTENT = b"<< /Length 14 >>\nstream\n0 0 50 50 re f\nendstream"
+PAGE = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 3 0 R >>"
+
+
+def test_a_page_tree_of_100000_pages_is_refused_by_max_pages_quickly(tmp_path):
+    n = 100_000
+    kids = b" ".join(b"%d 0 R" % (4 + i) for i in range(n))
+    (tmp_path / "bomb.pdf").write_bytes(raw_pdf(
+        [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [%s] /Count %d >>" % (
+            kids, n), CONTENT] + [PAGE] * n))
+    start = time.monotonic()
+    r = run(FAST + ["bomb.pdf"], cwd=tmp_path, timeout=60)
+    took = time.monotonic() - start
+    assert r.returncode == 1, r.describe()
+    assert len(r.errors) == 1 and not r.pages, r.describe()
+    assert_error_record(r.errors[0], "bomb.pdf", "too_large")
+    assert "--max-pages" in r.errors[0]["error"]["message"], r.errors[0]
+    assert took < 20, f"{took:.1f} s"
+    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 1_000_000  # KiB
+
+
+def test_a_pages_node_that_is_its_own_kid_ends(tmp_path):
+    (tmp_path / "loop.pdf").write_bytes(raw_pdf(
+        [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [2 0 R 4 0 R] /Count 2 >>",
+         CONTENT, PAGE]))
+    r = run(FAST + ["loop.pdf"], cwd=tmp_path, timeout=30)
+    assert r.returncode == 1, r.describe()
+    assert [p["page"] for p in r.pages] == [1], r.describe()  # the one real page
+    assert len(r.errors) == 1 and r.errors[0]["page"] == 2, r.describe()
+
+
+def test_deeply_nested_pdf_objects_end_in_bounded_time(tmp_path):
+    deep = b"[" * 10_000 + b"]" * 10_000
+    (tmp_path / "deep_array.pdf").write_bytes(raw_pdf(
+        [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+         CONTENT, PAGE[:-2] + b" /Deep " + deep + b" >>"]))
+    content = deep + b" pop 0 0 50 50 re f"
+    (tmp_path / "deep_content.pdf").write_bytes(raw_pdf(
+        [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+         b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content), PAGE]))
+    tree = [b"<< /Type /Catalog /Pages 2 0 R >>"]
+    tree += [b"<< /Type /Pages /Kids [%d 0 R] /Count 1 >>" % (i + 3) for i in range(10_000)]
+    tree += [b"<< /Type /Page /MediaBox [0 0 200 200] /Contents %d 0 R >>" % (len(tree) + 2),
+             CONTENT]
+    (tmp_path / "deep_tree.pdf").write_bytes(raw_pdf(tree))
+    names = ["deep_array.pdf", "deep_content.pdf", "deep_tree.pdf"]
+    r = run(FAST + names, cwd=tmp_path, timeout=60)
+    assert r.returncode in (0, 1), r.describe()
+    got = sorted({rec["source"] for rec in r.pages + r.errors})
+    assert got == names, r.describe()
