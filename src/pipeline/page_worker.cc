@@ -149,11 +149,22 @@ void PageWorker::read_again_detected(preprocess::Page& page, const recognize::Ro
   page.done.steps.push_back(std::move(report));
 }
 
+record::Result<const pdf::Document*> PageWorker::pdf_document(const Job& job) {
+  if (pdf_ && pdf_bytes_ == job.bytes) return &*pdf_;
+  pdf_.reset();
+  pdf_bytes_.reset();
+  auto doc = pdf::Document::open(*job.bytes);
+  if (!doc) return doc.error();
+  pdf_.emplace(std::move(doc.value()));
+  pdf_bytes_ = job.bytes;
+  return &*pdf_;
+}
+
 record::Result<image::PixPtr> PageWorker::read_pdf(const Job& job, const pdf::StopCheck& stop,
                                                    std::optional<PageResult>& kept) {
-  const auto opened = pdf::Document::open(*job.bytes);
+  const auto opened = pdf_document(job);
   if (!opened) return opened.error();
-  const pdf::Document& doc = opened.value();
+  const pdf::Document& doc = *opened.value();
   const int index = image::pdf_page_index({job.page - 1, job.page_offset});
   // The pass that finds the page's images and text layer is needed for any choice but a
   // given resolution with OCR.
@@ -212,6 +223,8 @@ std::optional<Outcome> PageWorker::read_page(Job& job, const engine::CancelCheck
                                              std::to_string(limit_ms / 1000.0).substr(0, 5) +
                                              " s limit (--timeout)"});
   } else {
+    pdf_.reset();
+    pdf_bytes_.reset();
     if (auto refused = check_size(job)) return failed(*refused);
     decoded =
         image::decode(*job.bytes, job.format, {job.page - 1, job.page_offset, limits_.pdf_dpi});

@@ -67,6 +67,8 @@ class PageWorker {
   // deadline covers the reading, the render and the recognition after it.
   record::Result<image::PixPtr> read_pdf(const Job& job, const pdf::StopCheck& stop,
                                          std::optional<record::PageResult>& kept);
+  // The job's document: opened once for the pages of one file this worker reads in turn.
+  record::Result<const pdf::Document*> pdf_document(const Job& job);
 
   engine::RecognizerFactory make_engine_;
   preprocess::Chain chain_;
@@ -74,6 +76,11 @@ class PageWorker {
   PageRouting routing_;
   std::unique_ptr<engine::Recognizer> engine_;
   std::unique_ptr<engine::Recognizer> detector_;
+  // The last PDF this worker opened, and the bytes it reads in place: a file's page jobs share
+  // one copy of its bytes, so the pointer tells the same file. Dropped at a job of another
+  // file, so a worker holds at most one file beyond its job.
+  std::shared_ptr<const std::string> pdf_bytes_;
+  std::optional<pdf::Document> pdf_;
 };
 
 }  // namespace ocrbatch::pipeline
