@@ -324,6 +324,7 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
     // so ledgers made before PDFs were read stay valid.
     if (config.pdf_dpi > 0)
       engine_part.settings.push_back("pdf_dpi=" + std::to_string(config.pdf_dpi));
+    if (config.pdf_text != "auto") engine_part.settings.push_back("pdf_text=" + config.pdf_text);
     options.fingerprint = settings_fingerprint(engine_part, config.detail, config.preprocess);
     options.wait_lock = config.wait_lock;
     options.stopped = [&targets] { return targets.is_stopped(); };
@@ -424,6 +425,9 @@ int run(const RunConfig& config, std::FILE* diag, progress::LogFile* log, Outcom
   runner_options.keep_page_image =
       output::needs_page_image(config.format) ||
       std::any_of(config.formats.begin(), config.formats.end(), output::needs_page_image);
+  runner_options.pdf_text = config.pdf_text == "ocr"    ? pipeline::PdfText::ocr
+                            : config.pdf_text == "keep" ? pipeline::PdfText::keep
+                                                        : pipeline::PdfText::automatic;
   runner_options.routing.rules = rules;
   if (files) {
     output::OutputDir* dir = &*files;

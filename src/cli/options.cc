@@ -47,6 +47,7 @@ struct RawOptions {
   uint64_t max_pixels = 150000000;
   int max_pages = 10000;
   std::string pdf_dpi = "auto";
+  std::string pdf_text = "auto";
   uint64_t max_archive_mb = 16384;
   std::string metrics_file;
   double metrics_interval_s = 15;
@@ -188,6 +189,7 @@ RunConfig validate(const RawOptions& raw) {
     if (config.pdf_dpi < 10 || config.pdf_dpi > 2400)
       throw UsageError("--pdf-dpi must be auto or a resolution from 10 to 2400");
   }
+  config.pdf_text = raw.pdf_text;
   config.max_archive_bytes = raw.max_archive_mb << 20;
   // One name per shard, so shards on several machines never share a file: "%s" is the index.
   const auto per_shard = [&](const std::string& value, const char* option) {
@@ -529,9 +531,17 @@ ParseOutcome parse(int argc, const char* const* argv, RunConfig& config) {
       ->check(CLI::Range(1, 1 << 24).description(""))
       ->group(kInput);
   app.add_option("--pdf-dpi", raw.pdf_dpi,
-                 "Render PDF pages at N dots per inch (10-2400); auto (the default) is 300. "
-                 "The rendered size is checked against --max-pixels first")
+                 "Render PDF pages at N dots per inch (10-2400); auto (the default): the "
+                 "resolution of the page's largest image (150-600), 300 on a page without "
+                 "one. The rendered size is checked against --max-pixels first")
       ->type_name("N|auto")
+      ->group(kInput);
+  app.add_option("--pdf-text", raw.pdf_text,
+                 "Where a PDF page's text comes from: auto (the default) takes its text layer "
+                 "when it has one, unless the page is a scan with a few words on it, and OCRs "
+                 "the others; ocr always OCRs; keep never does")
+      ->type_name("auto|ocr|keep")
+      ->check(CLI::IsMember({"auto", "ocr", "keep"}).description(""))
       ->group(kInput);
   app.add_option("--shard", raw.shard,
                  "Process only shard I of N (0-based) of the inputs, by a stable hash of each "

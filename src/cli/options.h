@@ -36,7 +36,8 @@ struct RunConfig {
   uint64_t max_file_bytes = 1ull << 30;
   uint64_t max_pixels = 150000000;
   int max_pages = 10000;
-  int pdf_dpi = 0;  // --pdf-dpi; 0: auto
+  int pdf_dpi = 0;                // --pdf-dpi; 0: auto
+  std::string pdf_text = "auto";  // --pdf-text: auto, ocr or keep
   uint64_t max_archive_bytes = 16ull << 30;
   std::string metrics_file;
   double metrics_interval_s = 15;  // rewrite the metrics file this often during a run; 0: never

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <climits>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -267,19 +268,33 @@ Pix* decode_tiff(std::string_view bytes, const PageRef& page) {
 
 namespace {
 
-int pdf_dpi(const PageRef& page) { return page.dpi > 0 ? page.dpi : pdf::kAutoDpi; }
+record::Result<int> pdf_dpi(const pdf::Document& doc, const PageRef& page) {
+  if (page.dpi > 0) return page.dpi;
+  const auto scan = doc.scan(pdf_page_index(page));
+  if (!scan) return scan.error();
+  return pdf::auto_dpi(scan.value());
+}
 
 record::Result<std::vector<PageRef>> pdf_pages(std::string_view bytes, size_t limit) {
   const auto doc = pdf::Document::open(bytes);
   if (!doc) return doc.error();
-  const size_t count =
-      std::min(static_cast<size_t>(doc.value().pages()), limit == SIZE_MAX ? limit : limit + 1);
-  std::vector<PageRef> out(count);
-  for (size_t i = 0; i < count; ++i) out[i].index = static_cast<int>(i);
+  const std::vector<int> table = doc.value().page_table(limit);
+  std::vector<PageRef> out(table.size());
+  for (size_t i = 0; i < table.size(); ++i) {
+    out[i].index = static_cast<int>(i);
+    out[i].offset = table[i] >= 0 ? static_cast<uint64_t>(table[i]) + 1 : 0;
+    out[i].missing = table[i] < 0;
+  }
   return out;
 }
 
 }  // namespace
+
+int pdf_page_index(const PageRef& page) {
+  return page.offset > 0 && page.offset <= static_cast<uint64_t>(INT_MAX)
+             ? static_cast<int>(page.offset - 1)
+             : page.index;
+}
 
 record::Result<std::vector<PageRef>> pages(std::string_view bytes, Format format, size_t limit) {
   if (format == Format::pdf) return pdf_pages(bytes, limit);
@@ -292,7 +307,9 @@ record::Result<PixPtr> decode(std::string_view bytes, Format format, const PageR
   if (format == Format::pdf) {
     const auto doc = pdf::Document::open(bytes);
     if (!doc) return doc.error();
-    return doc.value().render(page.index, pdf_dpi(page));
+    const auto dpi = pdf_dpi(doc.value(), page);
+    if (!dpi) return dpi.error();
+    return doc.value().render(pdf_page_index(page), dpi.value());
   }
   // Leptonica keeps only a GIF's first frame, but giflib decodes every frame into memory
   // first: the decoder gets the file cut after frame 1, so an animation costs one frame.
@@ -330,9 +347,11 @@ record::Result<Info> header(std::string_view bytes, Format format, const PageRef
   if (format == Format::pdf) {
     const auto doc = pdf::Document::open(bytes);
     if (!doc) return doc.error();
-    const auto size = doc.value().page_size(page.index);
+    const auto size = doc.value().page_size(pdf_page_index(page));
     if (!size) return size.error();
-    return pdf::rendered_size(size.value(), pdf_dpi(page));
+    const auto dpi = pdf_dpi(doc.value(), page);
+    if (!dpi) return dpi.error();
+    return pdf::rendered_size(size.value(), dpi.value());
   }
   if (format == Format::gif) {
     const auto frame = gif_first_frame(bytes);

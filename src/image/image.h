@@ -32,17 +32,25 @@ using PixPtr = std::unique_ptr<Pix, PixDeleter>;
 
 // One page of an encoded image. For TIFF, `offset` is where the page's directory (IFD)
 // starts, as pages() finds it, so the page is read without walking the directories before
-// it; with offset 0 the page is found by its index (a walk). A PDF's pages are found by
-// index, and rendered at `dpi`. Every other format has only page {0, 0}.
+// it; with offset 0 the page is found by its index (a walk). A PDF page's `offset` is its
+// number in the document as poppler reads it (1-based), which differs from its place in the
+// page tree after a page the tree names but the file lacks; 0: its index. PDF pages are
+// rendered at `dpi`. Every other format has only page {0, 0}.
 struct PageRef {
   int index = 0;  // 0-based
   uint64_t offset = 0;
-  int dpi = 0;  // PDF only: the resolution to render at; 0: pdf::kAutoDpi
+  int dpi = 0;  // PDF only: the resolution to render at; 0: pdf::auto_dpi
+  // PDF only: the page tree names this page but the file does not hold it (damaged, cut off).
+  bool missing = false;
 };
 
+// The 0-based index poppler reads a PDF page at.
+int pdf_page_index(const PageRef& page);
+
 // The pages of an encoded image, in order: one walk of a TIFF's directory chain (ending at
-// a loop, or at a directory cut off by the end of the file), a PDF's page count (decode_failed
-// or encrypted when it cannot be opened), one page for every other format. Stops after `limit` + 1
+// a loop, or at a directory cut off by the end of the file), a PDF's page tree (decode_failed
+// or encrypted when it cannot be opened; pages the file lacks are `missing`), one page for
+// every other format. Stops after `limit` + 1
 // pages, enough to tell a file over a page limit.
 record::Result<std::vector<PageRef>> pages(std::string_view bytes, Format format,
                                            size_t limit = SIZE_MAX);

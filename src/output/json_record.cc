@@ -122,6 +122,7 @@ ordered_json to_json(const record::Record& rec, record::Detail detail) {
   if (!page.engine.layout.empty())
     j["engine"] =
         ordered_json{{"layout", page.engine.layout}, {"recognizer", page.engine.recognizer}};
+  if (!page.text_source.empty()) j["text_source"] = page.text_source;
   j["confidence"] = page.confidence;
   j["word_count"] = page.words;
   j["duration_ms"] = round_to(page.duration_ms, 10);
@@ -276,6 +277,7 @@ record::Record record_from_json(const nlohmann::json& j) {
     p.engine.layout = j["engine"].value("layout", "");
     p.engine.recognizer = j["engine"].value("recognizer", "");
   }
+  p.text_source = j.value("text_source", "");
   p.confidence = j.at("confidence").get<double>();
   p.words = j.at("word_count").get<int>();
   p.duration_ms = j.at("duration_ms").get<double>();

@@ -31,7 +31,10 @@ std::optional<record::Error> PageWorker::check_size(const Job& job) const {
   const auto head =
       image::header(*job.bytes, job.format, {job.page - 1, job.page_offset, limits_.pdf_dpi});
   if (!head) return std::nullopt;
-  const auto& h = head.value();
+  return check_size(head.value());
+}
+
+std::optional<record::Error> PageWorker::check_size(const image::Info& h) const {
   const uint64_t pixels = static_cast<uint64_t>(h.width) * static_cast<uint64_t>(h.height);
   const std::string size = std::to_string(h.width) + "x" + std::to_string(h.height);
   if (limits_.max_pixels > 0 && pixels > limits_.max_pixels)
@@ -51,6 +54,27 @@ void PageWorker::ensure_engine() {
 }
 
 namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+// The text of a page read from its layout tree: words apart by a space, one line per line.
+std::string text_of(const std::vector<record::Block>& blocks) {
+  std::string text;
+  for (const auto& block : blocks)
+    for (const auto& paragraph : block.paragraphs)
+      for (const auto& line : paragraph.lines) {
+        for (size_t i = 0; i < line.words.size(); ++i) {
+          if (i > 0) text += ' ';
+          text += line.words[i].text;
+        }
+        text += '\n';
+      }
+  return text;
+}
 
 Outcome failure(const Job& job, record::Error error) {
   Outcome outcome{ErrorResult{job.source, job.pages > 1 ? job.page : 0, std::move(error)}, job.key,
@@ -107,19 +131,108 @@ void PageWorker::read_again_detected(preprocess::Page& page, const recognize::Ro
   page.done.steps.push_back(std::move(report));
 }
 
+record::Result<const pdf::Document*> PageWorker::pdf_document(const Job& job) {
+  if (pdf_ && pdf_bytes_ == job.bytes) return &*pdf_;
+  pdf_.reset();
+  pdf_bytes_.reset();
+  auto doc = pdf::Document::open(*job.bytes);
+  if (!doc) return doc.error();
+  pdf_.emplace(std::move(doc.value()));
+  pdf_bytes_ = job.bytes;
+  return &*pdf_;
+}
+
+record::Result<image::PixPtr> PageWorker::read_pdf(const Job& job, const pdf::StopCheck& stop,
+                                                   std::optional<PageResult>& kept) {
+  const auto opened = pdf_document(job);
+  if (!opened) return opened.error();
+  const pdf::Document& doc = *opened.value();
+  const int index = image::pdf_page_index({job.page - 1, job.page_offset});
+  // The pass that finds the page's images and text layer is needed for any choice but a
+  // given resolution with OCR.
+  std::optional<pdf::PageScan> scan;
+  if (limits_.pdf_dpi == 0 || limits_.pdf_text != PdfText::ocr) {
+    auto scanned = doc.scan(index, stop);
+    if (!scanned) return scanned.error();
+    scan = std::move(scanned.value());
+  }
+  const int dpi = limits_.pdf_dpi > 0 ? limits_.pdf_dpi : pdf::auto_dpi(*scan);
+  const bool from_layer =
+      limits_.pdf_text == PdfText::keep ||
+      (limits_.pdf_text == PdfText::automatic && pdf::text_layer_reads_the_page(*scan));
+  if (from_layer) {
+    const image::Info size = pdf::rendered_size(scan->size, dpi);
+    PageResult page;
+    page.width = size.width;
+    page.height = size.height;
+    page.dpi = dpi;
+    page.blocks = pdf::text_layout(*scan, dpi);
+    page.text = text_of(page.blocks);
+    page.words = static_cast<int>(scan->words.size());
+    // The document's own words: nothing was guessed.
+    page.confidence = page.words > 0 ? 100 : 0;
+    page.engine = {"pdf", "pdf"};
+    page.text_source = "pdf";
+    kept = std::move(page);
+    // A searchable PDF of it still shows the page: rendered, not read.
+    if (!limits_.keep_image) return image::PixPtr();
+    if (auto refused = check_size(size)) return *refused;
+    return doc.render(index, dpi, stop);
+  }
+  auto size = doc.page_size(index);
+  if (!size) return size.error();
+  if (auto refused = check_size(pdf::rendered_size(size.value(), dpi))) return *refused;
+  return doc.render(index, dpi, stop);
+}
+
 std::optional<Outcome> PageWorker::read_page(Job& job, const engine::CancelCheck& cancel) {
   const auto failed = [&](record::Error error) { return failure(job, std::move(error)); };
-  const auto start = std::chrono::steady_clock::now();
-  if (auto refused = check_size(job)) return failed(*refused);
-  auto decoded =
-      image::decode(*job.bytes, job.format, {job.page - 1, job.page_offset, limits_.pdf_dpi});
+  const auto start = Clock::now();
+  // One time limit for the whole page: reading a PDF page, rendering it, recognising it.
+  const int limit_ms = engine_->timeout_ms();
+  const auto remaining_ms = [&]() -> int {
+    if (limit_ms <= 0) return 0;
+    return std::max(1, limit_ms - static_cast<int>(ms_since(start)));
+  };
+  std::optional<PageResult> kept;
+  record::Result<image::PixPtr> decoded = image::PixPtr();
+  if (job.format == image::Format::pdf) {
+    const auto stop = [&] {
+      return (cancel && cancel()) || (limit_ms > 0 && ms_since(start) >= limit_ms);
+    };
+    decoded = read_pdf(job, stop, kept);
+    if (cancel && cancel()) return std::nullopt;
+    if (!decoded && decoded.error().code == ErrorCode::timeout)
+      return failed({ErrorCode::timeout, "reading the PDF page took longer than the " +
+                                             std::to_string(limit_ms / 1000.0).substr(0, 5) +
+                                             " s limit (--timeout)"});
+  } else {
+    pdf_.reset();
+    pdf_bytes_.reset();
+    if (auto refused = check_size(job)) return failed(*refused);
+    decoded =
+        image::decode(*job.bytes, job.format, {job.page - 1, job.page_offset, limits_.pdf_dpi});
+  }
   if (!decoded) return failed(decoded.error());
   std::shared_ptr<const record::PageImage> source_image;
-  if (limits_.keep_image) {
+  if (limits_.keep_image && decoded.value()) {
     // From the decoded source, before any step changes it: the tree's boxes are in its pixels.
     auto encoded = image::page_image(decoded.value().get(), job.format, job.bytes);
     if (!encoded) return failed(encoded.error());
     source_image = std::move(encoded.value());
+  }
+  if (kept) {
+    kept->source = std::move(job.source);
+    kept->page = job.page;
+    kept->pages = job.pages;
+    kept->image = std::move(source_image);
+    kept->lang = engine_->lang();
+    kept->duration_ms = ms_since(start);
+    Outcome outcome{std::move(*kept), job.key, job.page, job.pages, false};
+    outcome.part = job.part;
+    outcome.parts = job.parts;
+    outcome.quiet = job.quiet;
+    return outcome;
   }
   job.bytes.reset();  // the encoded copy is no longer needed by this job
   preprocess::Page prepared = preprocess::make_page(std::move(decoded.value()));
@@ -133,7 +246,7 @@ std::optional<Outcome> PageWorker::read_page(Job& job, const engine::CancelCheck
   } else {
     chain_.prepare(prepared);
   }
-  auto recognised = recognize::read_page(prepared, route, chain_, *reader, cancel);
+  auto recognised = recognize::read_page(prepared, route, chain_, *reader, cancel, remaining_ms());
   if (cancel && cancel()) return std::nullopt;
   if (!recognised) return failed(recognised.error());
   if (route.layout == recognize::LayoutPath::tesseract) {
@@ -157,6 +270,7 @@ std::optional<Outcome> PageWorker::read_page(Job& job, const engine::CancelCheck
   page.image = std::move(source_image);
   page.lang = engine_->lang();
   page.engine = recognize::engine_used(route);
+  if (job.format == image::Format::pdf) page.text_source = "ocr";
   page.duration_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   Outcome outcome{std::move(page), job.key, job.page, job.pages, false};

@@ -10,11 +10,19 @@
 #include <optional>
 
 #include "engine/engine.h"
+#include "pdf/pdf_document.h"
 #include "pipeline/job.h"
 #include "preprocess/chain.h"
 #include "recognize/routing.h"
 
 namespace ocrbatch::pipeline {
+
+// --pdf-text: where a PDF page's text comes from.
+enum class PdfText {
+  automatic,  // its text layer where that reads the page (pdf::text_layer_reads_the_page), else OCR
+  ocr,        // always rendered and OCRed
+  keep,       // its text layer only, never OCR: a page without one gets an empty record
+};
 
 struct PageLimits {
   uint64_t max_pixels = 0;  // width * height declared by the header; 0: no limit
@@ -22,6 +30,7 @@ struct PageLimits {
   int pdf_dpi = 0;          // PDF pages are rendered at this resolution; 0: auto
   // The run writes a PDF: each record carries its source page, encoded (record::PageImage).
   bool keep_image = false;
+  PdfText pdf_text = PdfText::automatic;
 };
 
 // Which path reads each page, and the recogniser of the detector path.
@@ -54,6 +63,13 @@ class PageWorker {
                            recognize::Route& route, record::Result<engine::Recognition>& recognised,
                            const engine::CancelCheck& cancel);
   std::optional<record::Error> check_size(const Job& job) const;
+  std::optional<record::Error> check_size(const image::Info& size) const;
+  // A PDF page: read from its text layer (set in `kept`, nothing to OCR) or rendered. One
+  // deadline covers the reading, the render and the recognition after it.
+  record::Result<image::PixPtr> read_pdf(const Job& job, const pdf::StopCheck& stop,
+                                         std::optional<record::PageResult>& kept);
+  // The job's document: opened once for the pages of one file this worker reads in turn.
+  record::Result<const pdf::Document*> pdf_document(const Job& job);
 
   engine::RecognizerFactory make_engine_;
   preprocess::Chain chain_;
@@ -61,6 +77,11 @@ class PageWorker {
   PageRouting routing_;
   std::unique_ptr<engine::Recognizer> engine_;
   std::unique_ptr<engine::Recognizer> detector_;
+  // The last PDF this worker opened, and the bytes it reads in place: a file's page jobs share
+  // one copy of its bytes, so the pointer tells the same file. Dropped at a job of another
+  // file, so a worker holds at most one file beyond its job.
+  std::shared_ptr<const std::string> pdf_bytes_;
+  std::optional<pdf::Document> pdf_;
 };
 
 }  // namespace ocrbatch::pipeline

@@ -89,10 +89,10 @@ record::RunStats Runner::run(const DiscoverFn& discover, RecordHandler& handler)
   std::vector<std::thread> workers;
   for (int w = 0; w < options_.jobs; ++w) {
     workers.emplace_back([&] {
-      PageWorker worker(
-          make_engine_, make_chain_ ? make_chain_() : preprocess::Chain(),
-          {options_.max_pixels, options_.engine_limits, options_.pdf_dpi, options_.keep_page_image},
-          options_.routing);
+      PageWorker worker(make_engine_, make_chain_ ? make_chain_() : preprocess::Chain(),
+                        {options_.max_pixels, options_.engine_limits, options_.pdf_dpi,
+                         options_.keep_page_image, options_.pdf_text},
+                        options_.routing);
       while (auto job = admission.next_job()) {
         if (stopped()) {
           admission.drop_job();

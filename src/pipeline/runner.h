@@ -44,6 +44,7 @@ struct RunnerOptions {
   int max_pages = 0;             // pages in one file; 0: no limit
   int pdf_dpi = 0;               // PDF pages are rendered at this; 0: auto
   bool keep_page_image = false;  // records carry their encoded source page (for -f pdf)
+  PdfText pdf_text = PdfText::automatic;
   // Which path reads each page; each worker makes its own detector-path recogniser.
   PageRouting routing;
   // Set when every input gets files of its own (--output-dir); see SchedulerOptions.

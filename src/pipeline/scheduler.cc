@@ -10,6 +10,24 @@ namespace ocrbatch::pipeline {
 using record::ErrorCode;
 using record::ErrorResult;
 
+namespace {
+
+// "page 3", "pages 3-5", "pages 3, 7-9": ascending page numbers as ranges.
+std::string page_ranges(const std::vector<int>& pages) {
+  std::string out = pages.size() == 1 ? "page " : "pages ";
+  for (size_t i = 0; i < pages.size();) {
+    size_t j = i;
+    while (j + 1 < pages.size() && pages[j + 1] == pages[j] + 1) ++j;
+    if (i > 0) out += ", ";
+    out += std::to_string(pages[i]);
+    if (j > i) out += "-" + std::to_string(pages[j]);
+    i = j + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
 bool Scheduler::take(const input::InputItem& item) {
   switch (item.kind) {
     case input::InputItem::Kind::skipped:
@@ -127,8 +145,17 @@ bool Scheduler::schedule(const input::InputItem& item) {
   bool unchanged = true;
   for (int page = first; page <= last && unchanged; ++page)
     unchanged = cached_page(page) != nullptr;
+  // A damaged PDF: the pages its file does not hold get one record, where the first of them
+  // would be; not remembered, as the readable pages are. That record stands for all of them, so
+  // the input has fewer records than pages, and the ones after it are numbered on from it.
+  std::vector<int> missing;
+  const auto is_missing = [&](int page) {
+    return static_cast<size_t>(page) <= refs.size() && refs[static_cast<size_t>(page) - 1].missing;
+  };
+  int covered = 0;  // missing pages after the first, which its record stands for
+  int parts = last - first + 1;
   for (int page = first; page <= last; ++page) {
-    const Part part{page - first, last - first + 1, unchanged, output.outputs_exist};
+    const Part part{page - first - covered, parts, unchanged, output.outputs_exist};
     const CachedPage* row = cached_page(page);
     if (row) {
       if (!replay(*row, item, key, pages, part)) return false;
@@ -136,6 +163,32 @@ bool Scheduler::schedule(const input::InputItem& item) {
     }
     // Pages the cache already knows the count of are found only if one needs work.
     if (refs.empty()) find_pages();
+    if (is_missing(page)) {
+      if (!missing.empty()) {
+        ++covered;
+        continue;
+      }
+      for (int p = page; p <= last; ++p)
+        if (is_missing(p)) missing.push_back(p);
+      parts -= static_cast<int>(missing.size()) - 1;
+      uint64_t seq = 0;
+      if (!admission_.admit(&seq)) return false;
+      admission_.deliver(
+          seq, Outcome{ErrorResult{
+                           item.name,
+                           page,
+                           {ErrorCode::decode_failed,
+                            "PDF " + page_ranges(missing) + " of " + std::to_string(pages) +
+                                " cannot be read: the file does not hold " +
+                                (missing.size() == 1 ? "it" : "them") + " (damaged or cut off)"}},
+                       {},
+                       0,
+                       0,
+                       false,
+                       part.part,
+                       parts});
+      continue;
+    }
     const uint64_t offset =
         static_cast<size_t>(page) <= refs.size() ? refs[static_cast<size_t>(page) - 1].offset : 0;
     uint64_t seq = 0;

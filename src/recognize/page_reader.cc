@@ -114,7 +114,7 @@ record::Result<engine::Recognition> read_prepared(Page& page, Chain& chain,
                                                   engine::Recognizer& engine,
                                                   const engine::CancelCheck& cancel,
                                                   const Remaining& remaining) {
-  engine::PageHints hints{page.layout, page.dpi, 0};
+  engine::PageHints hints{page.layout, page.dpi, remaining()};
   auto upright = engine.recognize(page.pix.get(), cancel, hints);
   if (upright) record_layout_mode(page.done, page.done.steps, *upright);
   if (!upright || !page.orientation_pending || !chain.env() ||
@@ -230,11 +230,12 @@ record::Result<engine::Recognition> read_prepared(Page& page, Chain& chain,
 // Tesseract's layout path: the recogniser reads the whole page with its own layout analysis.
 record::Result<engine::Recognition> read_with_its_layout(Page& page, Chain& chain,
                                                          engine::Recognizer& engine,
-                                                         const engine::CancelCheck& cancel) {
+                                                         const engine::CancelCheck& cancel,
+                                                         int timeout_ms) {
   if (page.done.blank) return engine::Recognition{};
   const auto page_start = Clock::now();
   // Later passes share what is left of the page's time limit.
-  const int limit_ms = engine.timeout_ms();
+  const int limit_ms = timeout_ms > 0 ? timeout_ms : engine.timeout_ms();
   const Remaining remaining = [&]() -> int {
     if (limit_ms <= 0) return 0;
     const double used =
@@ -341,7 +342,7 @@ record::Result<engine::Recognition> read_page(Page& page, const Route& route, Ch
                                               const engine::CancelCheck& cancel, int timeout_ms) {
   switch (route.layout) {
     case LayoutPath::tesseract:
-      return read_with_its_layout(page, chain, recognizer, cancel);
+      return read_with_its_layout(page, chain, recognizer, cancel, timeout_ms);
     case LayoutPath::dnn:
       return read_detected(page, route, recognizer, cancel, timeout_ms);
   }

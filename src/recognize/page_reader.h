@@ -16,8 +16,9 @@ namespace ocrbatch::recognize {
 // recognised, and kept only if it reads better. Word and line boxes come back in source
 // pixels. If the chain changed the page and that reading is doubtful (low confidence, or a
 // flood of one- and two-character words), the decoded image is read as it is too, and that
-// plain reading is used when it is clearly better; a "fallback" step report says so. On the
-// detector's route, `timeout_ms` (when positive) is the time left for the page.
+// plain reading is used when it is clearly better; a "fallback" step report says so.
+// `timeout_ms` (when positive) is the time left for the page, which its passes share; 0: the
+// recogniser's own limit.
 record::Result<engine::Recognition> read_page(preprocess::Page& page, const Route& route,
                                               preprocess::Chain& chain,
                                               engine::Recognizer& recognizer,

@@ -194,7 +194,9 @@ struct PageResult {
   double confidence = 0;  // mean word confidence, 0-100
   int words = 0;
   std::string lang;
-  EngineUsed engine;          // empty only in a record remembered from before engines were recorded
+  EngineUsed engine;  // empty only in a record remembered from before engines were recorded
+  // A PDF page's: "pdf" (its text layer) or "ocr"; empty for an image.
+  std::string text_source;
   double duration_ms = 0;     // decode, preprocessing and recognition time for this page
   std::vector<Block> blocks;  // the layout tree, whatever the run's Detail
   Preprocessing preprocess;

@@ -5,7 +5,8 @@
 
 creates OUTDIR/decode (images: valid, truncated, empty, lying headers), OUTDIR/archive
 (zip, tar, compressed tars: valid, truncated, hostile entries) and OUTDIR/dnn_input (text
-images for the detector, the decode seeds, and fuzz_dnn_input.cc's map and quad programs). Everything is generated, so
+images for the detector, the decode seeds, and fuzz_dnn_input.cc's map and quad programs) and
+OUTDIR/pdf (the decode seeds' PDFs, text layers, images, damaged and hostile page trees). Everything is generated, so
 nothing binary is committed and the output is the same on every run (fixed timestamps).
 Needs Debian's python3 (PIL); the pyenv python3 on PATH has no PIL.
 """
@@ -632,22 +633,61 @@ def dnn_inputs(imgs):
     return out
 
 
+def pdf_inputs(imgs):
+    """The PDF reader's seeds: the decode seeds that are PDFs, and PDFs with text, images,
+    damage and hostile structure."""
+    out = {name: data for name, data in imgs.items() if name.endswith(".pdf")}
+    font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+
+    def page_with(content, resources=b"<< /Font << /F1 5 0 R >> >>", extra=()):
+        return pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
+                    b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] /Contents 4 0 R "
+                    b"/Resources %s >>" % resources,
+                    b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+                    font] + list(extra))
+
+    out["text.pdf"] = page_with(b"BT /F1 12 Tf 10 80 Td (Invoice Harbour) Tj 0 -14 Td (Ledger) Tj ET")
+    out["text_invisible.pdf"] = page_with(b"BT 3 Tr /F1 12 Tf 10 80 Td (hidden words) Tj ET")
+    out["text_rotated.pdf"] = page_with(b"BT /F1 12 Tf 0 1 -1 0 100 10 Tm (up the page) Tj ET")
+    grey = bytes(range(256)) * 4
+    image = b"<< /Type /XObject /Subtype /Image /Width 32 /Height 32 /ColorSpace /DeviceGray " \
+            b"/BitsPerComponent 8 /Length %d >>\nstream\n%s\nendstream" % (len(grey), grey)
+    out["image.pdf"] = page_with(b"q 200 0 0 100 0 0 cm /Im1 Do Q BT /F1 8 Tf 5 5 Td (stamp) Tj ET",
+                                 b"<< /Font << /F1 5 0 R >> /XObject << /Im1 6 0 R >> >>", [image])
+    out["image_inline.pdf"] = page_with(b"q 50 0 0 50 0 0 cm BI /W 4 /H 4 /CS /G /BPC 8 ID "
+                                        + bytes(16) + b" EI Q 0 0 10 10 re f")
+    out["image_mask.pdf"] = page_with(b"q 100 0 0 50 0 0 cm BI /W 8 /H 2 /IM true ID \xff\x00 EI Q")
+    out["image_skewed.pdf"] = page_with(b"q 0 0 100 50 0 0 cm /Im1 Do Q 1e30 0 0 1e-30 0 0 cm /Im1 Do",
+                                        b"<< /XObject << /Im1 6 0 R >> >>", [image])
+    five = pdf_pages(count=5, kids=b"[3 0 R 3 0 R 3 0 R 3 0 R 3 0 R]")
+    out["cut_in_the_middle.pdf"] = five[: len(five) // 2]
+    out["missing_kid.pdf"] = pdf_pages(count=3, kids=b"[3 0 R 99 0 R 3 0 R]")
+    out["self_kid.pdf"] = pdf_pages(count=2, kids=b"[2 0 R 3 0 R]")
+    out["deep_array.pdf"] = page_with(b"[" * 3000 + b"]" * 3000 + b" pop 0 0 9 9 re f")
+    out["many_ops.pdf"] = page_with(b"0 0 1 1 re f\n" * 4000)
+    out["form_loop.pdf"] = page_with(b"/Fm1 Do", b"<< /XObject << /Fm1 6 0 R >> >>", [
+        b"<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] /Resources << /XObject << /Fm1 6 0 R "
+        b">> >> /Length 7 >>\nstream\n/Fm1 Do\nendstream"])
+    return out
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: make_corpus.py OUTDIR")
     root = Path(sys.argv[1])
     imgs = images()
     for kind, files in (("decode", imgs), ("archive", archives(imgs)),
-                        ("dnn_input", dnn_inputs(imgs))):
+                        ("dnn_input", dnn_inputs(imgs)), ("pdf", pdf_inputs(imgs))):
         d = root / kind
         if d.exists():
             shutil.rmtree(d)
         d.mkdir(parents=True)
         for name, data in sorted(files.items()):
             (d / name).write_bytes(data)
-    print("make_corpus: %d decode, %d archive and %d dnn_input seeds in %s" % (
+    print("make_corpus: %d decode, %d archive, %d dnn_input and %d pdf seeds in %s" % (
         len(list((root / "decode").iterdir())), len(list((root / "archive").iterdir())),
-        len(list((root / "dnn_input").iterdir())), root))
+        len(list((root / "dnn_input").iterdir())), len(list((root / "pdf").iterdir())), root))
 
 
 if __name__ == "__main__":

@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 #include <leptonica/allheaders.h>
 
+#include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "image/image.h"
 #include "test_support.h"
@@ -72,13 +75,143 @@ TEST(PdfDocument, GarbageAfterTheHeaderIsDecodeFailedWithPopplersReason) {
   EXPECT_EQ(doc.error().message.find("poppler: error:"), std::string::npos) << doc.error().message;
 }
 
-TEST(PdfDocument, FileCutInItsCrossReferenceTableIsDecodeFailed) {
+TEST(PdfDocument, FileCutInItsCrossReferenceTableIsReadWithARebuiltTrailer) {
   std::string bytes = test::pdf_document({{72, 72, ""}, {72, 72, ""}});
   bytes.resize(bytes.find("xref") + 10);
-  const auto doc = Document::open(bytes);
-  ASSERT_FALSE(doc);
-  EXPECT_EQ(doc.error().code, record::ErrorCode::decode_failed);
-  EXPECT_NE(doc.error().message.find("xref"), std::string::npos) << doc.error().message;
+  auto doc = Document::open(bytes);
+  ASSERT_TRUE(doc) << doc.error().message;
+  EXPECT_TRUE(doc->repaired());
+  EXPECT_EQ(doc->page_table(100), (std::vector<int>{0, 1}));
+}
+
+TEST(PdfDocument, FileCutInItsThirdPageKeepsThePagesItHolds) {
+  std::string bytes = test::pdf_document(
+      {{72, 72, "0 0 9 9 re f"}, {72, 72, ""}, {72, 72, ""}, {72, 72, ""}, {72, 72, ""}});
+  // Objects: catalog, page tree, then each page and its content: page 3's content is object 8.
+  bytes.resize(bytes.find("8 0 obj") + 20);
+  auto doc = Document::open(bytes);
+  ASSERT_TRUE(doc) << doc.error().message;
+  EXPECT_EQ(doc->pages(), 5);
+  EXPECT_EQ(doc->page_table(100), (std::vector<int>{0, 1, 2, -1, -1}));
+  EXPECT_TRUE(doc->render(1, 36));
+  EXPECT_TRUE(doc->render(2, 36));  // what its content holds before the cut
+}
+
+TEST(PdfDocument, PageTreeNamingAMissingObjectMapsTheOthersToPopplersIndex) {
+  std::string bytes = test::pdf_document({{72, 72, ""}, {100, 72, ""}, {200, 72, ""}});
+  const size_t kid = bytes.find("5 0 R");  // the second page
+  ASSERT_NE(kid, std::string::npos);
+  bytes.replace(kid, 1, "9");  // object 9 does not exist
+  auto doc = Document::open(bytes);
+  ASSERT_TRUE(doc) << doc.error().message;
+  const auto table = doc->page_table(100);
+  ASSERT_EQ(table, (std::vector<int>{0, -1, 1}));
+  // poppler reads the third page at index 1.
+  EXPECT_DOUBLE_EQ(doc->page_size(table[2])->width, 200);
+}
+
+TEST(PdfDocument, PageTableStopsPastTheLimit) {
+  const std::string bytes = test::pdf_document({{72, 72, ""}, {72, 72, ""}, {72, 72, ""}});
+  auto doc = Document::open(bytes);
+  ASSERT_TRUE(doc);
+  EXPECT_EQ(doc->page_table(1).size(), 2u);
+  EXPECT_EQ(doc->page_table(SIZE_MAX).size(), 3u);
+}
+
+// An inline grey image of `pixels` a side, placed over `inches` a side at the page's corner.
+std::string inline_image(int pixels, double inches) {
+  const double points = inches * 72;
+  return "q " + std::to_string(points) + " 0 0 " + std::to_string(points) + " 0 0 cm BI /W " +
+         std::to_string(pixels) + " /H " + std::to_string(pixels) + " /CS /G /BPC 8 ID " +
+         std::string(static_cast<size_t>(pixels) * pixels, '\x80') + " EI Q\n";
+}
+
+TEST(PdfDocument, ScanTakesTheResolutionOfTheImageWithTheLargestPlacedArea) {
+  // 400 pixels over 2 inches (200 dpi) and 300 pixels over 1 inch (300 dpi): the first is
+  // larger on the page.
+  const std::string bytes =
+      test::pdf_document({{144, 144, inline_image(300, 1) + inline_image(400, 2)}});
+  auto doc = Document::open(bytes);
+  ASSERT_TRUE(doc);
+  auto scan = doc->scan(0);
+  ASSERT_TRUE(scan) << scan.error().message;
+  EXPECT_EQ(scan->image_dpi, 200);
+  EXPECT_DOUBLE_EQ(scan->image_cover, 1.0);
+  EXPECT_TRUE(scan->words.empty());
+  EXPECT_EQ(auto_dpi(*scan), 200);
+}
+
+TEST(PdfDocument, ScanOfAPageWithoutImagesFindsNone) {
+  const std::string bytes = test::pdf_document({{72, 72, "0 0 36 36 re f"}});
+  auto doc = Document::open(bytes);
+  ASSERT_TRUE(doc);
+  auto scan = doc->scan(0);
+  ASSERT_TRUE(scan);
+  EXPECT_EQ(scan->image_dpi, 0);
+  EXPECT_EQ(auto_dpi(*scan), kAutoDpi);
+}
+
+TEST(PdfDocument, AutoDpiKeepsAScansResolutionWithinItsBounds) {
+  PageScan scan;
+  scan.image_cover = 1;
+  for (const auto& [image, expected] :
+       {std::pair{200, 200}, {400, 400}, {1200, kAutoMaxDpi}, {50, kAutoMinDpi}, {0, kAutoDpi}}) {
+    scan.image_dpi = image;
+    EXPECT_EQ(auto_dpi(scan), expected) << image;
+  }
+  scan.image_dpi = 96;  // a logo on a page of vector text is no scan
+  scan.image_cover = 0.1;
+  EXPECT_EQ(auto_dpi(scan), kAutoDpi);
+}
+
+TEST(PdfDocument, TextLayerReadsThePageUnlessItIsAFewWordsOnAScan) {
+  PageScan scan;
+  EXPECT_FALSE(text_layer_reads_the_page(scan));  // no words
+  scan.words.resize(3);
+  scan.text_cover = 0.005;
+  EXPECT_TRUE(text_layer_reads_the_page(scan));  // a born-digital page with a heading
+  scan.image_cover = 0.9;
+  EXPECT_FALSE(text_layer_reads_the_page(scan));  // a scan with a stamp
+  scan.text_cover = 0.2;
+  EXPECT_TRUE(text_layer_reads_the_page(scan));  // a scan with its OCR text layer
+}
+
+TEST(PdfDocument, TextLayoutIsInRenderedPixelsFromTheTopLeft) {
+  PageScan scan;
+  scan.words = {{"Invoice", 72, 72, 144, 90, 86, 0, 0, 0, 0},
+                {"Harbour", 150, 72, 200, 90, 86, 0, 0, 0, 0},
+                {"Ledger", 72, 100, 120, 118, 114, 0, 0, 0, 1},
+                {"Below", 72, 400, 120, 418, 414, 0, 1, 0, 0}};
+  const auto blocks = text_layout(scan, 300);
+  ASSERT_EQ(blocks.size(), 2u);
+  ASSERT_EQ(blocks[0].paragraphs.size(), 1u);
+  const auto& lines = blocks[0].paragraphs[0].lines;
+  ASSERT_EQ(lines.size(), 2u);
+  ASSERT_EQ(lines[0].words.size(), 2u);
+  const auto& word = lines[0].words[0];
+  EXPECT_EQ(word.text, "Invoice");
+  EXPECT_EQ(word.confidence, 100);
+  EXPECT_EQ((std::vector<int>{word.bbox.x, word.bbox.y, word.bbox.w, word.bbox.h}),
+            (std::vector<int>{300, 300, 300, 75}));
+  EXPECT_EQ(
+      (std::vector<int>{word.baseline.x1, word.baseline.y1, word.baseline.x2, word.baseline.y2}),
+      (std::vector<int>{300, 358, 600, 358}));
+  // The line spans both words; its baseline runs from the first word's start to the last's end.
+  EXPECT_EQ(lines[0].bbox.x + lines[0].bbox.w, 834);
+  EXPECT_EQ(lines[0].baseline.x2, 833);
+  EXPECT_EQ(blocks[1].paragraphs[0].lines[0].words[0].text, "Below");
+}
+
+TEST(PdfDocument, RenderStopsWhenAsked) {
+  const std::string bytes = test::pdf_document({{72, 72, "0 0 9 9 re f"}});
+  auto doc = Document::open(bytes);
+  ASSERT_TRUE(doc);
+  const auto pix = doc->render(0, 72, [] { return true; });
+  ASSERT_FALSE(pix);
+  EXPECT_EQ(pix.error().code, record::ErrorCode::timeout);
+  const auto scan = doc->scan(0, [] { return true; });
+  ASSERT_FALSE(scan);
+  EXPECT_EQ(scan.error().code, record::ErrorCode::timeout);
 }
 
 }  // namespace
