@@ -1,8 +1,7 @@
 """The document formats -f tsv, hocr and alto: validity, structure, and tesseract's shape.
 
-They render each page's layout tree. Checks of the words inside it (marked "needs a filled
-tree") skip while the engine leaves the tree empty; the unit tests (tests/unit/output/) cover
-filled hand-built trees, and the same checks here run on tesseract's own hOCR and TSV so they are
+They render each page's layout tree, which the engines fill; the unit tests (tests/unit/output/)
+cover hand-built trees, and the same checks here run on tesseract's own hOCR and TSV so they are
 known to accept a real one.
 """
 
@@ -27,7 +26,7 @@ TSV_HEADER = ["level", "page_num", "block_num", "par_num", "line_num", "word_num
 XHTML = "{http://www.w3.org/1999/xhtml}"
 ALTO = "{http://www.loc.gov/standards/alto/ns-v4#}"
 HOCR_LEVELS = ["ocr_page", "ocr_carea", "ocr_par", "ocr_line", "ocrx_word"]
-EMPTY_TREE = "needs a filled tree: the engine does not fill the layout tree yet"
+EMPTY_TREE = "the page's layout tree came out empty"
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +115,7 @@ def test_tsv_has_tesseracts_columns_one_header_and_nested_levels(outputs, page_r
 def test_tsv_words_are_the_pages_words(outputs, expected):
     pages = check_tsv(outputs["tsv"].out)
     if not any(words for _, words in pages.values()):
-        pytest.skip(EMPTY_TREE)
+        pytest.fail(EMPTY_TREE)
     for number, (source, page) in zip(sorted(pages), PAGES):
         key = source if source != "report.tif" else f"{source}#{page}"
         assert_words(" ".join(pages[number][1]), expected[key], key)
@@ -134,7 +133,7 @@ def test_tsv_page_row_is_tesseracts(outputs, tesseract_outputs):
     assert ours[1] == theirs[1]  # notice.bmp's level-1 row, to the column
     notice = [row for row in ours[1:] if row[1] == "1"]
     if len(notice) == 1:
-        pytest.skip(EMPTY_TREE)
+        pytest.fail(EMPTY_TREE)
     assert {row[0] for row in notice} == {row[0] for row in theirs[1:]} == set("12345")
 
 
@@ -204,7 +203,7 @@ def test_hocr_is_xhtml_with_valid_hocr_properties(outputs, page_records):
 def test_hocr_words_are_the_pages_words(outputs, expected):
     pages = check_hocr(outputs["hocr"].out)
     if not any(words for _, words in pages):
-        pytest.skip(EMPTY_TREE)
+        pytest.fail(EMPTY_TREE)
     for (_, words), (source, page) in zip(pages, PAGES):
         key = source if source != "report.tif" else f"{source}#{page}"
         assert_words(" ".join(words), expected[key], key)
@@ -228,7 +227,7 @@ def test_hocr_has_tesseracts_classes_and_page_properties(outputs, tesseract_outp
     assert their_props <= our_props
     assert our_classes <= their_classes
     if our_classes == {"ocr_page"}:
-        pytest.skip(EMPTY_TREE)
+        pytest.fail(EMPTY_TREE)
     assert our_classes == their_classes
 
 
@@ -267,7 +266,7 @@ def test_alto_has_a_page_per_page_record(outputs, page_records):
         assert [p.get("WIDTH"), p.get("HEIGHT")] == [str(rec["width"]), str(rec["height"])]
     strings = [s.get("CONTENT") for s in root.iter(f"{ALTO}String")]
     if not strings:
-        pytest.skip(EMPTY_TREE)
+        pytest.fail(EMPTY_TREE)
     assert all(0 <= float(s.get("WC")) <= 1 for s in root.iter(f"{ALTO}String"))
 
 
