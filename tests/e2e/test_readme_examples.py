@@ -108,6 +108,24 @@ def test_tesseract_style_folder_conversion_gives_one_text_file_per_image(sandbox
     assert all(word in text for word in ("shipment", "warehouse", "parcel")), text
 
 
+def test_searchable_archive_gives_a_pdf_and_a_text_file_per_scan(sandbox):
+    """The OCRmyPDF-style use: a folder of scans to searchable PDFs with their text beside."""
+    command = "ocrbatch --output-dir archive -f pdf,txt scans/"
+    assert command in usage_section()
+    r = bash(command, sandbox)
+    assert r.returncode == 0, r.stderr.decode()
+    names = sorted(p.name for p in (sandbox / "archive").iterdir())
+    assert names == ["letter.pdf", "letter.txt", "notice.pdf", "notice.txt", "report.pdf",
+                     "report.txt"], names
+    for stem in ("letter", "notice", "report"):
+        check = subprocess.run(["qpdf", "--check", str(sandbox / "archive" / f"{stem}.pdf")],
+                               capture_output=True, text=True)
+        assert check.returncode == 0, check.stdout + check.stderr
+    found = subprocess.run(["pdftotext", str(sandbox / "archive/letter.pdf"), "-"],
+                           capture_output=True, text=True, check=True).stdout.lower()
+    assert "warehouse" in found, found
+
+
 def test_nightly_config_and_crontab_line_run(sandbox):
     usage = usage_section()
     (config,) = [b for b in blocks("toml") if b in usage]
