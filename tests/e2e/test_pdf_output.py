@@ -197,3 +197,24 @@ def test_a_page_replayed_from_the_ledger_keeps_its_page_without_an_image(tmp_pat
     assert len(pdf.pages) == 1
     assert not list(pdf.pages[0].images)  # the ledger keeps results, not pixels
     assert [float(v) for v in pdf.pages[0].mediabox] == [0, 0, 324, 72]
+
+
+def test_a_pdf_page_kept_from_its_text_layer_still_shows_its_page(tmp_path):
+    # A searchable PDF as input: its words are taken as they are (no OCR), and the PDF written
+    # from it shows the page rendered, under the same words.
+    save(text_image(["Invoice", "Harbour"], dpi=300), tmp_path / "p.png", "PNG")
+    r, first = write_pdf(tmp_path, ["p.png"])
+    assert r.returncode == 0, r.err
+    (tmp_path / "first.pdf").write_bytes(first.read_bytes())
+    again = run(FAST + ["-f", "pdf", "first.pdf"], cwd=tmp_path)
+    assert again.returncode == 0, again.err
+    out = tmp_path / "second.pdf"
+    out.write_bytes(again.stdout)
+    qpdf_check(out)
+    pdf = pikepdf.open(out)
+    images = list(pdf.pages[0].images.values())
+    assert len(images) == 1
+    assert int(images[0].Width) > 0 and int(images[0].Height) > 0
+    assert [w[0] for w in pdftotext_words(out)] == [w[0] for w in pdftotext_words(first)]
+    record = run(FAST + ["first.pdf"], cwd=tmp_path).pages[0]
+    assert record["text_source"] == "pdf"
