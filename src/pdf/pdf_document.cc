@@ -81,41 +81,48 @@ class Scanner : public TextOutputDev {
   void drawImage(GfxState* state, Object* ref, Stream* str, int width, int height,
                  GfxImageColorMap* colorMap, bool interpolate, const int* maskColors,
                  bool inlineImg) override {
-    saw(state, width, height);
+    saw(state, width, height,
+        colorMap != nullptr && colorMap->getNumPixelComps() == 1 && colorMap->getBits() == 1);
     // Skips an inline image's data, so the content that follows it is read.
     OutputDev::drawImage(state, ref, str, width, height, colorMap, interpolate, maskColors,
                          inlineImg);
   }
   void drawImageMask(GfxState* state, Object* ref, Stream* str, int width, int height, bool invert,
                      bool interpolate, bool inlineImg) override {
-    saw(state, width, height);
+    saw(state, width, height, true);
     OutputDev::drawImageMask(state, ref, str, width, height, invert, interpolate, inlineImg);
   }
   void drawMaskedImage(GfxState* state, Object*, Stream*, int width, int height, GfxImageColorMap*,
                        bool, Stream*, int, int, bool, bool) override {
-    saw(state, width, height);
+    saw(state, width, height, false);
   }
   void drawSoftMaskedImage(GfxState* state, Object*, Stream*, int width, int height,
                            GfxImageColorMap*, bool, Stream*, int, int, GfxImageColorMap*,
                            bool) override {
-    saw(state, width, height);
+    saw(state, width, height, false);
   }
 
   double largest_area = 0;  // points squared
   double largest_dpi = 0;
+  bool largest_bilevel = false;  // one bit a pixel: a black-and-white scan, or a stencil
 
  private:
-  void saw(GfxState* state, int width, int height) {
+  void saw(GfxState* state, int width, int height, bool bilevel) {
     const double* m = state->getCTM();
     const double across = std::hypot(m[0], m[1]), down = std::hypot(m[2], m[3]);
     const double area = std::fabs(m[0] * m[3] - m[1] * m[2]);
     if (!(area > largest_area) || across <= 0 || down <= 0) return;
     largest_area = area;
     largest_dpi = std::max(width / (across / 72.0), height / (down / 72.0));
+    largest_bilevel = bilevel;
   }
 };
 
 }  // namespace
+
+bool renders_bilevel(const PageScan& scan) {
+  return scan.image_bilevel && scan.image_cover >= kBilevelCover;
+}
 
 int auto_dpi(const PageScan& scan) {
   if (scan.image_dpi <= 0 || scan.image_cover < 0.25) return kAutoDpi;
@@ -375,6 +382,7 @@ record::Result<PageScan> Document::scan(int index, const StopCheck& stop) const 
   const double page_area = scan.size.width * scan.size.height;
   scan.image_dpi = static_cast<int>(std::lround(scanner.largest_dpi));
   scan.image_cover = std::min(1.0, scanner.largest_area / page_area);
+  scan.image_bilevel = scanner.largest_bilevel;
   double text_area = 0;
   int flow_n = 0;
   for (const TextFlow* flow = scanner.getFlows(); flow; flow = flow->getNext(), ++flow_n) {
@@ -403,15 +411,16 @@ record::Result<PageScan> Document::scan(int index, const StopCheck& stop) const 
   return scan;
 }
 
-record::Result<image::PixPtr> Document::render(int index, int dpi, const StopCheck& stop) const {
+record::Result<image::PixPtr> Document::render(int index, int dpi, const StopCheck& stop,
+                                               bool bilevel) const {
   last_message.clear();
   const std::string which = page_name(index);
   if (impl_->page(index) == nullptr) return decode_error("cannot read " + which);
   SplashColor paper;
   paper[0] = 255;
-  SplashOutputDev out(splashModeMono8, 4, false, paper);
-  out.setFontAntialias(true);
-  out.setVectorAntialias(true);
+  SplashOutputDev out(bilevel ? splashModeMono1 : splashModeMono8, 4, false, paper);
+  out.setFontAntialias(!bilevel);
+  out.setVectorAntialias(!bilevel);
   out.startDoc(impl_->doc.get());
   // The crop box, as displayed: its /Rotate applied, as page_size() measures it.
   impl_->doc->displayPageSlice(&out, index + 1, dpi, dpi, 0, false, true, false, -1, -1, -1, -1,
@@ -421,7 +430,7 @@ record::Result<image::PixPtr> Document::render(int index, int dpi, const StopChe
   if (bitmap == nullptr || bitmap->getWidth() <= 0 || bitmap->getHeight() <= 0)
     return decode_error("cannot render " + which);
   const int w = bitmap->getWidth(), h = bitmap->getHeight();
-  image::PixPtr pix(pixCreate(w, h, 8));
+  image::PixPtr pix(pixCreate(w, h, bilevel ? 1 : 8));
   if (!pix) return decode_error("cannot allocate " + which);
   const unsigned char* from = bitmap->getDataPtr();
   const int from_stride = bitmap->getRowSize();
@@ -430,7 +439,13 @@ record::Result<image::PixPtr> Document::render(int index, int dpi, const StopChe
   for (int y = 0; y < h; ++y) {
     const unsigned char* row = from + static_cast<size_t>(y) * from_stride;
     l_uint32* line = to + static_cast<size_t>(y) * to_words;
-    for (int x = 0; x < w; ++x) SET_DATA_BYTE(line, x, row[x]);
+    if (bilevel) {
+      // Splash's bits are 1 for white (the paper), Leptonica's 1 for black.
+      for (int x = 0; x < w; ++x)
+        if ((row[x >> 3] & (0x80 >> (x & 7))) == 0) SET_DATA_BIT(line, x);
+    } else {
+      for (int x = 0; x < w; ++x) SET_DATA_BYTE(line, x, row[x]);
+    }
   }
   pixSetResolution(pix.get(), dpi, dpi);
   return pix;

@@ -50,11 +50,19 @@ struct PageScan {
   // of the page that image covers (0-1).
   int image_dpi = 0;
   double image_cover = 0;
+  bool image_bilevel = false;  // that image has one bit a pixel
   // The text layer, visible or not (an OCRmyPDF page's invisible text counts), in reading
   // order, and the share of the page its word boxes cover.
   std::vector<LayerWord> words;
   double text_cover = 0;
 };
+
+// A page that is a black-and-white scan: its largest image has one bit a pixel and covers at
+// least kBilevelCover of it. It is rendered black and white, as the scanner made it: the
+// bilevel path reads it as it reads a 1-bit TIFF, and a searchable PDF keeps it as CCITT G4
+// rather than as grey pixels.
+constexpr double kBilevelCover = 0.9;
+bool renders_bilevel(const PageScan& scan);
 
 // The resolution `--pdf-dpi auto` renders a page at: its scanned image's own resolution
 // (within kAutoMinDpi-kAutoMaxDpi), kAutoDpi where no image covers a quarter of the page.
@@ -95,7 +103,9 @@ class Document {
   // One pass over the page's content that draws nothing: its images and text layer.
   record::Result<PageScan> scan(int index, const StopCheck& stop = {}) const;
   // The page as 8-bit grey at `dpi`, its resolution set in the Pix.
-  record::Result<image::PixPtr> render(int index, int dpi, const StopCheck& stop = {}) const;
+  // `bilevel`: 1-bit black and white, not 8-bit grey (renders_bilevel).
+  record::Result<image::PixPtr> render(int index, int dpi, const StopCheck& stop = {},
+                                       bool bilevel = false) const;
 
  private:
   struct Impl;

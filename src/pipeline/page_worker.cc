@@ -177,12 +177,12 @@ record::Result<image::PixPtr> PageWorker::read_pdf(const Job& job, const pdf::St
     // A searchable PDF of it still shows the page: rendered, not read.
     if (!limits_.keep_image) return image::PixPtr();
     if (auto refused = check_size(size)) return *refused;
-    return doc.render(index, dpi, stop);
+    return doc.render(index, dpi, stop, pdf::renders_bilevel(*scan));
   }
   auto size = doc.page_size(index);
   if (!size) return size.error();
   if (auto refused = check_size(pdf::rendered_size(size.value(), dpi))) return *refused;
-  return doc.render(index, dpi, stop);
+  return doc.render(index, dpi, stop, scan && pdf::renders_bilevel(*scan));
 }
 
 std::optional<Outcome> PageWorker::read_page(Job& job, const engine::CancelCheck& cancel) {

@@ -141,6 +141,49 @@ TEST(PdfDocument, ScanTakesTheResolutionOfTheImageWithTheLargestPlacedArea) {
   EXPECT_EQ(auto_dpi(*scan), 200);
 }
 
+// An inline 1-bit image of `pixels` a side over the whole of a page `inches` a side: black
+// left half, white right half.
+std::string inline_bilevel_image(int pixels, double inches) {
+  const double points = inches * 72;
+  const int row_bytes = (pixels + 7) / 8;
+  std::string row(static_cast<size_t>(row_bytes), '\xff');
+  for (int x = 0; x < pixels / 2; ++x) row[static_cast<size_t>(x / 8)] &= ~(0x80 >> (x % 8));
+  std::string data;
+  for (int y = 0; y < pixels; ++y) data += row;
+  return "q " + std::to_string(points) + " 0 0 " + std::to_string(points) + " 0 0 cm BI /W " +
+         std::to_string(pixels) + " /H " + std::to_string(pixels) + " /CS /G /BPC 1 ID " + data +
+         " EI Q\n";
+}
+
+TEST(PdfDocument, ABlackAndWhiteScanRendersBlackAndWhite) {
+  const std::string bytes = test::pdf_document({{72, 72, inline_bilevel_image(200, 1)}});
+  auto doc = Document::open(bytes);
+  ASSERT_TRUE(doc);
+  auto scan = doc->scan(0);
+  ASSERT_TRUE(scan) << scan.error().message;
+  EXPECT_TRUE(scan->image_bilevel);
+  ASSERT_TRUE(renders_bilevel(*scan));
+  auto pix = doc->render(0, 200, {}, true);
+  ASSERT_TRUE(pix) << pix.error().message;
+  ASSERT_EQ(pixGetDepth(pix->get()), 1);
+  ASSERT_EQ(pixGetWidth(pix->get()), 200);
+  l_uint32 left = 0, right = 0;
+  pixGetPixel(pix->get(), 20, 100, &left);
+  pixGetPixel(pix->get(), 180, 100, &right);
+  EXPECT_EQ(left, 1u);  // Leptonica's 1 is black
+  EXPECT_EQ(right, 0u);
+}
+
+TEST(PdfDocument, AGreyScanIsNotRenderedBlackAndWhite) {
+  const std::string bytes = test::pdf_document({{144, 144, inline_image(400, 2)}});
+  auto doc = Document::open(bytes);
+  ASSERT_TRUE(doc);
+  auto scan = doc->scan(0);
+  ASSERT_TRUE(scan);
+  EXPECT_FALSE(scan->image_bilevel);
+  EXPECT_FALSE(renders_bilevel(*scan));
+}
+
 TEST(PdfDocument, ScanOfAPageWithoutImagesFindsNone) {
   const std::string bytes = test::pdf_document({{72, 72, "0 0 36 36 re f"}});
   auto doc = Document::open(bytes);
