@@ -118,6 +118,92 @@ class Scanner : public TextOutputDev {
   }
 };
 
+// Reads a page's largest image back as the file stores it, when it is one bit a pixel and
+// placed upright: a scanner's page, whose pixels are then the scanner's own, not resampled by
+// a render (Splash's black-and-white render of such an image moves a third of its edges).
+class ImageGrabber : public OutputDev {
+ public:
+  bool upsideDown() override { return true; }
+  bool useDrawChar() override { return false; }
+  bool interpretType3Chars() override { return false; }
+  bool needNonText() override { return true; }
+
+  void drawImage(GfxState* state, Object* ref, Stream* str, int width, int height,
+                 GfxImageColorMap* colorMap, bool interpolate, const int* maskColors,
+                 bool inlineImg) override {
+    const double* m = state->getCTM();
+    const double area = std::fabs(m[0] * m[3] - m[1] * m[2]);
+    if (area > largest_area) {
+      largest_area = area;
+      pix.reset();
+      // Upright in the device's y-down space: row 0 at the top, column 0 at the left.
+      const bool upright = m[0] > 0 && m[3] < 0 && m[1] == 0 && m[2] == 0;
+      if (upright && colorMap != nullptr && colorMap->getNumPixelComps() == 1 &&
+          colorMap->getBits() == 1 && width > 0 && height > 0) {
+        pix = read(str, width, height, colorMap);
+        return;
+      }
+    }
+    OutputDev::drawImage(state, ref, str, width, height, colorMap, interpolate, maskColors,
+                         inlineImg);
+  }
+  // Another kind of image larger than the 1-bit one makes the page no plain scan.
+  void drawImageMask(GfxState* state, Object* ref, Stream* str, int width, int height, bool invert,
+                     bool interpolate, bool inlineImg) override {
+    larger(state);
+    OutputDev::drawImageMask(state, ref, str, width, height, invert, interpolate, inlineImg);
+  }
+  void drawMaskedImage(GfxState* state, Object*, Stream*, int, int, GfxImageColorMap*, bool,
+                       Stream*, int, int, bool, bool) override {
+    larger(state);
+  }
+  void drawSoftMaskedImage(GfxState* state, Object*, Stream*, int, int, GfxImageColorMap*, bool,
+                           Stream*, int, int, GfxImageColorMap*, bool) override {
+    larger(state);
+  }
+
+  double largest_area = 0;
+  image::PixPtr pix;  // the largest image when it is a 1-bit upright one; else null
+
+ private:
+  void larger(GfxState* state) {
+    const double* m = state->getCTM();
+    const double area = std::fabs(m[0] * m[3] - m[1] * m[2]);
+    if (area > largest_area) {
+      largest_area = area;
+      pix.reset();
+    }
+  }
+
+  static image::PixPtr read(Stream* str, int width, int height, GfxImageColorMap* colorMap) {
+    image::PixPtr out(pixCreate(width, height, 1));
+    if (!out) return out;
+    // The colour map says which bit is black (a /Decode array may swap them).
+    bool black[2];
+    for (unsigned char bit = 0; bit < 2; ++bit) {
+      GfxGray gray;
+      colorMap->getGray(&bit, &gray);
+      black[bit] = colToDbl(gray) < 0.5;
+    }
+    ImageStream stream(str, width, 1, 1);
+    stream.reset();
+    l_uint32* data = pixGetData(out.get());
+    const int wpl = pixGetWpl(out.get());
+    for (int y = 0; y < height; ++y) {
+      const unsigned char* row = stream.getLine();
+      if (row == nullptr) {
+        stream.close();
+        return image::PixPtr();
+      }
+      l_uint32* line = data + static_cast<size_t>(y) * wpl;
+      for (int x = 0; x < width; ++x)
+        if (black[row[x] & 1]) SET_DATA_BIT(line, x);
+    }
+    stream.close();
+    return out;
+  }
+};
+
 }  // namespace
 
 bool renders_bilevel(const PageScan& scan) {
@@ -409,6 +495,28 @@ record::Result<PageScan> Document::scan(int index, const StopCheck& stop) const 
   }
   scan.text_cover = std::min(1.0, text_area / page_area);
   return scan;
+}
+
+record::Result<image::PixPtr> Document::stored_bilevel_image(int index, int dpi,
+                                                             const StopCheck& stop) const {
+  last_message.clear();
+  if (impl_->page(index) == nullptr) return decode_error("cannot read " + page_name(index));
+  ImageGrabber grabber;
+  impl_->doc->displayPage(&grabber, index + 1, 72, 72, 0, false, true, false, &should_stop,
+                          const_cast<StopCheck*>(&stop));
+  if (stop && stop()) return stopped("reading " + page_name(index));
+  if (!grabber.pix) return image::PixPtr();
+  // Only where it is the page as rendered would be, give or take rounding: its pixels are then
+  // where the page's boxes put them.
+  auto size = page_size(index);
+  if (!size) return size.error();
+  const image::Info page = rendered_size(size.value(), dpi);
+  const auto near = [](int a, int b) { return std::abs(a - b) <= std::max(2, b / 100); };
+  if (!near(pixGetWidth(grabber.pix.get()), page.width) ||
+      !near(pixGetHeight(grabber.pix.get()), page.height))
+    return image::PixPtr();
+  pixSetResolution(grabber.pix.get(), dpi, dpi);
+  return std::move(grabber.pix);
 }
 
 record::Result<image::PixPtr> Document::render(int index, int dpi, const StopCheck& stop,

@@ -103,6 +103,10 @@ class Document {
   // One pass over the page's content that draws nothing: its images and text layer.
   record::Result<PageScan> scan(int index, const StopCheck& stop = {}) const;
   // The page as 8-bit grey at `dpi`, its resolution set in the Pix.
+  // The page's largest image as the file stores it, when it is 1 bit a pixel, placed upright,
+  // and the size of the page rendered at `dpi` (a scanner's page); a null image otherwise.
+  record::Result<image::PixPtr> stored_bilevel_image(int index, int dpi,
+                                                     const StopCheck& stop = {}) const;
   // `bilevel`: 1-bit black and white, not 8-bit grey (renders_bilevel).
   record::Result<image::PixPtr> render(int index, int dpi, const StopCheck& stop = {},
                                        bool bilevel = false) const;

@@ -142,6 +142,22 @@ record::Result<const pdf::Document*> PageWorker::pdf_document(const Job& job) {
   return &*pdf_;
 }
 
+namespace {
+
+// A black-and-white scan is read from its own pixels where they are the page at this
+// resolution, and rendered black and white where not; any other page is rendered grey.
+record::Result<image::PixPtr> render_pdf_page(const pdf::Document& doc, int index, int dpi,
+                                              const pdf::StopCheck& stop,
+                                              const pdf::PageScan* scan) {
+  if (scan == nullptr || !pdf::renders_bilevel(*scan)) return doc.render(index, dpi, stop);
+  auto stored = doc.stored_bilevel_image(index, dpi, stop);
+  if (!stored) return stored.error();
+  if (stored.value()) return std::move(stored.value());
+  return doc.render(index, dpi, stop, true);
+}
+
+}  // namespace
+
 record::Result<image::PixPtr> PageWorker::read_pdf(const Job& job, const pdf::StopCheck& stop,
                                                    std::optional<PageResult>& kept) {
   const auto opened = pdf_document(job);
@@ -177,12 +193,12 @@ record::Result<image::PixPtr> PageWorker::read_pdf(const Job& job, const pdf::St
     // A searchable PDF of it still shows the page: rendered, not read.
     if (!limits_.keep_image) return image::PixPtr();
     if (auto refused = check_size(size)) return *refused;
-    return doc.render(index, dpi, stop, pdf::renders_bilevel(*scan));
+    return render_pdf_page(doc, index, dpi, stop, &*scan);
   }
   auto size = doc.page_size(index);
   if (!size) return size.error();
   if (auto refused = check_size(pdf::rendered_size(size.value(), dpi))) return *refused;
-  return doc.render(index, dpi, stop, scan && pdf::renders_bilevel(*scan));
+  return render_pdf_page(doc, index, dpi, stop, scan ? &*scan : nullptr);
 }
 
 std::optional<Outcome> PageWorker::read_page(Job& job, const engine::CancelCheck& cancel) {

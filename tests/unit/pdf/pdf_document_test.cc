@@ -174,6 +174,30 @@ TEST(PdfDocument, ABlackAndWhiteScanRendersBlackAndWhite) {
   EXPECT_EQ(right, 0u);
 }
 
+TEST(PdfDocument, ABlackAndWhiteScanIsReadFromItsOwnPixels) {
+  const std::string bytes = test::pdf_document({{72, 72, inline_bilevel_image(200, 1)}});
+  auto doc = Document::open(bytes);
+  ASSERT_TRUE(doc);
+  auto pix = doc->stored_bilevel_image(0, 200);
+  ASSERT_TRUE(pix) << pix.error().message;
+  ASSERT_TRUE(pix.value());
+  ASSERT_EQ(pixGetDepth(pix->get()), 1);
+  ASSERT_EQ(pixGetWidth(pix->get()), 200);
+  ASSERT_EQ(pixGetHeight(pix->get()), 200);
+  // Exactly the stored bits: columns 0-99 black, 100-199 white, on every row.
+  for (int y : {0, 57, 199})
+    for (int x : {0, 99, 100, 199}) {
+      l_uint32 v = 0;
+      pixGetPixel(pix->get(), x, y, &v);
+      EXPECT_EQ(v, x < 100 ? 1u : 0u) << x << "," << y;
+    }
+  EXPECT_EQ(pixGetXRes(pix->get()), 200);
+  // At another resolution the stored pixels are not the page's: the page is rendered instead.
+  auto other = doc->stored_bilevel_image(0, 300);
+  ASSERT_TRUE(other);
+  EXPECT_FALSE(other.value());
+}
+
 TEST(PdfDocument, AGreyScanIsNotRenderedBlackAndWhite) {
   const std::string bytes = test::pdf_document({{144, 144, inline_image(400, 2)}});
   auto doc = Document::open(bytes);
