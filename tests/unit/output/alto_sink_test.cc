@@ -7,19 +7,11 @@
 namespace ocrbatch::output {
 namespace {
 
+using test::count;
+using test::has;
 using test::notice_page;
 using test::page_error;
 using test::render;
-
-bool has(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-size_t count(const std::string& text, const std::string& part) {
-  size_t n = 0;
-  for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
-  return n;
-}
 
 TEST(AltoSink, IsValidAgainstTheAlto42Schema) {
   if (!test::have_xmllint()) GTEST_SKIP() << "xmllint is not installed";

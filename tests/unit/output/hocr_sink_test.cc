@@ -7,13 +7,10 @@
 namespace ocrbatch::output {
 namespace {
 
+using test::has;
 using test::notice_page;
 using test::page_error;
 using test::render;
-
-bool has(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 TEST(HocrSink, DeclaresTheSystemAndTesseractsCapabilities) {
   const auto hocr = render("hocr", {notice_page()});

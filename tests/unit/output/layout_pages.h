@@ -50,9 +50,10 @@ inline record::PageResult notice_page(const std::string& source = "samples/notic
   return p;
 }
 
-inline std::string render(const std::string& format, const std::vector<record::Record>& records) {
+inline std::string render(const std::string& format, const std::vector<record::Record>& records,
+                          record::Detail detail = record::Detail::none) {
   std::ostringstream out;
-  auto sink = make_sink(format, out, SinkOptions{});
+  auto sink = make_sink(format, out, SinkOptions{detail});
   record::RunStats stats;
   sink->begin_run();
   for (const auto& r : records) {
@@ -78,6 +79,16 @@ inline int xmllint(const std::string& options, const std::string& xml) {
 
 inline std::string alto_schema() {
   return ocrbatch::test::samples_dir() + "/../tests/data/alto/alto-4-2.xsd";
+}
+
+inline bool has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+inline size_t count(const std::string& text, const std::string& part) {
+  size_t n = 0;
+  for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
+  return n;
 }
 
 }  // namespace ocrbatch::output::test

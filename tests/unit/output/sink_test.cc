@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "layout_pages.h"
 #include "output/json_record.h"
 
 namespace ocrbatch::output {
@@ -36,19 +37,7 @@ record::ErrorResult error(const std::string& source) {
   return {source, 0, {record::ErrorCode::decode_failed, "cannot decode PNG data"}};
 }
 
-std::string render(const std::string& format, const std::vector<record::Record>& records,
-                   Detail detail = Detail::none) {
-  std::ostringstream out;
-  auto sink = make_sink(format, out, SinkOptions{detail});
-  record::RunStats stats;
-  sink->begin_run();
-  for (const auto& r : records) {
-    sink->write(r);
-    stats.count(r);
-  }
-  sink->end_run(stats);
-  return out.str();
-}
+using test::render;
 
 // Minimal RFC 4180 reader, independent of the writer, to check round-trips.
 std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
