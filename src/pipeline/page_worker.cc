@@ -76,13 +76,17 @@ std::string text_of(const std::vector<record::Block>& blocks) {
   return text;
 }
 
-Outcome failure(const Job& job, record::Error error) {
-  Outcome outcome{ErrorResult{job.source, job.pages > 1 ? job.page : 0, std::move(error)}, job.key,
-                  job.page, job.pages, false};
+// The job's record, with the job's place among its input's records.
+Outcome outcome_of(const Job& job, record::Record record) {
+  Outcome outcome{std::move(record), job.key, job.page, job.pages, false};
   outcome.part = job.part;
   outcome.parts = job.parts;
   outcome.quiet = job.quiet;
   return outcome;
+}
+
+Outcome failure(const Job& job, record::Error error) {
+  return outcome_of(job, ErrorResult{job.source, job.pages > 1 ? job.page : 0, std::move(error)});
 }
 
 }  // namespace
@@ -244,11 +248,7 @@ std::optional<Outcome> PageWorker::read_page(Job& job, const engine::CancelCheck
     kept->image = std::move(source_image);
     kept->lang = engine_->lang();
     kept->duration_ms = ms_since(start);
-    Outcome outcome{std::move(*kept), job.key, job.page, job.pages, false};
-    outcome.part = job.part;
-    outcome.parts = job.parts;
-    outcome.quiet = job.quiet;
-    return outcome;
+    return outcome_of(job, std::move(*kept));
   }
   job.bytes.reset();  // the encoded copy is no longer needed by this job
   preprocess::Page prepared = preprocess::make_page(std::move(decoded.value()));
@@ -289,11 +289,7 @@ std::optional<Outcome> PageWorker::read_page(Job& job, const engine::CancelCheck
   if (job.format == image::Format::pdf) page.text_source = "ocr";
   page.duration_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  Outcome outcome{std::move(page), job.key, job.page, job.pages, false};
-  outcome.part = job.part;
-  outcome.parts = job.parts;
-  outcome.quiet = job.quiet;
-  return outcome;
+  return outcome_of(job, std::move(page));
 }
 
 }  // namespace ocrbatch::pipeline
